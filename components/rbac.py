@@ -1,0 +1,235 @@
+"""RBAC for managed-namespace mode: no ClusterRoleBinding anywhere.
+
+ClusterRoles hold the managed-namespace permissions and are bound only by RoleBindings
+inside the managed namespace; each component gets a small Role in the control namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import facts
+from components import k8s as objects
+from components.settings import Settings
+
+_RBAC_API = "rbac.authorization.k8s.io/v1"
+
+
+def rule(permission: facts.Permission) -> dict[str, Any]:
+    """A PolicyRule from a Permission; resourceNames only when there are names."""
+    out: dict[str, Any] = {
+        "apiGroups": [permission.api_group],
+        "resources": list(permission.resources),
+        "verbs": list(permission.verbs),
+    }
+    if permission.resource_names:
+        out["resourceNames"] = sorted(set(permission.resource_names))
+    return out
+
+
+def _named(api_group: str, resource: str, verbs: Iterable[str], names: Iterable[str]):
+    """A permission narrowed to ``names``, or none at all when there are none.
+
+    An empty resourceNames list would grant every object of the resource.
+    """
+    names = tuple(n for n in names if n)
+    if not names:
+        return []
+    return [facts.Permission(api_group, (resource,), tuple(verbs), names)]
+
+
+def controller_managed_permissions(settings: Settings) -> list[facts.Permission]:
+    # Secrets: the agent CA and the configured artifact credentials only.
+    return [
+        *facts.CONTROLLER_MANAGED_PERMISSIONS,
+        *_named("", "secrets", ("get",), (facts.AGENT_CA_SECRET, *settings.artifactSecretNames)),
+    ]
+
+
+def server_managed_permissions(settings: Settings) -> list[facts.Permission]:
+    permissions = list(facts.SERVER_MANAGED_PERMISSIONS)
+    if settings.ssoEnabled and settings.ssoRbacEnabled:
+        # SSO RBAC reads the token Secret of the service account a user maps to; those
+        # names are chosen by annotation at run time, so this rule cannot be narrowed.
+        permissions.append(facts.Permission("", ("secrets",), ("get",)))
+    return permissions
+
+
+def controller_control_permissions() -> list[facts.Permission]:
+    return [
+        facts.Permission("", ("configmaps",), ("get",), (facts.CONTROLLER_CONFIGMAP,)),
+        # The config informer lists and watches; list/watch cannot be narrowed by name
+        # without a field selector the client may not send.
+        facts.Permission("", ("configmaps",), ("list", "watch")),
+        # `create` can never be narrowed by resourceNames.
+        facts.Permission("coordination.k8s.io", ("leases",), ("create",)),
+        facts.Permission(
+            "coordination.k8s.io", ("leases",), ("get", "update"), (facts.CONTROLLER_LEASE,)
+        ),
+        facts.Permission("", ("events",), ("create", "patch")),
+    ]
+
+
+def server_control_permissions(settings: Settings) -> list[facts.Permission]:
+    secrets = (settings.sso_secret_name, settings.serverTlsSecret)
+    if "sso" in settings.serverAuthModes:
+        secrets += (facts.SERVER_SSO_STATE_SECRET,)
+    return [
+        facts.Permission("", ("configmaps",), ("get", "list", "watch")),
+        *_named("", "secrets", ("get",), secrets),
+        # argo-server creates its `sso` state Secret on first start.
+        *(
+            [facts.Permission("", ("secrets",), ("create",))]
+            if "sso" in settings.serverAuthModes
+            else []
+        ),
+    ]
+
+
+def build_role(
+    kind: str, name: str, namespace: str | None, permissions: Iterable[facts.Permission]
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": name, "labels": objects.labels("rbac", name)}
+    if namespace:
+        metadata["namespace"] = namespace
+    return {
+        "apiVersion": _RBAC_API,
+        "kind": kind,
+        "metadata": metadata,
+        "rules": [rule(p) for p in permissions],
+    }
+
+
+def build_role_binding(
+    name: str,
+    namespace: str,
+    role_kind: str,
+    role_name: str,
+    service_account: str,
+    service_account_namespace: str,
+) -> dict[str, Any]:
+    return {
+        "apiVersion": _RBAC_API,
+        "kind": "RoleBinding",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "labels": objects.labels("rbac", name),
+        },
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role_name},
+        "subjects": [
+            {
+                "kind": "ServiceAccount",
+                "name": service_account,
+                "namespace": service_account_namespace,
+            }
+        ],
+    }
+
+
+def build_service_account(name: str, namespace: str, component: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": name, "namespace": namespace, "labels": objects.labels(component)},
+    }
+
+
+def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Every RBAC object, grouped by the identity it serves (controller, server, workflow)."""
+    control, managed = settings.controlNamespace, settings.managedNamespace
+    controller_sa, server_sa = facts.CONTROLLER_SERVICE_ACCOUNT, facts.SERVER_SERVICE_ACCOUNT
+    workflow_sa = settings.workflowServiceAccount
+    return {
+        "controller": [
+            build_role(
+                "ClusterRole",
+                facts.CONTROLLER_CLUSTER_ROLE,
+                None,
+                controller_managed_permissions(settings),
+            ),
+            build_role_binding(
+                facts.CONTROLLER_CLUSTER_ROLE,
+                managed,
+                "ClusterRole",
+                facts.CONTROLLER_CLUSTER_ROLE,
+                controller_sa,
+                control,
+            ),
+            build_role(
+                "Role", "argo-workflows-controller", control, controller_control_permissions()
+            ),
+            build_role_binding(
+                "argo-workflows-controller",
+                control,
+                "Role",
+                "argo-workflows-controller",
+                controller_sa,
+                control,
+            ),
+        ],
+        "server": [
+            build_role(
+                "ClusterRole",
+                facts.SERVER_CLUSTER_ROLE,
+                None,
+                server_managed_permissions(settings),
+            ),
+            build_role_binding(
+                facts.SERVER_CLUSTER_ROLE,
+                managed,
+                "ClusterRole",
+                facts.SERVER_CLUSTER_ROLE,
+                server_sa,
+                control,
+            ),
+            build_role(
+                "Role", "argo-workflows-server", control, server_control_permissions(settings)
+            ),
+            build_role_binding(
+                "argo-workflows-server", control, "Role", "argo-workflows-server", server_sa, control
+            ),
+        ],
+        "workflow": [
+            build_service_account(workflow_sa, managed, "workflow"),
+            build_role("Role", facts.EXECUTOR_ROLE, managed, facts.EXECUTOR_PERMISSIONS),
+            build_role_binding(
+                facts.EXECUTOR_ROLE, managed, "Role", facts.EXECUTOR_ROLE, workflow_sa, managed
+            ),
+        ],
+    }
+
+
+class ManagedNamespaceRBAC(pulumi.ComponentResource):
+    """ClusterRoles bound only in the managed namespace, plus per-component Roles."""
+
+    controller: list[pulumi.CustomResource]
+    server: list[pulumi.CustomResource]
+    workflow: list[pulumi.CustomResource]
+
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        namespaces: list[k8s.core.v1.Namespace],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("argo-workflows:index:ManagedNamespaceRBAC", name, None, opts)
+        child_opts = pulumi.ResourceOptions(parent=self, depends_on=namespaces)
+        groups = {
+            identity: [objects.create(m, child_opts) for m in manifests]
+            for identity, manifests in build_rbac_objects(settings).items()
+        }
+        self.controller = groups["controller"]
+        self.server = groups["server"]
+        self.workflow = groups["workflow"]
+        self.register_outputs(
+            {
+                "clusterRoles": [facts.CONTROLLER_CLUSTER_ROLE, facts.SERVER_CLUSTER_ROLE],
+                "workflowServiceAccount": settings.workflowServiceAccount,
+            }
+        )

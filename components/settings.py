@@ -1,0 +1,437 @@
+"""Stack configuration: read, type-check and validate every key before anything registers.
+
+The keys, their types and defaults are declared once, in the ``config:`` block of
+``Pulumi.yaml``; this module reads that block so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components import facts
+
+PROJECT = "argo-workflows"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILE = PROJECT_ROOT / "Pulumi.yaml"
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_VERSION = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
+_REGISTRY = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$")
+_GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+_QUANTITY = re.compile(r"^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+_HTTPS_URL = re.compile(r"^https://[^\s/?#]+(/[^\s]*)?$")
+_RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+_QUANTITY_FACTORS = {
+    "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+}  # fmt: skip
+
+AUTH_MODES = ("client", "server", "sso")
+TEMPLATE_REFERENCING = ("Strict", "Secure")
+POD_GC_STRATEGIES = (
+    "OnPodCompletion",
+    "OnPodSuccess",
+    "OnWorkflowCompletion",
+    "OnWorkflowSuccess",
+)
+
+
+class ConfigError(Exception):
+    """Every problem found in the configuration, one per line."""
+
+    def __init__(self, problems: list[str], partial: Settings | None = None):
+        self.problems = problems
+        # Best-effort settings (defaults in place of bad values), so later checks such
+        # as the template catalog can still run and report in the same error.
+        self.partial = partial
+        super().__init__(
+            f"{len(problems)} configuration problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated stack configuration; one attribute per key of Pulumi.yaml."""
+
+    version: str
+    imageRegistry: str
+    controlNamespace: str
+    managedNamespace: str
+    createNamespaces: bool
+    protectNamespaces: bool
+    templateReferencing: str
+    workflowServiceAccount: str
+    workflowTtlSecondsAfterSuccess: int
+    workflowTtlSecondsAfterFailure: int
+    podGcStrategy: str
+    podGcDeleteDelay: str
+    artifactSecretNames: list[str]
+    controllerReplicas: int
+    controllerCpuRequest: str
+    controllerMemoryRequest: str
+    controllerCpuLimit: str
+    controllerMemoryLimit: str
+    serverReplicas: int
+    serverAuthModes: list[str]
+    serverSecure: bool
+    serverTlsSecret: str
+    serverBaseHref: str
+    serverCpuRequest: str
+    serverMemoryRequest: str
+    serverCpuLimit: str
+    serverMemoryLimit: str
+    ssoEnabled: bool
+    ssoIssuer: str
+    ssoRedirectUrl: str
+    ssoScopes: list[str]
+    ssoSessionExpiry: str
+    ssoRbacEnabled: bool
+    ssoExistingSecret: str
+    ssoClientId: str
+    ssoClientSecret: str
+    ingressEnabled: bool
+    ingressHost: str
+    ingressClassName: str
+    ingressTlsSecret: str
+    templatesDir: str
+    requireTemplateDescription: bool
+    allowedServiceAccounts: list[str]
+
+    def image(self, name: str) -> str:
+        return f"{self.imageRegistry}/{name}:{self.version}"
+
+    @property
+    def sso_secret_name(self) -> str:
+        """The Secret holding the OIDC client id and secret ('' when SSO is off)."""
+        if not self.ssoEnabled:
+            return ""
+        return self.ssoExistingSecret or "argo-sso"
+
+    @property
+    def creates_sso_secret(self) -> bool:
+        return self.ssoEnabled and not self.ssoExistingSecret
+
+    def templates_path(self, root: Path = PROJECT_ROOT) -> Path:
+        path = Path(self.templatesDir)
+        return path if path.is_absolute() else root / path
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    type: str
+    default: Any
+    description: str
+
+
+def declared_keys(project_file: Path = PROJECT_FILE) -> dict[str, KeySpec]:
+    """The typed ``config:`` block of Pulumi.yaml."""
+    block = yaml.safe_load(project_file.read_text())["config"]
+    return {
+        key: KeySpec(spec["type"], spec.get("default"), spec.get("description", ""))
+        for key, spec in block.items()
+    }
+
+
+# --- coercion: the CLI hands every value to the program as a string -------------------
+
+
+def _coerce(type_: str, value: Any) -> Any:
+    """Convert a raw config value to its declared type; raise ValueError if impossible."""
+    if type_ == "string":
+        if not isinstance(value, str):
+            raise ValueError("a string")
+        return value
+    if type_ == "integer":
+        if isinstance(value, bool):
+            raise ValueError("an integer")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            return int(value)
+        raise ValueError("an integer")
+    if type_ == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise ValueError("true or false")
+    if type_ == "array":
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise ValueError("a list of strings") from None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        raise ValueError("a list of strings")
+    raise ValueError(f"a value of declared type {type_!r}")
+
+
+# --- per-key rules: each returns the expectation it breaks, or None --------------------
+
+
+def _dns_label(value: str) -> str | None:
+    if len(value) > 63 or not _DNS_LABEL.match(value):
+        return "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)"
+    return None
+
+
+def _dns_subdomain(value: str) -> str | None:
+    if len(value) > 253 or not _DNS_SUBDOMAIN.match(value):
+        return "a DNS-1123 name (lower-case letters, digits, '-' and '.')"
+    return None
+
+
+def _optional(rule: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    return lambda value: None if value == "" else rule(value)
+
+
+def _each(rule: Callable[[str], str | None]) -> Callable[[list[str]], str | None]:
+    def check(values: list[str]) -> str | None:
+        broken = [v for v in values if rule(v)]
+        return f"every item {rule(broken[0])}; bad: {broken}" if broken else None
+
+    return check
+
+
+def _one_of(*allowed: str) -> Callable[[str], str | None]:
+    return lambda value: None if value in allowed else "one of " + ", ".join(allowed)
+
+
+def _version(value: str) -> str | None:
+    match = _VERSION.match(value)
+    minimum = "v" + ".".join(map(str, facts.MINIMUM_VERSION))
+    if not match:
+        return f"a release tag vX.Y.Z, at least {minimum}"
+    if tuple(int(g) for g in match.groups()) < facts.MINIMUM_VERSION:
+        return (
+            f"at least {minimum}: older namespaced servers and controllers hang without "
+            "cluster-scoped access (argo-workflows#14688)"
+        )
+    return None
+
+
+def _registry(value: str) -> str | None:
+    if not _REGISTRY.match(value):
+        return "a registry host and path without scheme or trailing '/', e.g. quay.io/argoproj"
+    return None
+
+
+def _namespace(value: str) -> str | None:
+    if value in _RESERVED_NAMESPACES:
+        return "a namespace of its own, not " + ", ".join(_RESERVED_NAMESPACES)
+    return _dns_label(value)
+
+
+def _replicas(value: int) -> str | None:
+    return None if 1 <= value <= 10 else "an integer from 1 to 10"
+
+
+def _non_negative(value: int) -> str | None:
+    return None if value >= 0 else "a whole number of seconds, 0 or more"
+
+
+def _duration(value: str) -> str | None:
+    return None if _GO_DURATION.match(value) else "a Go duration such as 30m, 10h or 72h"
+
+
+def _quantity(value: str) -> str | None:
+    return None if _QUANTITY.match(value) else "a Kubernetes quantity such as 100m, 1, 256Mi"
+
+
+def _https_url(value: str) -> str | None:
+    return None if _HTTPS_URL.match(value) else "an https:// URL"
+
+
+def _base_href(value: str) -> str | None:
+    if value.startswith("/") and value.endswith("/") and " " not in value:
+        return None
+    return "a path that starts and ends with '/', e.g. / or /argo/"
+
+
+def _auth_modes(values: list[str]) -> str | None:
+    if not values or len(set(values)) != len(values) or set(values) - set(AUTH_MODES):
+        return "one or more distinct values of " + ", ".join(AUTH_MODES)
+    return None
+
+
+def _not_empty_list(rule: Callable[[str], str | None]) -> Callable[[list[str]], str | None]:
+    each = _each(rule)
+    return lambda values: "at least one item" if not values else each(values)
+
+
+_RULES: dict[str, Callable[[Any], str | None]] = {
+    "version": _version,
+    "imageRegistry": _registry,
+    "controlNamespace": _namespace,
+    "managedNamespace": _namespace,
+    "templateReferencing": _one_of(*TEMPLATE_REFERENCING),
+    "workflowServiceAccount": _dns_subdomain,
+    "workflowTtlSecondsAfterSuccess": _non_negative,
+    "workflowTtlSecondsAfterFailure": _non_negative,
+    "podGcStrategy": _one_of(*POD_GC_STRATEGIES),
+    "podGcDeleteDelay": _duration,
+    "artifactSecretNames": _each(_dns_subdomain),
+    "controllerReplicas": _replicas,
+    "controllerCpuRequest": _quantity,
+    "controllerMemoryRequest": _quantity,
+    "controllerCpuLimit": _quantity,
+    "controllerMemoryLimit": _quantity,
+    "serverReplicas": _replicas,
+    "serverAuthModes": _auth_modes,
+    "serverTlsSecret": _optional(_dns_subdomain),
+    "serverBaseHref": _base_href,
+    "serverCpuRequest": _quantity,
+    "serverMemoryRequest": _quantity,
+    "serverCpuLimit": _quantity,
+    "serverMemoryLimit": _quantity,
+    "ssoIssuer": _optional(_https_url),
+    "ssoRedirectUrl": _optional(_https_url),
+    "ssoScopes": _each(lambda v: None if re.fullmatch(r"[!#-\[\]-~]+", v) else "an OAuth scope"),
+    "ssoSessionExpiry": _duration,
+    "ssoExistingSecret": _optional(_dns_subdomain),
+    "ingressHost": _optional(_dns_subdomain),
+    "ingressClassName": _optional(_dns_subdomain),
+    "ingressTlsSecret": _optional(_dns_subdomain),
+    "templatesDir": lambda v: None if v.strip() else "a folder path",
+    "allowedServiceAccounts": _not_empty_list(_dns_subdomain),
+}
+
+
+def _quantity_value(value: str) -> float:
+    match = _QUANTITY.match(value)
+    assert match is not None
+    suffix = match.group(3) or ""
+    return float(value[: len(value) - len(suffix)]) * _QUANTITY_FACTORS[suffix]
+
+
+def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
+    """Rules that involve more than one key."""
+    problems = []
+
+    def fail(key: str, found: Any, expected: str) -> None:
+        problems.append(f"{PROJECT}:{key}: found {found!r}, expected {expected}")
+
+    if s.controlNamespace == s.managedNamespace:
+        fail(
+            "managedNamespace",
+            s.managedNamespace,
+            f"a namespace other than controlNamespace {s.controlNamespace!r}: users must never "
+            "create workflows in the controller's namespace",
+        )
+    for part in ("controller", "server"):
+        for resource in ("Cpu", "Memory"):
+            request_key, limit_key = f"{part}{resource}Request", f"{part}{resource}Limit"
+            request, limit = getattr(s, request_key), getattr(s, limit_key)
+            if _quantity(request) or _quantity(limit):
+                continue
+            if _quantity_value(request) > _quantity_value(limit):
+                fail(request_key, request, f"no more than {limit_key} {limit!r}")
+    if s.serverTlsSecret and not s.serverSecure:
+        fail("serverTlsSecret", s.serverTlsSecret, "empty when serverSecure is false")
+    if ("sso" in s.serverAuthModes) != s.ssoEnabled:
+        fail(
+            "serverAuthModes",
+            s.serverAuthModes,
+            "to contain 'sso' exactly when ssoEnabled is true "
+            f"(ssoEnabled is {str(s.ssoEnabled).lower()})",
+        )
+    secret_key = f"{PROJECT}:ssoClientSecret"
+    if s.ssoClientSecret and secret_key not in secret_keys:
+        fail(
+            "ssoClientSecret",
+            "<a plain-text value>",
+            "a secret value: `pulumi config set --secret ssoClientSecret ...`",
+        )
+    if s.ssoEnabled:
+        for key in ("ssoIssuer", "ssoRedirectUrl"):
+            if not getattr(s, key):
+                fail(key, "", "an https:// URL when ssoEnabled is true")
+        if s.ssoRedirectUrl and not s.ssoRedirectUrl.endswith("/oauth2/callback"):
+            fail("ssoRedirectUrl", s.ssoRedirectUrl, "a URL ending in /oauth2/callback")
+        inline = [k for k in ("ssoClientId", "ssoClientSecret") if getattr(s, k)]
+        if s.ssoExistingSecret and inline:
+            fail(
+                "ssoExistingSecret",
+                s.ssoExistingSecret,
+                f"empty when {' and '.join(inline)} are set (use one source for the client)",
+            )
+        elif not s.ssoExistingSecret and len(inline) != 2:
+            fail(
+                "ssoExistingSecret",
+                "",
+                "the name of an existing Secret, or both ssoClientId and ssoClientSecret",
+            )
+    if s.ingressEnabled and not s.ingressHost:
+        fail("ingressHost", "", "a DNS name when ingressEnabled is true")
+    return problems
+
+
+def parse_settings(
+    raw: Mapping[str, Any],
+    secret_keys: set[str] | frozenset[str] = frozenset(),
+    project_file: Path = PROJECT_FILE,
+) -> Settings:
+    """Validate ``raw`` config (``{"argo-workflows:key": value}``) into Settings.
+
+    Missing keys take their Pulumi.yaml default, as the CLI does. Raise ConfigError
+    listing every problem.
+    """
+    declared = declared_keys(project_file)
+    problems: list[str] = []
+    bad_keys: set[str] = set()
+    values: dict[str, Any] = {}
+    prefix = f"{PROJECT}:"
+    for full_key in sorted(raw):
+        if full_key.startswith(prefix) and full_key[len(prefix) :] not in declared:
+            problems.append(
+                f"{full_key}: unknown key; expected one of the keys declared in Pulumi.yaml"
+            )
+    for key, spec in declared.items():
+        value = raw.get(prefix + key, spec.default)
+        shown = "<secret>" if prefix + key in secret_keys else value
+        try:
+            values[key] = _coerce(spec.type, value)
+        except ValueError as err:
+            problems.append(f"{prefix}{key}: found {shown!r}, expected {err}")
+            bad_keys.add(key)
+            values[key] = _coerce(spec.type, spec.default)
+            continue
+        rule = _RULES.get(key)
+        expected = rule(values[key]) if rule else None
+        if expected:
+            shown = "<secret>" if prefix + key in secret_keys else values[key]
+            problems.append(f"{prefix}{key}: found {shown!r}, expected {expected}")
+            bad_keys.add(key)
+    settings = Settings(**{f.name: values[f.name] for f in fields(Settings)})
+    # Cross-key rules still run, so one run reports everything; a rule about a key that
+    # already failed on its own would only repeat it.
+    problems += [
+        p for p in _cross_checks(settings, set(secret_keys)) if _problem_key(p) not in bad_keys
+    ]
+    if problems:
+        raise ConfigError(problems, partial=settings)
+    return settings
+
+
+def _problem_key(problem: str) -> str:
+    return problem.split(":", 2)[1]
+
+
+def read_pulumi_config() -> tuple[dict[str, Any], set[str]]:
+    """Every ``argo-workflows:`` key the engine handed this program, and the secret ones."""
+    from pulumi.runtime import config as runtime_config
+
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    raw = {k: v for k, v in merged.items() if k.startswith(f"{PROJECT}:")}
+    secret = set(runtime_config.get_config_secret_keys_env())
+    secret |= {k for k in raw if runtime_config.is_config_secret(k)}
+    return raw, secret

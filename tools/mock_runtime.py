@@ -1,0 +1,135 @@
+"""Run the Pulumi program under the SDK's mock runtime and record what it registers.
+
+The mocks are installed once per process (the SDK keeps one runtime), with
+``preview=False`` so every ``apply`` runs; each run clears the recorder and sets config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.settings import SETTINGS
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.settings import PROJECT
+
+
+@dataclass
+class Registered:
+    """One resource as the engine would see it."""
+
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    parent: str | None
+    dependencies: list[str]
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    read: bool = False
+    id: str | None = None
+    children: list[str] = field(default_factory=list)
+
+
+class _Mocks(mocks.Mocks):
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        return (args.resource_id or f"{args.name}-id", args.inputs)
+
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict, list | None]:
+        return ({}, None)
+
+
+class Recorder(mocks.MockMonitor):
+    """A MockMonitor that also keeps parents, dependencies and resource options."""
+
+    def __init__(self) -> None:
+        super().__init__(_Mocks())
+        self.registered: list[Registered] = []
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registered.append(
+                Registered(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    inputs=rpc.deserialize_properties(request.object) or {},
+                    parent=request.parent or None,
+                    dependencies=list(request.dependencies),
+                    custom=request.custom,
+                    protect=bool(request.protect),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    id=request.importId or None,
+                )
+            )
+        return response
+
+    def ReadResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().ReadResource(request)
+        self.registered.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                inputs=rpc.deserialize_properties(request.properties) or {},
+                parent=request.parent or None,
+                dependencies=list(request.dependencies),
+                custom=True,
+                protect=False,
+                retain_on_delete=False,
+                read=True,
+                id=request.id,
+            )
+        )
+        return response
+
+
+_RECORDER: Recorder | None = None
+
+
+def install() -> Recorder:
+    """Install the mock runtime once; later calls return the same recorder."""
+    global _RECORDER
+    if _RECORDER is None:
+        _RECORDER = Recorder()
+        mocks.set_mocks(
+            _RECORDER.mocks, project=PROJECT, stack="test", preview=False, monitor=_RECORDER
+        )
+    return _RECORDER
+
+
+def run(
+    program: Callable[[], Any],
+    config: dict[str, str],
+    secret_keys: set[str] | None = None,
+    stack: str = "test",
+) -> tuple[list[Registered], Any]:
+    """Run ``program`` with ``config``; return what it registered and what it returned."""
+    recorder = install()
+    runtime_settings._set_stack(stack)
+    recorder.registered = []
+    recorder.resources.clear()
+    runtime_config.set_all_config(dict(config), sorted(secret_keys or ()))
+    SETTINGS.rpc_manager.clear()
+    SETTINGS.outputs.clear()
+    result: list[Any] = []
+
+    def body() -> None:
+        result.append(program())
+
+    _sync_await(run_pulumi_func(body))
+    registered = list(recorder.registered)
+    by_urn = {r.urn: r for r in registered}
+    for r in registered:
+        if r.parent in by_urn:
+            by_urn[r.parent].children.append(r.urn)
+    return registered, result[0] if result else None
+
