@@ -36,6 +36,28 @@ class Registered:
     read: bool = False
     id: str | None = None
     children: list[str] = field(default_factory=list)
+    # Paths (tuples of keys and list indexes) of input values that are Pulumi secrets.
+    secret_paths: list[tuple[str | int, ...]] = field(default_factory=list)
+
+
+def _unwrap_secrets(
+    value: Any, path: tuple[str | int, ...], found: list[tuple[str | int, ...]]
+) -> Any:
+    """Replace the wire form of secrets by their value, noting where they were."""
+    if rpc.is_rpc_secret(value):
+        found.append(path)
+        return _unwrap_secrets(rpc.unwrap_rpc_secret(value), path, [])
+    if isinstance(value, dict):
+        return {k: _unwrap_secrets(v, (*path, k), found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(v, (*path, i), found) for i, v in enumerate(value)]
+    return value
+
+
+def _inputs(struct: Any) -> tuple[dict[str, Any], list[tuple[str | int, ...]]]:
+    found: list[tuple[str | int, ...]] = []
+    inputs = _unwrap_secrets(rpc.deserialize_properties(struct) or {}, (), found)
+    return inputs, found
 
 
 class _Mocks(mocks.Mocks):
@@ -56,30 +78,33 @@ class Recorder(mocks.MockMonitor):
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            inputs, secret_paths = _inputs(request.object)
             self.registered.append(
                 Registered(
                     type=request.type,
                     name=request.name,
                     urn=response.urn,
-                    inputs=rpc.deserialize_properties(request.object) or {},
+                    inputs=inputs,
                     parent=request.parent or None,
                     dependencies=list(request.dependencies),
                     custom=request.custom,
                     protect=bool(request.protect),
                     retain_on_delete=bool(request.retainOnDelete),
                     id=request.importId or None,
+                    secret_paths=secret_paths,
                 )
             )
         return response
 
     def ReadResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().ReadResource(request)
+        inputs, secret_paths = _inputs(request.properties)
         self.registered.append(
             Registered(
                 type=request.type,
                 name=request.name,
                 urn=response.urn,
-                inputs=rpc.deserialize_properties(request.properties) or {},
+                inputs=inputs,
                 parent=request.parent or None,
                 dependencies=list(request.dependencies),
                 custom=True,
@@ -87,6 +112,7 @@ class Recorder(mocks.MockMonitor):
                 retain_on_delete=False,
                 read=True,
                 id=request.id,
+                secret_paths=secret_paths,
             )
         )
         return response

@@ -65,8 +65,31 @@ def _whole_numbers(value: Any) -> Any:
     return value
 
 
+def _redact_all(value: Any) -> Any:
+    """Keep the shape (keys), hide every value."""
+    if isinstance(value, dict):
+        return {k: _redact_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_all(v) for v in value]
+    return REDACTED
+
+
+def _redact(value: Any, path: tuple[str | int, ...]) -> Any:
+    if not path:
+        return _redact_all(value)
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict) and head in value:
+        return {**value, head: _redact(value[head], rest)}
+    if isinstance(value, list) and isinstance(head, int) and head < len(value):
+        return [_redact(v, rest) if i == head else v for i, v in enumerate(value)]
+    return value
+
+
 def manifest_of(resource: mock_runtime.Registered) -> dict[str, Any]:
+    """The object as YAML would hold it: secret values (and every Secret's data) redacted."""
     manifest = _whole_numbers(resource.inputs)
+    for path in resource.secret_paths:
+        manifest = _redact(manifest, path)
     if manifest.get("kind") == "Secret":
         for field in ("data", "stringData"):
             if isinstance(manifest.get(field), dict):
