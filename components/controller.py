@@ -47,9 +47,7 @@ def build_controller_config(settings: Settings) -> dict[str, str]:
             }
         ),
         # The init and wait containers Argo adds to every workflow pod.
-        "executor": _yaml(
-            {"securityContext": dict(facts.RESTRICTED_CONTAINER_SECURITY_CONTEXT)}
-        ),
+        "executor": _yaml({"securityContext": dict(facts.RESTRICTED_CONTAINER_SECURITY_CONTEXT)}),
         "metricsConfig": _yaml(
             {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
         ),

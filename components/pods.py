@@ -59,6 +59,8 @@ def pod_disruption_budget(name: str, namespace: str, labels: dict[str, str]) -> 
         "metadata": {"name": name, "namespace": namespace, "labels": labels},
         "spec": {
             "minAvailable": 1,
-            "selector": {"matchLabels": {"app.kubernetes.io/name": labels["app.kubernetes.io/name"]}},
+            "selector": {
+                "matchLabels": {"app.kubernetes.io/name": labels["app.kubernetes.io/name"]}
+            },
         },
     }

@@ -191,7 +191,12 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 "Role", "argo-workflows-server", control, server_control_permissions(settings)
             ),
             build_role_binding(
-                "argo-workflows-server", control, "Role", "argo-workflows-server", server_sa, control
+                "argo-workflows-server",
+                control,
+                "Role",
+                "argo-workflows-server",
+                server_sa,
+                control,
             ),
         ],
         "workflow": [

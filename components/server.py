@@ -133,7 +133,12 @@ def build_ingress(settings: Settings) -> dict[str, Any]:
     }
     if annotations:
         metadata["annotations"] = annotations
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": metadata, "spec": spec}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": metadata,
+        "spec": spec,
+    }
 
 
 class ArgoServer(pulumi.ComponentResource):

@@ -72,7 +72,11 @@ def test_existing_namespaces_are_adopted_not_created(render):
 
 def test_eight_crds_from_the_table(stack_render):
     render = stack_render("dev")
-    crds = {o["spec"]["names"]["kind"]: o for o in render.objects if o["kind"] == "CustomResourceDefinition"}
+    crds = {
+        o["spec"]["names"]["kind"]: o
+        for o in render.objects
+        if o["kind"] == "CustomResourceDefinition"
+    }
     assert set(crds) == {c.kind for c in facts.CRDS}
     cwft = crds["ClusterWorkflowTemplate"]
     assert cwft["spec"]["scope"] == "Cluster"
@@ -189,7 +193,9 @@ def test_server_plain_http_base_href_and_tls_secret(render):
 
 def test_pdbs_only_with_more_than_one_replica(stack_render):
     def pdbs(render):
-        return sorted(o["metadata"]["name"] for o in render.objects if o["kind"] == "PodDisruptionBudget")
+        return sorted(
+            o["metadata"]["name"] for o in render.objects if o["kind"] == "PodDisruptionBudget"
+        )
 
     assert pdbs(stack_render("dev")) == []
     assert pdbs(stack_render("prod")) == ["argo-server", "workflow-controller"]

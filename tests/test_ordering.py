@@ -16,7 +16,9 @@ def _namespace_urns(render):
     }
 
 
-@pytest.mark.parametrize(("stack", "overrides"), [("dev", {}), ("prod", {}), ("dev", {"createNamespaces": "false"})])
+@pytest.mark.parametrize(
+    ("stack", "overrides"), [("dev", {}), ("prod", {}), ("dev", {"createNamespaces": "false"})]
+)
 def test_namespaced_objects_depend_on_their_namespace(render, stack, overrides):
     result = render(stack, overrides)
     namespaces = _namespace_urns(result)

@@ -37,7 +37,9 @@ def test_workflow_pods_get_restricted_defaults(stack_render):
     import yaml
 
     config = next(
-        o for o in stack_render("dev").objects if o["metadata"]["name"] == "workflow-controller-configmap"
+        o
+        for o in stack_render("dev").objects
+        if o["metadata"]["name"] == "workflow-controller-configmap"
     )
     defaults = yaml.safe_load(config["data"]["workflowDefaults"])["spec"]["securityContext"]
     assert defaults == {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}

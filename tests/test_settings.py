@@ -154,7 +154,13 @@ def test_all_problems_are_reported_in_one_error():
         }
     )
     assert len(problems) == 5, problems
-    for key in ("version", "controllerReplicas", "templateReferencing", "managedNamespace", "bogus"):
+    for key in (
+        "version",
+        "controllerReplicas",
+        "templateReferencing",
+        "managedNamespace",
+        "bogus",
+    ):
         assert any(f"{P}{key}:" in p for p in problems), (key, problems)
 
 

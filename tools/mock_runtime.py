@@ -158,4 +158,3 @@ def run(
         if r.parent in by_urn:
             by_urn[r.parent].children.append(r.urn)
     return registered, result[0] if result else None
-

@@ -170,7 +170,9 @@ def check(render: Render, kubernetes_version: str | None = None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.render", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.render", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--stack", required=True, help="stack name (Pulumi.<stack>.yaml)")
     parser.add_argument("--out", type=Path, help="folder to write the objects to")
     parser.add_argument(

@@ -23,7 +23,11 @@ _SKIPPED_GROUPS = ("argoproj.io/",)
 
 
 def _schema_dir(version: str) -> Any:
-    return resources.files("kubernetes_validate") / "kubernetes-json-schema" / f"v{version}-local-strict"
+    return (
+        resources.files("kubernetes_validate")
+        / "kubernetes-json-schema"
+        / f"v{version}-local-strict"
+    )
 
 
 def _load(path: Any) -> Any:
@@ -57,7 +61,8 @@ class SchemaChecker:
         if api_version.startswith(_SKIPPED_GROUPS):
             return []
         meta = manifest.get("metadata") or {}
-        where = f"{kind} {meta.get('namespace', '') + '/' if meta.get('namespace') else ''}{meta.get('name')}"
+        namespace = f"{meta['namespace']}/" if meta.get("namespace") else ""
+        where = f"{kind} {namespace}{meta.get('name')}"
         validator = self._validator(api_version, kind)
         if validator is None:
             return [f"{where}: no schema for {api_version} {kind} in Kubernetes {self.version}"]
