@@ -1,0 +1,67 @@
+"""The reviewed WorkflowTemplates of the catalog, registered in the managed namespace."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import k8s as objects
+from components.catalog import CatalogTemplate
+
+SOURCE_ANNOTATION = "argo-workflows.pulumi/source"
+CONTENT_HASH_ANNOTATION = "argo-workflows.pulumi/content-hash"
+
+
+def resource_name(template: CatalogTemplate) -> str:
+    """Pulumi name from the template name alone: moving its file replaces nothing."""
+    return f"workflowtemplate-{template.name}"
+
+
+def build_template_manifest(template: CatalogTemplate) -> dict[str, Any]:
+    """The template's manifest with this install's labels and its provenance annotations."""
+    manifest = copy.deepcopy(template.manifest)
+    metadata = manifest["metadata"]
+    metadata["labels"] = {
+        **(metadata.get("labels") or {}),
+        "app.kubernetes.io/managed-by": objects.MANAGED_BY,
+        "app.kubernetes.io/part-of": objects.PART_OF,
+    }
+    metadata["annotations"] = {
+        **(metadata.get("annotations") or {}),
+        SOURCE_ANNOTATION: template.source,
+        CONTENT_HASH_ANNOTATION: template.content_hash,
+    }
+    return manifest
+
+
+class TemplateCatalog(pulumi.ComponentResource):
+    """One WorkflowTemplate custom resource per catalog template."""
+
+    templates: dict[str, k8s.apiextensions.CustomResource]
+    template_names: list[str]
+
+    def __init__(
+        self,
+        name: str,
+        templates: Sequence[CatalogTemplate],
+        *,
+        depends_on: Sequence[pulumi.Resource],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("argo-workflows:index:TemplateCatalog", name, None, opts)
+        names = [t.name for t in templates]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"catalog templates share a name: {', '.join(duplicates)}")
+        # Every template needs the WorkflowTemplate CRD and the managed namespace first.
+        child_opts = pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
+        self.templates = {
+            t.name: objects.create(build_template_manifest(t), child_opts, resource_name(t))
+            for t in templates
+        }
+        self.template_names = sorted(self.templates)
+        self.register_outputs({"templateNames": self.template_names})

@@ -1,0 +1,171 @@
+"""One bad catalog per validation rule, each with the exact message it must produce.
+
+Every folder under fixtures/bad/ is a complete catalog that breaks exactly one rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from components.catalog import CatalogError, load_catalog
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+MULTI = Path(__file__).parent / "fixtures" / "multi"
+NS = "argo-events"
+
+_TEMPLATE_ONLY = (
+    "this install runs templates only: the catalog holds WorkflowTemplates, and every "
+    "workflow is submitted with a workflowTemplateRef to one of them"
+)
+_NAME_RULE = (
+    "is not a valid DNS-1123 name (lowercase letters, digits, '-' and '.', starting and "
+    "ending with a letter or digit, at most 63 characters)"
+)
+_TYPES = "container, containerSet, dag, data, http, plugin, resource, script, steps, suspend"
+
+# case folder -> the one problem it must report (without the "<case>/" prefix)
+EXPECTED = {
+    # Parsing
+    "yaml-syntax": "t.yaml[0]: YAML does not parse at line 5, column 15: "
+    "mapping values are not allowed here",
+    "duplicate-key": "t.yaml[0]: YAML does not parse at line 9, column 3: "
+    "duplicate key 'entrypoint'",
+    "empty-file": "t.yaml: the file holds no document",
+    "not-a-mapping": "t.yaml[0]: the document is a list, expected a WorkflowTemplate mapping",
+    # apiVersion and kind
+    "api-version": "t.yaml[0]: apiVersion: expected 'argoproj.io/v1alpha1', found 'argoproj.io/v1'",
+    "wrong-kind": "t.yaml[0]: kind: expected 'WorkflowTemplate', found 'ConfigMap'",
+    "workflow": "t.yaml[0]: kind: Workflow is refused: a Workflow cannot live in the "
+    f"catalog; {_TEMPLATE_ONLY}",
+    "cron-workflow": "t.yaml[0]: kind: CronWorkflow is refused: a CronWorkflow cannot live "
+    f"in the catalog; {_TEMPLATE_ONLY} (schedules are created separately and reference a "
+    "catalog template)",
+    "cluster-workflow-template": "t.yaml[0]: kind: ClusterWorkflowTemplate is refused: "
+    "ClusterWorkflowTemplates are not available: the controller runs in managed-namespace "
+    f"mode and reads templates from the managed namespace only; {_TEMPLATE_ONLY}",
+    # metadata
+    "missing-name": "t.yaml[0]: metadata.name: required field missing",
+    "invalid-name": f"t.yaml[0]: metadata.name: 'Hello_World' {_NAME_RULE}",
+    "long-name": f"t.yaml[0]: metadata.name: '{'a' * 64}' {_NAME_RULE}",
+    "generate-name": "t.yaml[0]: metadata.generateName: not allowed; a catalog template "
+    "needs a fixed metadata.name, which workflowTemplateRef and templateRef point at",
+    "duplicate-name": "sub/b.yaml[0]: metadata.name: 'ok' is already defined in "
+    "duplicate-name/a.yaml[0]",
+    "wrong-namespace": "t.yaml[0]: metadata.namespace: 'default' is not the managed "
+    f"namespace '{NS}'; leave it out or set it to '{NS}'",
+    "server-set-metadata": "t.yaml[0]: metadata.resourceVersion: set by the API server; "
+    "remove it from the catalog",
+    "unknown-metadata-field": "t.yaml[0]: metadata.lables: unknown field (did you mean 'labels'?)",
+    "missing-description": "t.yaml[0]: metadata.annotations"
+    "['workflows.argoproj.io/description']: required; say what the template does, for "
+    "reviewers and the Argo UI",
+    # Schema (Hera's Argo models, strictly)
+    "unknown-top-level-field": "t.yaml[0]: status: unknown field",
+    "unknown-field": "t.yaml[0]: spec.templates[1].container.imagePullPolicyy: unknown field "
+    "(did you mean 'imagePullPolicy'?)",
+    "snake-case-field": "t.yaml[0]: spec.templates[0].container.image_pull_policy: unknown "
+    "field (did you mean 'imagePullPolicy'?)",
+    "wrong-type-integer": "t.yaml[0]: spec.parallelism: expected an integer, found string '5'",
+    "wrong-type-string": "t.yaml[0]: spec.templates[0].container.command[1]: expected a "
+    "string, found boolean true (quote the value to make it a string)",
+    "wrong-type-mapping": "t.yaml[0]: spec.templates[0].container: expected a mapping, found "
+    "string 'busybox:1.36.1'",
+    "missing-required-field": "t.yaml[0]: spec.templates[0].inputs.parameters[0].name: "
+    "required field missing",
+    # Templates and references
+    "template-type": f"t.yaml[0]: spec.templates[0]: set exactly one of {_TYPES} "
+    "(found container, script)",
+    "duplicate-template-name": "t.yaml[0]: spec.templates[1].name: 'main' is already used "
+    "by spec.templates[0]",
+    "entrypoint": "t.yaml[0]: spec.entrypoint: 'mian' is not a template of this spec "
+    "(templates: main)",
+    "step-template": "t.yaml[0]: spec.templates[0].steps[1][0].template: 'ehco' is not a "
+    "template of this spec (templates: echo, main)",
+    "task-template": "t.yaml[0]: spec.templates[0].dag.tasks[1].template: 'missing' is not "
+    "a template of this spec (templates: echo, main)",
+    "task-dependency": "t.yaml[0]: spec.templates[0].dag.tasks[1].dependencies[0]: 'frist' "
+    "is not a task of this DAG (tasks: first, second)",
+    "call-ambiguous": "t.yaml[0]: spec.templates[0].dag.tasks[0]: set exactly one of "
+    "template, templateRef, inline (found template, templateRef)",
+    "templateref-name": "t.yaml[0]: spec.templates[0].steps[0][0].templateRef.name: "
+    "'not-in-catalog' is not a WorkflowTemplate of the catalog",
+    "templateref-template": "t.yaml[0]: spec.templates[0].dag.tasks[0].templateRef.template: "
+    "'mian' is not a template of catalog template 'lib' (templates: main)",
+    "templateref-cluster-scope": "t.yaml[0]: "
+    "spec.templates[0].steps[0][0].templateRef.clusterScope: ClusterWorkflowTemplates are "
+    "not available in managed-namespace mode; reference a WorkflowTemplate of the catalog",
+    "enum": "t.yaml[0]: spec.templates[0].inputs.parameters[0].default: 'verbose' is not one "
+    "of its enum (debug, info)",
+    # Service accounts
+    "service-account-spec": "t.yaml[0]: spec.serviceAccountName: 'argo-server' is not an "
+    "allowed service account (allowed: workflow)",
+    "service-account-template": "t.yaml[0]: spec.templates[0].serviceAccountName: 'default' "
+    "is not an allowed service account (allowed: workflow)",
+    "service-account-inline": "t.yaml[0]: spec.templates[0].dag.tasks[0].inline."
+    "serviceAccountName: 'default' is not an allowed service account (allowed: workflow)",
+    "service-account-pod-spec-patch": "t.yaml[0]: spec.templates[0].podSpecPatch: sets "
+    "serviceAccountName 'argo', which is not an allowed service account (allowed: workflow)",
+    # Hera files
+    "hera-import-error": "broken.py: import failed at line 3: RuntimeError: catalog file is broken",
+    "hera-no-template": "helpers.py: defines no Hera WorkflowTemplate at module level",
+    "hera-template": "wt.py[template]: spec.entrypoint: 'mian' is not a template of this "
+    "spec (templates: main)",
+}
+
+
+def test_every_fixture_has_an_expectation():
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 20
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_bad_catalog_reports_its_problem(case):
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(BAD / case, managed_namespace=NS)
+    assert caught.value.problems == [f"{case}/{EXPECTED[case]}"]
+
+
+def test_description_requirement_can_be_switched_off():
+    (template,) = load_catalog(
+        BAD / "missing-description", managed_namespace=NS, require_description=False
+    )
+    assert template.name == "ok"
+
+
+def test_allowed_service_accounts_come_from_the_caller():
+    (template,) = load_catalog(
+        BAD / "service-account-spec",
+        managed_namespace=NS,
+        allowed_service_accounts=("workflow", "argo-server"),
+    )
+    assert template.manifest["spec"]["serviceAccountName"] == "argo-server"
+
+
+def test_problems_of_every_file_are_reported_together():
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(MULTI, managed_namespace=NS)
+    assert caught.value.problems == [
+        "multi/a.yaml[0]: metadata.annotations['workflows.argoproj.io/description']: "
+        "required; say what the template does, for reviewers and the Argo UI",
+        "multi/a.yaml[0]: spec.templates[0].container.imagePullPolicyy: unknown field "
+        "(did you mean 'imagePullPolicy'?)",
+        "multi/nested/b.yaml[0]: kind: Workflow is refused: a Workflow cannot live in the "
+        f"catalog; {_TEMPLATE_ONLY}",
+        "multi/nested/b.yaml[1]: metadata.namespace: 'argo' is not the managed namespace "
+        f"'{NS}'; leave it out or set it to '{NS}'",
+        "multi/nested/b.yaml[1]: spec.serviceAccountName: 'argo' is not an allowed service "
+        "account (allowed: workflow)",
+        "multi/nested/b.yaml[1]: spec.templates[0].steps[0][0].templateRef.template: 'mian' "
+        "is not a template of catalog template 'first' (templates: main)",
+        "multi/nested/c.py: import failed at line 4: NameError: name 'undefined_name' is not "
+        "defined",
+        "multi/z.yml[1]: YAML does not parse at line 17, column 1: expected ',' or '}', but "
+        "got '<stream end>'",
+    ]
+    message = str(caught.value)
+    assert message.splitlines() == [
+        "8 problems in the WorkflowTemplate catalog:",
+        *caught.value.problems,
+    ]
