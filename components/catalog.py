@@ -214,7 +214,12 @@ def _read_file(root: Path, path: Path) -> tuple[list[_Document], list[str]]:
     return _read_yaml(path, rel, shown)
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the pure-Python one dominates the run
+# time of a large catalog.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):
     """SafeLoader that refuses duplicate keys and keeps dates as strings."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:

@@ -29,7 +29,7 @@ _TYPES = "container, containerSet, dag, data, http, plugin, resource, script, st
 EXPECTED = {
     # Parsing
     "yaml-syntax": "t.yaml[0]: YAML does not parse at line 5, column 15: "
-    "mapping values are not allowed here",
+    "mapping values are not allowed in this context",
     "duplicate-key": "t.yaml[0]: YAML does not parse at line 9, column 3: "
     "duplicate key 'entrypoint'",
     "empty-file": "t.yaml: the file holds no document",
@@ -161,8 +161,8 @@ def test_problems_of_every_file_are_reported_together():
         "is not a template of catalog template 'first' (templates: main)",
         "multi/nested/c.py: import failed at line 4: NameError: name 'undefined_name' is not "
         "defined",
-        "multi/z.yml[1]: YAML does not parse at line 17, column 1: expected ',' or '}', but "
-        "got '<stream end>'",
+        "multi/z.yml[1]: YAML does not parse at line 17, column 1: did not find expected ',' "
+        "or '}'",
     ]
     message = str(caught.value)
     assert message.splitlines() == [
