@@ -225,10 +225,14 @@ class _StrictLoader(_BaseLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
+            # Plain scalar keys compare by tag and text; only complex keys are built twice.
+            if isinstance(key_node, yaml.ScalarNode):
+                key, shown = (key_node.tag, key_node.value), key_node.value
+            else:
+                key = shown = self.construct_object(key_node, deep=True)
             if isinstance(key, typing.Hashable) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                    None, None, f"duplicate key {shown!r}", key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)

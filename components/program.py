@@ -81,7 +81,7 @@ def deploy(
     TemplateCatalog(
         "template-catalog",
         templates,
-        depends_on=[crds.crds["WorkflowTemplate"], namespaces.managed, *rbac.workflow],
+        depends_on=[crds.crds["WorkflowTemplate"], namespaces.managed],
     )
     return {
         "argoVersion": settings.version,
