@@ -142,13 +142,12 @@ def write_objects(objects: list[dict[str, Any]], out: Path) -> list[Path]:
 
 
 def policy_config(render: Render) -> dict[str, Any]:
-    """Policy pack config matching this stack's namespaces."""
+    """Settings shared by every policy that declares them, matching this stack."""
     settings = parse_settings(render.config, render.secret_keys)
     return {
-        "all": {
-            "managedNamespace": settings.managedNamespace,
-            "controlNamespace": settings.controlNamespace,
-        }
+        "managedNamespace": settings.managedNamespace,
+        "controlNamespace": settings.controlNamespace,
+        "workflowServiceAccount": settings.workflowServiceAccount,
     }
 
 
@@ -159,7 +158,7 @@ def check(render: Render, kubernetes_version: str | None = None) -> list[str]:
 
     checker = SchemaChecker(kubernetes_version or KUBERNETES_VERSION)
     problems = [p for manifest in render.objects for p in checker.problems(manifest)]
-    with PolicyRunner(policy_config(render)) as runner:
+    with PolicyRunner(shared=policy_config(render)) as runner:
         violations = runner.analyze(render.resources)
     problems += [
         f"policy {v.policy_name} ({v.enforcement_level}) on {v.urn or 'stack'}: {v.message}"

@@ -1,0 +1,104 @@
+"""Resource policies: each Argo kind is held to its rule, typed or inline in raw manifests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sensor_rules
+import upstream_facts as facts
+import workflow_rules
+from pack_settings import Settings, config_schema, settings_from_config
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+)
+from resource_objects import objects_of, unreadable_inline_yaml
+
+Check = Callable[..., list[str]]
+
+
+def _validate_kind(kind: str, check: Check, *, report_unreadable: bool = False):
+    """A validator applying `check` to every object of `kind` the resource carries."""
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        settings: Settings = settings_from_config(args.get_config())
+        for found in objects_of(args.resource_type, args.props, args.name, args.urn):
+            if found.kind.group != facts.ARGO_GROUP or found.kind.kind != kind:
+                continue
+            for problem in check(found.manifest, settings, patch=found.kind.patch):
+                report_violation(f"{found.label}: {problem}", None)
+        if report_unreadable:
+            for message in unreadable_inline_yaml(args.resource_type, args.props, args.name):
+                report_violation(message, None)
+
+    return validate
+
+
+def _policy(
+    name: str, description: str, validate: Any, *config_keys: str
+) -> ResourceValidationPolicy:
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=config_schema(*config_keys),
+    )
+
+
+validate_workflow = _validate_kind(
+    facts.WORKFLOW, workflow_rules.check_workflow, report_unreadable=True
+)
+validate_cron_workflow = _validate_kind(facts.CRON_WORKFLOW, workflow_rules.check_cron_workflow)
+validate_cluster_workflow_template = _validate_kind(
+    facts.CLUSTER_WORKFLOW_TEMPLATE, workflow_rules.check_cluster_workflow_template
+)
+validate_workflow_template = _validate_kind(
+    facts.WORKFLOW_TEMPLATE, workflow_rules.check_workflow_template
+)
+validate_sensor = _validate_kind(facts.SENSOR, sensor_rules.check_sensor)
+
+WORKFLOW_POLICY = _policy(
+    "workflow-must-reference-template",
+    "A Workflow may only run a reviewed WorkflowTemplate: spec.workflowTemplateRef, not "
+    "clusterScope, and only the controller's Strict allow-list of spec fields next to it.",
+    validate_workflow,
+    "extraAllowedWorkflowFields",
+)
+CRON_WORKFLOW_POLICY = _policy(
+    "cronworkflow-must-reference-template",
+    "A CronWorkflow's spec.workflowSpec may only run a reviewed WorkflowTemplate, by the "
+    "same rule as a Workflow.",
+    validate_cron_workflow,
+    "extraAllowedWorkflowFields",
+)
+CLUSTER_WORKFLOW_TEMPLATE_POLICY = _policy(
+    "no-cluster-workflow-templates",
+    "ClusterWorkflowTemplates escape the managed namespace and are not allowed.",
+    validate_cluster_workflow_template,
+    "allowClusterWorkflowTemplates",
+)
+WORKFLOW_TEMPLATE_POLICY = _policy(
+    "workflowtemplate-in-managed-namespace",
+    "WorkflowTemplates must live in the managed namespace, where the controller runs them.",
+    validate_workflow_template,
+    "managedNamespace",
+)
+SENSOR_POLICY = _policy(
+    "sensor-workflows-must-reference-template",
+    "Every Workflow an Argo Events Sensor trigger creates may only run a reviewed "
+    "WorkflowTemplate, by the same rule as a Workflow.",
+    validate_sensor,
+    "extraAllowedWorkflowFields",
+)
+
+RESOURCE_POLICIES = [
+    WORKFLOW_POLICY,
+    CRON_WORKFLOW_POLICY,
+    CLUSTER_WORKFLOW_TEMPLATE_POLICY,
+    WORKFLOW_TEMPLATE_POLICY,
+    SENSOR_POLICY,
+]

@@ -1,0 +1,103 @@
+"""Call policy validators the way the SDK does, and load the YAML fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pulumi_policy import (
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import unknown_checking_proxy
+
+from tools.policy_runner import StackResource, make_urn
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOOD_STACK = FIXTURES / "good_stack.yaml"
+BAD_FIXTURES = sorted((FIXTURES / "bad").glob("*.yaml"))
+
+
+def _options(parent: str | None = None) -> PolicyResourceOptions:
+    return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], parent)
+
+
+def validate_resource(
+    policy: ResourceValidationPolicy,
+    type_token: str,
+    props: dict[str, Any],
+    *,
+    name: str = "subject",
+    config: dict[str, Any] | None = None,
+) -> list[str]:
+    """Messages the policy reports for one resource (props proxied as the SDK does)."""
+    reported: list[str] = []
+    args = ResourceValidationArgs(
+        type_token,
+        unknown_checking_proxy(props),
+        make_urn(type_token, name),
+        name,
+        _options(),
+        None,
+        config,
+    )
+    policy.validate(args, lambda message, urn=None: reported.append(message))
+    return reported
+
+
+def validate_stack(
+    policy: StackValidationPolicy,
+    resources: list[StackResource],
+    *,
+    config: dict[str, Any] | None = None,
+) -> list[tuple[str, str | None]]:
+    """(message, urn) the policy reports for a whole stack."""
+    reported: list[tuple[str, str | None]] = []
+    stack = [
+        PolicyResource(
+            r.type,
+            unknown_checking_proxy(r.inputs),
+            r.urn,
+            r.name,
+            _options(r.parent),
+            None,
+            None,
+            [],
+            {},
+        )
+        for r in resources
+    ]
+    args = StackValidationArgs(stack, config)
+    policy.validate(args, lambda message, urn=None: reported.append((message, urn)))
+    return reported
+
+
+def resource(type_token: str, name: str, inputs: dict[str, Any], parent: str | None = None):
+    return StackResource(type_token, name, make_urn(type_token, name), inputs, parent)
+
+
+def _load_resources(entries: list[dict[str, Any]]) -> list[StackResource]:
+    return [
+        resource(entry["type"], entry["name"], entry.get("inputs") or {}, entry.get("parent"))
+        for entry in entries
+    ]
+
+
+def good_stack() -> list[StackResource]:
+    return _load_resources(yaml.safe_load(GOOD_STACK.read_text())["resources"])
+
+
+def bad_stack(path: Path) -> tuple[list[StackResource], set[str]]:
+    """The good stack with a bad fixture applied (same name replaces), and the policies
+    expected to report it."""
+    fixture = yaml.safe_load(path.read_text())
+    added = _load_resources(fixture.get("resources") or [])
+    dropped = set(fixture.get("remove") or []) | {r.name for r in added}
+    kept = [r for r in good_stack() if r.name not in dropped]
+    return kept + added, set(fixture["expect"])

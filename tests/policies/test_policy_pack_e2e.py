@@ -1,0 +1,236 @@
+"""The pack started as the engine starts it, driven over the Analyzer gRPC protocol."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from policy_harness import BAD_FIXTURES, bad_stack, good_stack, resource
+from pulumi.runtime.proto import analyzer_pb2
+
+from tools.policy_runner import PolicyRunner, Violation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RESOURCE_POLICIES = {
+    "workflow-must-reference-template",
+    "cronworkflow-must-reference-template",
+    "no-cluster-workflow-templates",
+    "workflowtemplate-in-managed-namespace",
+    "sensor-workflows-must-reference-template",
+}
+STACK_POLICIES = {"controller-template-referencing-enforced", "no-cluster-wide-argo-grants"}
+
+INLINE_WORKFLOW = resource(
+    "kubernetes:argoproj.io/v1alpha1:Workflow",
+    "inline",
+    {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {"generateName": "inline-", "namespace": "argo-events"},
+        "spec": {"templates": [{"name": "main"}], "workflowTemplateRef": {"name": "hello"}},
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[PolicyRunner]:
+    with PolicyRunner(stack="dev") as started:
+        yield started
+
+
+@pytest.fixture
+def default_config(runner: PolicyRunner) -> Iterator[PolicyRunner]:
+    """The module's runner, configured back to the defaults after the test."""
+    yield runner
+    runner.configure(None)
+
+
+def describe(violations: list[Violation]) -> str:
+    return "\n".join(f"{v.policy_name} [{v.enforcement_level}] {v.message}" for v in violations)
+
+
+def test_analyzer_info(runner: PolicyRunner) -> None:
+    info = runner.info()
+    assert info.name == "argo-workflows-guard"
+    assert info.supportsConfig
+    policies = {policy.name: policy for policy in info.policies}
+    assert set(policies) == RESOURCE_POLICIES | STACK_POLICIES
+    for name, policy in policies.items():
+        assert policy.enforcementLevel == analyzer_pb2.MANDATORY, name
+        assert policy.description, name
+        expected_type = (
+            analyzer_pb2.POLICY_TYPE_RESOURCE
+            if name in RESOURCE_POLICIES
+            else analyzer_pb2.POLICY_TYPE_STACK
+        )
+        assert policy.policy_type == expected_type, name
+    schema = policies["workflowtemplate-in-managed-namespace"].configSchema.properties
+    assert schema["managedNamespace"]["default"] == "argo-events"
+    assert schema["managedNamespace"]["type"] == "string"
+    schema = policies["no-cluster-workflow-templates"].configSchema.properties
+    assert schema["allowClusterWorkflowTemplates"]["default"] is False
+    schema = policies["workflow-must-reference-template"].configSchema.properties
+    assert list(schema["extraAllowedWorkflowFields"]["default"]) == []
+    schema = policies["controller-template-referencing-enforced"].configSchema.properties
+    assert schema["configMapName"]["default"] == "workflow-controller-configmap"
+    assert schema["controlNamespace"]["default"] == "argo"
+
+
+def test_configure_sends_every_policy_with_schema_defaults(runner: PolicyRunner) -> None:
+    config = runner.effective_config
+    assert set(config) == RESOURCE_POLICIES | STACK_POLICIES
+    assert all(c.enforcement_level == "mandatory" for c in config.values())
+    assert config["no-cluster-wide-argo-grants"].properties["workflowServiceAccount"] == "workflow"
+
+
+def test_good_stack_has_no_violation(runner: PolicyRunner) -> None:
+    violations = runner.analyze(good_stack())
+    assert violations == [], describe(violations)
+
+
+@pytest.mark.parametrize("fixture", BAD_FIXTURES, ids=lambda path: path.stem)
+def test_bad_fixture_is_a_mandatory_violation_of_the_expected_policy(
+    runner: PolicyRunner, fixture: Path
+) -> None:
+    resources, expected = bad_stack(fixture)
+    violations = runner.analyze(resources)
+    assert {v.policy_name for v in violations} == expected, describe(violations)
+    assert all(v.enforcement_level == "mandatory" for v in violations), describe(violations)
+
+
+def test_analyze_attributes_violations_to_the_resource(runner: PolicyRunner) -> None:
+    [violation] = runner.analyze([*good_stack(), INLINE_WORKFLOW])
+    assert violation.urn == INLINE_WORKFLOW.urn
+    assert 'Workflow "argo-events/inline-*" (Pulumi resource "inline"): spec.templates' in (
+        violation.message
+    )
+
+
+def test_configure_changes_levels_and_settings(default_config: PolicyRunner) -> None:
+    default_config.configure(
+        {
+            "workflow-must-reference-template": "advisory",
+            "workflowtemplate-in-managed-namespace": {"managedNamespace": "team-a"},
+            "no-cluster-workflow-templates": {"enforcementLevel": "disabled"},
+        }
+    )
+    cwft = resource(
+        "kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate",
+        "cwft",
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "ClusterWorkflowTemplate",
+            "metadata": {"name": "c"},
+        },
+    )
+    violations = default_config.analyze([*good_stack(), INLINE_WORKFLOW, cwft])
+    levels = {(v.policy_name, v.enforcement_level) for v in violations}
+    assert levels == {
+        ("workflow-must-reference-template", "advisory"),
+        ("workflowtemplate-in-managed-namespace", "mandatory"),
+    }, describe(violations)
+    moved = [v for v in violations if v.policy_name == "workflowtemplate-in-managed-namespace"]
+    assert all("set metadata.namespace to team-a" in v.message for v in moved)
+
+
+def test_all_sets_every_level(default_config: PolicyRunner) -> None:
+    config = default_config.configure({"all": "advisory"})
+    assert {c.enforcement_level for c in config.values()} == {"advisory"}
+    violations = default_config.analyze([*good_stack(), INLINE_WORKFLOW])
+    assert violations and {v.enforcement_level for v in violations} == {"advisory"}
+
+
+def test_shared_settings_reach_every_policy_that_declares_them(
+    default_config: PolicyRunner,
+) -> None:
+    config = default_config.configure(shared={"managedNamespace": "team-a"})
+    assert config["workflowtemplate-in-managed-namespace"].properties["managedNamespace"] == (
+        "team-a"
+    )
+    assert config["no-cluster-wide-argo-grants"].properties["managedNamespace"] == "team-a"
+    assert "managedNamespace" not in config["workflow-must-reference-template"].properties
+
+
+@pytest.mark.parametrize(
+    ("config", "shared", "error"),
+    [
+        ({"workflowtemplate-in-managed-namespace": {"managedNamespace": 3}}, None, "not of type"),
+        ({"workflowtemplate-in-managed-namespace": {"managedNamespace": "Bad_NS"}}, None, "match"),
+        ({"no-such-policy": "advisory"}, None, "policies the pack does not have"),
+        ({"all": {"managedNamespace": "x"}}, None, "takes only an enforcement level"),
+        ({"all": "strict"}, None, "is not an enforcement level"),
+        (None, {"managedNamespaces": "x"}, "shared config keys no policy declares"),
+    ],
+    ids=[
+        "wrong type",
+        "not a namespace name",
+        "unknown policy",
+        "all with properties",
+        "bad level",
+        "unknown shared key",
+    ],
+)
+def test_invalid_config_is_refused(
+    default_config: PolicyRunner, config: dict | None, shared: dict | None, error: str
+) -> None:
+    with pytest.raises(ValueError, match=error):
+        default_config.configure(config, shared=shared)
+
+
+def test_readme_config_example_is_valid(default_config: PolicyRunner) -> None:
+    readme = (ROOT / "policies" / "README.md").read_text()
+    [example] = re.findall(r"```json\n(.*?)```", readme, flags=re.DOTALL)
+    config = default_config.configure(json.loads(example))
+    assert config["no-cluster-workflow-templates"].enforcement_level == "advisory"
+    assert config["no-cluster-wide-argo-grants"].properties["workflowServiceAccount"] == "runner"
+
+
+def test_unknown_preview_value_is_reported_as_advisory(runner: PolicyRunner) -> None:
+    unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    workflow = resource(
+        "kubernetes:argoproj.io/v1alpha1:Workflow",
+        "pending",
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Workflow",
+            "metadata": {"name": "w", "namespace": "argo-events"},
+            "spec": {"workflowTemplateRef": {"name": unknown_string}},
+        },
+    )
+    [violation] = runner.analyze([*good_stack(), workflow])
+    assert violation.policy_name == "workflow-must-reference-template"
+    assert violation.enforcement_level == "advisory"
+    assert "can't be known during preview" in violation.message
+
+
+def test_pack_starts_from_its_folder_and_stops_cleanly() -> None:
+    with PolicyRunner() as started:
+        assert started.info().name == "argo-workflows-guard"
+    assert started.returncode == 0, started.stderr
+
+
+def test_a_pack_that_cannot_start_is_reported_with_its_stderr(tmp_path: Path) -> None:
+    (tmp_path / "__main__.py").write_text('raise SystemExit("broken pack")\n')
+    broken = PolicyRunner(pack_dir=tmp_path)
+    with pytest.raises(RuntimeError, match="did not print its port") as failure, broken:
+        pass
+    assert "broken pack" in str(failure.value)
+
+
+def test_program_stacks_have_no_violation(default_config: PolicyRunner) -> None:
+    """Every resource both committed stacks register passes every policy (the defaults
+    are the program's names)."""
+    from tools.render import render_stack
+
+    stacks = sorted(path.name.split(".")[1] for path in ROOT.glob("Pulumi.*.yaml"))
+    assert len(stacks) >= 2, stacks
+    default_config.configure(None)
+    for stack in stacks:
+        resources = render_stack(stack).resources
+        assert any(r.type.startswith("kubernetes:argoproj.io/") for r in resources), stack
+        violations = default_config.analyze(resources)
+        assert violations == [], f"{stack}:\n{describe(violations)}"
