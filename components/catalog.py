@@ -462,25 +462,31 @@ def check_against_model(
     return normalized, problems
 
 
+@functools.cache
+def _shape(annotation: Any) -> tuple[Any, tuple]:
+    """typing.get_origin and get_args, once per annotation."""
+    return typing.get_origin(annotation), typing.get_args(annotation)
+
+
 def _check_value(annotation: Any, value: Any, path: str, problems: list[str]) -> Any:
-    origin = typing.get_origin(annotation)
     if annotation is Any:
         return value
+    origin, args = _shape(annotation)
     if origin is typing.Annotated:
-        return _check_value(typing.get_args(annotation)[0], value, path, problems)
+        return _check_value(args[0], value, path, problems)
     if origin in (typing.Union, types.UnionType):
-        return _check_union(typing.get_args(annotation), value, path, problems)
+        return _check_union(args, value, path, problems)
     if origin is list:
         if not isinstance(value, list):
             problems.append(f"{path}: expected a list, found {_describe(value)}")
             return value
-        (item,) = typing.get_args(annotation)
+        (item,) = args
         return [_check_value(item, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
             problems.append(f"{path}: expected a mapping, found {_describe(value)}")
             return value
-        _, item = typing.get_args(annotation)
+        _, item = args
         for key in value:
             if not isinstance(key, str):
                 problems.append(f"{_join(path, key)}: keys must be strings (quote the key)")
@@ -535,10 +541,15 @@ def _check_model(
             out[key] = _any_string(info.annotation, item, where, problems)
         else:
             out[key] = _check_value(info.annotation, item, where, problems)
-    for key, (_, info) in fields.items():
-        if info.is_required() and key not in value:
+    for key in _required_fields(model):
+        if key not in value:
             problems.append(f"{_join(path, key)}: required field missing")
     return out
+
+
+@functools.cache
+def _required_fields(model: type[pydantic.BaseModel]) -> tuple[str, ...]:
+    return tuple(key for key, (_, info) in _wire_fields(model).items() if info.is_required())
 
 
 @functools.cache
