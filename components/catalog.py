@@ -463,15 +463,20 @@ def check_against_model(
 
 
 @functools.cache
-def _shape(annotation: Any) -> tuple[Any, tuple]:
-    """typing.get_origin and get_args, once per annotation."""
-    return typing.get_origin(annotation), typing.get_args(annotation)
+def _shape(annotation: Any) -> tuple[Any, tuple, str]:
+    """typing.get_origin, get_args and the kind of model, once per annotation."""
+    kind = ""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.RootModel):
+        kind = "root"
+    elif isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        kind = "model"
+    return typing.get_origin(annotation), typing.get_args(annotation), kind
 
 
 def _check_value(annotation: Any, value: Any, path: str, problems: list[str]) -> Any:
     if annotation is Any:
         return value
-    origin, args = _shape(annotation)
+    origin, args, kind = _shape(annotation)
     if origin is typing.Annotated:
         return _check_value(args[0], value, path, problems)
     if origin in (typing.Union, types.UnionType):
@@ -491,12 +496,12 @@ def _check_value(annotation: Any, value: Any, path: str, problems: list[str]) ->
             if not isinstance(key, str):
                 problems.append(f"{_join(path, key)}: keys must be strings (quote the key)")
         return {k: _check_value(item, v, _join(path, k), problems) for k, v in value.items()}
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.RootModel):
+    if kind == "root":
         if issubclass(annotation, _NUMBER_OR_TEXT_MODELS) and _is_number(value):
             return _number_text(value)
         root = annotation.model_fields["root"].annotation
         return _check_value(root, value, path, problems)
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+    if kind == "model":
         return _check_model(annotation, value, path, problems)
     if annotation in _SCALARS:
         if not _SCALARS[annotation][1](value):
