@@ -129,12 +129,7 @@ def build_deployment(settings: Settings) -> dict[str, Any]:
             "periodSeconds": 60,
             "timeoutSeconds": 30,
         },
-        "resources": pods.resources(
-            settings.controllerCpuRequest,
-            settings.controllerMemoryRequest,
-            settings.controllerCpuLimit,
-            settings.controllerMemoryLimit,
-        ),
+        "resources": pods.resources(settings, "controller"),
     }
     return pods.deployment(
         name=NAME,
@@ -148,26 +143,13 @@ def build_deployment(settings: Settings) -> dict[str, Any]:
 
 
 def build_metrics_service(settings: Settings) -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {
-            "name": f"{NAME}-metrics",
-            "namespace": settings.controlNamespace,
-            "labels": objects.labels(NAME),
-        },
-        "spec": {
-            "selector": {"app.kubernetes.io/name": NAME},
-            "ports": [
-                {
-                    "name": "metrics",
-                    "port": facts.CONTROLLER_METRICS_PORT,
-                    "targetPort": facts.CONTROLLER_METRICS_PORT,
-                    "protocol": "TCP",
-                }
-            ],
-        },
-    }
+    return pods.service(
+        f"{NAME}-metrics",
+        settings.controlNamespace,
+        objects.labels(NAME),
+        "metrics",
+        facts.CONTROLLER_METRICS_PORT,
+    )
 
 
 class WorkflowController(pulumi.ComponentResource):
@@ -193,16 +175,7 @@ class WorkflowController(pulumi.ComponentResource):
         ns = settings.controlNamespace
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         self.service_account = objects.create(
-            {
-                "apiVersion": "v1",
-                "kind": "ServiceAccount",
-                "metadata": {
-                    "name": facts.CONTROLLER_SERVICE_ACCOUNT,
-                    "namespace": ns,
-                    "labels": objects.labels(NAME),
-                },
-            },
-            in_namespace,
+            objects.service_account(facts.CONTROLLER_SERVICE_ACCOUNT, ns, NAME), in_namespace
         )
         self.config_map = objects.create(build_config_map(settings), in_namespace)
         self.priority_class = objects.create(

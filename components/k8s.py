@@ -48,6 +48,14 @@ def labels(component: str, name: str | None = None) -> dict[str, str]:
     }
 
 
+def service_account(name: str, namespace: str, component: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels(component)},
+    }
+
+
 def resource_name(manifest: dict[str, Any]) -> str:
     """Stable Pulumi logical name: kind, namespace and name of the object."""
     meta = manifest["metadata"]

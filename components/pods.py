@@ -5,12 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from components import facts
+from components.settings import Settings
 
 
-def resources(cpu_request: str, memory_request: str, cpu_limit: str, memory_limit: str):
+def resources(settings: Settings, part: str) -> dict[str, dict[str, str]]:
+    """Requests and limits from the ``<part>CpuRequest`` ... ``<part>MemoryLimit`` keys."""
     return {
-        "requests": {"cpu": cpu_request, "memory": memory_request},
-        "limits": {"cpu": cpu_limit, "memory": memory_limit},
+        kind: {
+            resource.lower(): getattr(settings, f"{part}{resource}{kind[:-1].title()}")
+            for resource in ("Cpu", "Memory")
+        }
+        for kind in ("requests", "limits")
+    }
+
+
+def service(
+    name: str, namespace: str, labels: dict[str, str], port_name: str, port: int
+) -> dict[str, Any]:
+    """A ClusterIP Service in front of the pods named ``labels['app.kubernetes.io/name']``."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "spec": {
+            "selector": {"app.kubernetes.io/name": labels["app.kubernetes.io/name"]},
+            "ports": [{"name": port_name, "port": port, "targetPort": port, "protocol": "TCP"}],
+        },
     }
 
 

@@ -131,14 +131,6 @@ def build_role_binding(
     }
 
 
-def build_service_account(name: str, namespace: str, component: str) -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "ServiceAccount",
-        "metadata": {"name": name, "namespace": namespace, "labels": objects.labels(component)},
-    }
-
-
 def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Every RBAC object, grouped by the identity it serves (controller, server, workflow)."""
     control, managed = settings.controlNamespace, settings.managedNamespace
@@ -200,7 +192,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
             ),
         ],
         "workflow": [
-            build_service_account(workflow_sa, managed, "workflow"),
+            objects.service_account(workflow_sa, managed, "workflow"),
             build_role("Role", facts.EXECUTOR_ROLE, managed, facts.EXECUTOR_PERMISSIONS),
             build_role_binding(
                 facts.EXECUTOR_ROLE, managed, "Role", facts.EXECUTOR_ROLE, workflow_sa, managed

@@ -43,12 +43,7 @@ def build_deployment(settings: Settings) -> dict[str, Any]:
             "periodSeconds": 20,
         },
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
-        "resources": pods.resources(
-            settings.serverCpuRequest,
-            settings.serverMemoryRequest,
-            settings.serverCpuLimit,
-            settings.serverMemoryLimit,
-        ),
+        "resources": pods.resources(settings, "server"),
     }
     return pods.deployment(
         name=NAME,
@@ -62,26 +57,9 @@ def build_deployment(settings: Settings) -> dict[str, Any]:
 
 
 def build_service(settings: Settings) -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {
-            "name": NAME,
-            "namespace": settings.controlNamespace,
-            "labels": objects.labels(NAME),
-        },
-        "spec": {
-            "selector": {"app.kubernetes.io/name": NAME},
-            "ports": [
-                {
-                    "name": "web",
-                    "port": facts.SERVER_PORT,
-                    "targetPort": facts.SERVER_PORT,
-                    "protocol": "TCP",
-                }
-            ],
-        },
-    }
+    return pods.service(
+        NAME, settings.controlNamespace, objects.labels(NAME), "web", facts.SERVER_PORT
+    )
 
 
 def build_sso_secret(settings: Settings, client_secret: Any) -> dict[str, Any]:
@@ -166,16 +144,7 @@ class ArgoServer(pulumi.ComponentResource):
         ns = settings.controlNamespace
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         self.service_account = objects.create(
-            {
-                "apiVersion": "v1",
-                "kind": "ServiceAccount",
-                "metadata": {
-                    "name": facts.SERVER_SERVICE_ACCOUNT,
-                    "namespace": ns,
-                    "labels": objects.labels(NAME),
-                },
-            },
-            in_namespace,
+            objects.service_account(facts.SERVER_SERVICE_ACCOUNT, ns, NAME), in_namespace
         )
         deployment_deps: list[pulumi.Resource] = [
             namespace,

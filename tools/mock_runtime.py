@@ -75,45 +75,46 @@ class Recorder(mocks.MockMonitor):
         super().__init__(_Mocks())
         self.registered: list[Registered] = []
 
+    def _record(self, request, urn: str, struct, **options: Any) -> None:
+        inputs, secret_paths = _inputs(struct)
+        self.registered.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                urn=urn,
+                inputs=inputs,
+                parent=request.parent or None,
+                dependencies=list(request.dependencies),
+                secret_paths=secret_paths,
+                **options,
+            )
+        )
+
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            inputs, secret_paths = _inputs(request.object)
-            self.registered.append(
-                Registered(
-                    type=request.type,
-                    name=request.name,
-                    urn=response.urn,
-                    inputs=inputs,
-                    parent=request.parent or None,
-                    dependencies=list(request.dependencies),
-                    custom=request.custom,
-                    protect=bool(request.protect),
-                    retain_on_delete=bool(request.retainOnDelete),
-                    id=request.importId or None,
-                    secret_paths=secret_paths,
-                )
+            self._record(
+                request,
+                response.urn,
+                request.object,
+                custom=request.custom,
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                id=request.importId or None,
             )
         return response
 
     def ReadResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().ReadResource(request)
-        inputs, secret_paths = _inputs(request.properties)
-        self.registered.append(
-            Registered(
-                type=request.type,
-                name=request.name,
-                urn=response.urn,
-                inputs=inputs,
-                parent=request.parent or None,
-                dependencies=list(request.dependencies),
-                custom=True,
-                protect=False,
-                retain_on_delete=False,
-                read=True,
-                id=request.id,
-                secret_paths=secret_paths,
-            )
+        self._record(
+            request,
+            response.urn,
+            request.properties,
+            custom=True,
+            protect=False,
+            retain_on_delete=False,
+            read=True,
+            id=request.id,
         )
         return response
 
