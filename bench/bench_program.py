@@ -1,0 +1,65 @@
+"""Program run time under mocks against the SDK's floor.
+
+The floor is the same number of bare WorkflowTemplate custom resources registered under
+the same mocks: what any Pulumi program that registers N objects pays. The program adds
+loading and validating the catalog and the rest of the install.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from bench.catalog_gen import template, write_catalog
+from components.program import run as run_program
+from tools import mock_runtime
+from tools.stack_config import merged_config
+
+
+def _floor_program(count: int) -> Callable[[], None]:
+    manifests = [template(i) for i in range(count)]
+
+    def program() -> None:
+        for manifest in manifests:
+            k8s.apiextensions.CustomResource(
+                f"workflowtemplate-{manifest['metadata']['name']}",
+                api_version=manifest["apiVersion"],
+                kind=manifest["kind"],
+                metadata={**manifest["metadata"], "namespace": "argo-events"},
+                spec=manifest["spec"],
+                opts=pulumi.ResourceOptions(),
+            )
+
+    return program
+
+
+def _best_of(runs: int, fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(sizes: tuple[int, ...] = (10, 100, 1000), runs: int = 3) -> list[dict[str, float]]:
+    """Seconds for the program and for the floor at each catalog size (best of ``runs``)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            catalog = write_catalog(Path(tmp) / f"catalog-{size}", size)
+            config, secrets = merged_config("dev", {"templatesDir": str(catalog)})
+            registered, _ = mock_runtime.run(run_program, config, secrets)
+            assert sum(r.type.endswith(":WorkflowTemplate") for r in registered) == size
+            program = _best_of(
+                runs, lambda c=config, s=secrets: mock_runtime.run(run_program, c, s)
+            )
+            floor_fn = _floor_program(size)
+            floor = _best_of(runs, lambda f=floor_fn, c=config: mock_runtime.run(f, c))
+            rows.append({"templates": size, "program": program, "floor": floor})
+    return rows
