@@ -24,6 +24,10 @@ _NAME_RULE = (
     "ending with a letter or digit, at most 63 characters)"
 )
 _TYPES = "container, containerSet, dag, data, http, plugin, resource, script, steps, suspend"
+_LITERAL_PATCH = (
+    "must be a literal patch; '{{...}}' lets a submitter change the pod spec (service "
+    "account, security context)"
+)
 
 # case folder -> the one problem it must report (without the "<case>/" prefix)
 EXPECTED = {
@@ -107,6 +111,9 @@ EXPECTED = {
     "serviceAccountName: 'default' is not an allowed service account (allowed: workflow)",
     "service-account-pod-spec-patch": "t.yaml[0]: spec.templates[0].podSpecPatch: sets "
     "serviceAccountName 'argo', which is not an allowed service account (allowed: workflow)",
+    # Pod spec patches
+    "pod-spec-patch-expression": f"t.yaml[0]: spec.templates[0].podSpecPatch: {_LITERAL_PATCH}",
+    "pod-spec-patch-expression-spec": f"t.yaml[0]: spec.podSpecPatch: {_LITERAL_PATCH}",
     # Hera files
     "hera-import-error": "broken.py: import failed at line 3: RuntimeError: catalog file is broken",
     "hera-no-template": "helpers.py: defines no Hera WorkflowTemplate at module level",
@@ -141,6 +148,58 @@ def test_allowed_service_accounts_come_from_the_caller():
         allowed_service_accounts=("workflow", "argo-server"),
     )
     assert template.manifest["spec"]["serviceAccountName"] == "argo-server"
+
+
+_PATCHED = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: patched
+  annotations:
+    workflows.argoproj.io/description: A template with pod spec patches.
+spec:
+  entrypoint: main
+  templateDefaults:
+    podSpecPatch: |
+      {defaults}
+  templates:
+    - name: main
+      steps:
+        - - name: inner
+            inline:
+              podSpecPatch: |
+                {inline}
+              container:
+                image: busybox:1.36.1
+"""
+
+
+def test_pod_spec_patches_with_expressions_are_refused_everywhere(tmp_path):
+    (tmp_path / "t.yaml").write_text(
+        _PATCHED.format(
+            defaults='{"hostNetwork": {{workflow.parameters.host}}}',
+            inline='{"serviceAccount": "{{workflow.parameters.account}}"}',
+        )
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path, managed_namespace=NS)
+    shown = f"{tmp_path.name}/t.yaml[0]"
+    assert caught.value.problems == [
+        f"{shown}: spec.templateDefaults.podSpecPatch: {_LITERAL_PATCH}",
+        f"{shown}: spec.templates[0].steps[0][0].inline.podSpecPatch: {_LITERAL_PATCH}",
+    ]
+
+
+def test_literal_pod_spec_patches_stay_allowed(tmp_path):
+    (tmp_path / "t.yaml").write_text(
+        _PATCHED.format(
+            defaults='{"terminationGracePeriodSeconds": 5}',
+            inline='{"serviceAccountName": "workflow"}',
+        )
+    )
+    (template,) = load_catalog(tmp_path, managed_namespace=NS)
+    inline = template.manifest["spec"]["templates"][0]["steps"][0][0]["inline"]
+    assert inline["podSpecPatch"] == '{"serviceAccountName": "workflow"}\n'
 
 
 def test_problems_of_every_file_are_reported_together():

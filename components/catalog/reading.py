@@ -1,0 +1,157 @@
+"""Find the catalog's files and read them into documents: strict YAML, and Hera files imported."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import traceback
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.catalog.facts import PYTHON_SUFFIX, YAML_SUFFIXES
+
+
+@dataclass
+class _Document:
+    path: Path
+    location: str  # for messages: "<catalog folder>/<file>[<doc>]"
+    source: str  # relative to the catalog root: "<file>#<doc>"
+    data: Any
+
+
+def _catalog_files(root: Path) -> list[Path]:
+    """Every YAML and Python file below ``root``, skipping hidden and ``_``-prefixed ones."""
+    found = []
+    for path in root.rglob("*"):
+        parts = path.relative_to(root).parts
+        if not path.is_file() or any(p.startswith((".", "_")) for p in parts):
+            continue
+        if path.suffix in (*YAML_SUFFIXES, PYTHON_SUFFIX):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _read_file(root: Path, path: Path) -> tuple[list[_Document], list[str]]:
+    rel = path.relative_to(root).as_posix()
+    shown = f"{root.name}/{rel}"
+    if path.suffix == PYTHON_SUFFIX:
+        return _read_python(path, rel, shown)
+    return _read_yaml(path, rel, shown)
+
+
+# --- YAML ----------------------------------------------------------------------------------
+
+# libyaml's parser where PyYAML was built with it: the pure-Python one dominates the run
+# time of a large catalog.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):
+    """SafeLoader that refuses duplicate keys and keeps dates as strings."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            # Plain scalar keys compare by tag and text; only complex keys are built twice.
+            if isinstance(key_node, yaml.ScalarNode):
+                key, shown = (key_node.tag, key_node.value), key_node.value
+            else:
+                key = shown = self.construct_object(key_node, deep=True)
+            if isinstance(key, typing.Hashable) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {shown!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# Kubernetes reads `2024-01-01` in a string field as a string; PyYAML would make it a date.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path, rel: str, shown: str) -> tuple[list[_Document], list[str]]:
+    documents: list[_Document] = []
+    problems: list[str] = []
+    index = -1
+    try:
+        for index, data in enumerate(
+            yaml.load_all(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+        ):
+            if data is not None:
+                documents.append(_Document(path, f"{shown}[{index}]", f"{rel}#{index}", data))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = err.problem or err.context or "invalid YAML"
+        problems.append(f"{shown}[{index + 1}]: YAML does not parse{where}: {what}")
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        problems.append(f"{shown}: YAML does not parse: {err}")
+    if not documents and not problems:
+        problems.append(f"{shown}: the file holds no document")
+    return documents, problems
+
+
+# --- Hera ----------------------------------------------------------------------------------
+
+
+def _read_python(path: Path, rel: str, shown: str) -> tuple[list[_Document], list[str]]:
+    """Import a Hera file on its own and turn its module-level workflows into manifests."""
+    from hera.shared import global_config
+    from hera.workflows import Workflow
+
+    module_name = f"_workflowtemplate_catalog_{hashlib.sha256(str(path).encode()).hexdigest()[:16]}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        return [], [f"{shown}: cannot be imported as a Python module"]
+    module = importlib.util.module_from_spec(spec)
+    global_config.reset()  # one catalog file must not inherit another's Hera defaults
+    sys.modules[module_name] = module
+    write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # keep the tree clean
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as err:  # any failure of a catalog file is reported
+        return [], [f"{shown}: import failed{_python_line(err, path)}: {_one_line(err)}"]
+    finally:
+        sys.dont_write_bytecode = write_bytecode
+        sys.modules.pop(module_name, None)
+        global_config.reset()
+    documents: list[_Document] = []
+    problems: list[str] = []
+    seen: set[int] = set()
+    for variable, value in vars(module).items():
+        # Hera's WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow are Workflows;
+        # the kind check then refuses everything but a WorkflowTemplate.
+        if not isinstance(value, Workflow) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        location = f"{shown}[{variable}]"
+        try:
+            data = value.to_dict()
+        except Exception as err:  # reported, not raised
+            problems.append(f"{location}: Hera cannot build the manifest: {_one_line(err)}")
+            continue
+        documents.append(_Document(path, location, f"{rel}#{variable}", data))
+    if not documents and not problems:
+        problems.append(f"{shown}: defines no Hera WorkflowTemplate at module level")
+    return documents, problems
+
+
+def _python_line(err: BaseException, path: Path) -> str:
+    if isinstance(err, SyntaxError) and err.lineno:
+        return f" at line {err.lineno}"
+    frames = traceback.extract_tb(err.__traceback__)
+    lines = [f.lineno for f in frames if Path(f.filename).resolve() == path.resolve()]
+    return f" at line {lines[-1]}" if lines else ""
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
