@@ -148,7 +148,11 @@ def _check_spec(spec: dict, ctx: _Context) -> list[str]:
     problems += _check_service_accounts(spec, "spec", ctx.allowed_service_accounts)
     problems += _check_pod_spec_patch(spec, "spec")
     # Argo merges templateDefaults into every template of the spec.
-    problems += _check_pod_spec_patch(spec.get("templateDefaults") or {}, "spec.templateDefaults")
+    defaults = spec.get("templateDefaults") or {}
+    problems += _check_service_accounts(
+        defaults, "spec.templateDefaults", ctx.allowed_service_accounts
+    )
+    problems += _check_pod_spec_patch(defaults, "spec.templateDefaults")
     for path, template in _all_templates(templates):
         chosen = [t for t in TEMPLATE_TYPES if template.get(t) is not None]
         if len(chosen) != 1:

@@ -107,6 +107,8 @@ EXPECTED = {
     "allowed service account (allowed: workflow)",
     "service-account-template": "t.yaml[0]: spec.templates[0].serviceAccountName: 'default' "
     "is not an allowed service account (allowed: workflow)",
+    "service-account-template-defaults": "t.yaml[0]: spec.templateDefaults.serviceAccountName: "
+    "'argo-server' is not an allowed service account (allowed: workflow)",
     "service-account-inline": "t.yaml[0]: spec.templates[0].dag.tasks[0].inline."
     "serviceAccountName: 'default' is not an allowed service account (allowed: workflow)",
     "service-account-pod-spec-patch": "t.yaml[0]: spec.templates[0].podSpecPatch: sets "
