@@ -189,6 +189,17 @@ def test_readme_config_example_is_valid(default_config: PolicyRunner) -> None:
     assert config["no-cluster-wide-argo-grants"].properties["workflowServiceAccount"] == "runner"
 
 
+def test_main_readme_config_example_is_valid(default_config: PolicyRunner) -> None:
+    readme = (ROOT / "README.md").read_text()
+    [example] = re.findall(r"```json\n(.*?)```", readme, flags=re.DOTALL)
+    config = default_config.configure(json.loads(example))
+    assert config["workflowtemplate-in-managed-namespace"].properties["managedNamespace"] == (
+        "team-a"
+    )
+    assert config["no-cluster-workflow-templates"].enforcement_level == "advisory"
+    assert config["workflow-must-reference-template"].enforcement_level == "mandatory"
+
+
 def test_unknown_preview_value_is_reported_as_advisory(runner: PolicyRunner) -> None:
     unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     workflow = resource(
