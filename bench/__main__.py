@@ -43,7 +43,7 @@ def report(sizes: list[int], runs: int) -> str:
     lines = [
         f"Measured {date.today().isoformat()} on {_machine()}; best of {runs} runs.",
         "",
-        "| templates | program (s) | floor (s) | program / floor | goal |",
+        "| templates | program (CPU s) | floor (CPU s) | program / floor | goal |",
         "| ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:

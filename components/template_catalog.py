@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,8 +23,9 @@ def resource_name(template: CatalogTemplate) -> str:
 
 def build_template_manifest(template: CatalogTemplate) -> dict[str, Any]:
     """The template's manifest with this install's labels and its provenance annotations."""
-    manifest = copy.deepcopy(template.manifest)
-    metadata = manifest["metadata"]
+    # Only metadata changes; the spec is shared with the loaded template, never mutated.
+    metadata = dict(template.manifest["metadata"])
+    manifest = {**template.manifest, "metadata": metadata}
     metadata["labels"] = {
         **(metadata.get("labels") or {}),
         "app.kubernetes.io/managed-by": objects.MANAGED_BY,
@@ -53,8 +54,8 @@ class TemplateCatalog(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("argo-workflows:index:TemplateCatalog", name, None, opts)
-        names = [t.name for t in templates]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        counts = Counter(t.name for t in templates)
+        duplicates = sorted(n for n, count in counts.items() if count > 1)
         if duplicates:
             raise ValueError(f"catalog templates share a name: {', '.join(duplicates)}")
         # Every template needs the WorkflowTemplate CRD and the managed namespace first.
