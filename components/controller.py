@@ -39,15 +39,12 @@ def build_controller_config(settings: Settings) -> dict[str, str]:
                     },
                     # Workflow pods run in a namespace that enforces Pod Security
                     # "restricted"; this is the pod-level half of it.
-                    "securityContext": {
-                        "runAsNonRoot": True,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
+                    "securityContext": dict(facts.WORKFLOW_POD_SECURITY_CONTEXT),
                 }
             }
         ),
         # The init and wait containers Argo adds to every workflow pod.
-        "executor": _yaml({"securityContext": dict(facts.RESTRICTED_CONTAINER_SECURITY_CONTEXT)}),
+        "executor": _yaml({"securityContext": dict(facts.EXECUTOR_SECURITY_CONTEXT)}),
         "metricsConfig": _yaml(
             {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
         ),

@@ -42,7 +42,16 @@ def test_workflow_pods_get_restricted_defaults(stack_render):
         if o["metadata"]["name"] == "workflow-controller-configmap"
     )
     defaults = yaml.safe_load(config["data"]["workflowDefaults"])["spec"]["securityContext"]
-    assert defaults == {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+    # runAsNonRoot alone does not start an image whose user is root: a numeric user is
+    # needed too.
+    assert defaults == {
+        "runAsNonRoot": True,
+        "runAsUser": 8737,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
     executor = yaml.safe_load(config["data"]["executor"])["securityContext"]
     assert executor["allowPrivilegeEscalation"] is False
     assert executor["capabilities"] == {"drop": ["ALL"]}
+    assert executor["runAsNonRoot"] is True
+    # The emissary executor writes to its container's disk.
+    assert "readOnlyRootFilesystem" not in executor
