@@ -48,6 +48,7 @@ def load_inputs(
                     managed_namespace=settings.managedNamespace,
                     require_description=settings.requireTemplateDescription,
                     allowed_service_accounts=settings.allowedServiceAccounts,
+                    require_restricted=settings.requireRestrictedPods,
                 )
             except CatalogError as err:
                 problems += err.problems

@@ -105,6 +105,7 @@ class Settings:
     ingressTlsSecret: str
     templatesDir: str
     requireTemplateDescription: bool
+    requireRestrictedPods: bool
     allowedServiceAccounts: list[str]
 
     def image(self, name: str) -> str:

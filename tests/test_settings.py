@@ -177,3 +177,23 @@ def test_missing_templates_dir_names_the_key(render, tmp_path):
     with pytest.raises(ConfigError) as err:
         render("dev", {"templatesDir": str(tmp_path / "nope")})
     assert any("argo-workflows:templatesDir: found" in p for p in err.value.problems)
+
+
+def test_catalog_pod_security_follows_config(render, tmp_path):
+    (tmp_path / "t.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\n"
+        "kind: WorkflowTemplate\n"
+        "metadata:\n"
+        "  name: loose\n"
+        "  annotations: {workflows.argoproj.io/description: No security context.}\n"
+        "spec:\n"
+        "  entrypoint: main\n"
+        "  templates:\n"
+        "    - name: main\n"
+        "      container: {image: busybox:1.36.1}\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        render("dev", {"templatesDir": str(tmp_path)})
+    assert any("allowPrivilegeEscalation: must be false" in p for p in err.value.problems)
+    relaxed = render("dev", {"templatesDir": str(tmp_path), "requireRestrictedPods": "false"})
+    assert relaxed.outputs["templateNames"] == ["loose"]

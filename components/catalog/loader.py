@@ -17,6 +17,7 @@ def load_catalog(
     managed_namespace: str,
     require_description: bool = True,
     allowed_service_accounts: Sequence[str] = ("workflow",),
+    require_restricted: bool = True,
 ) -> list[CatalogTemplate]:
     """Read and validate every template below ``root``; raise CatalogError on any problem."""
     root = Path(root)
@@ -31,6 +32,7 @@ def load_catalog(
         managed_namespace=managed_namespace,
         require_description=require_description,
         allowed_service_accounts=tuple(allowed_service_accounts),
+        require_restricted=require_restricted,
         catalog=_catalog_index(documents),
     )
     templates: list[CatalogTemplate] = []

@@ -20,6 +20,7 @@ from components.catalog.facts import (
 )
 from components.catalog.messages import _describe, _is_map, _join, _short, _suggest
 from components.catalog.model_check import check_against_model
+from components.catalog.pod_security import _check_restricted
 from components.catalog.pod_spec import _check_pod_spec_patch, _check_service_accounts
 from components.catalog.reading import _Document
 from components.catalog.references import _all_templates, _check_calls, _References
@@ -31,6 +32,7 @@ class _Context:
     managed_namespace: str
     require_description: bool
     allowed_service_accounts: tuple[str, ...]
+    require_restricted: bool
     catalog: dict[str, frozenset[str]]  # template name -> names of the templates inside it
     first_seen: dict[str, str] = field(default_factory=dict)  # template name -> location
 
@@ -163,6 +165,8 @@ def _check_spec(spec: dict, ctx: _Context) -> list[str]:
         problems += _check_enums(inputs, f"{path}.inputs.parameters")
         problems += _check_service_accounts(template, path, ctx.allowed_service_accounts)
         problems += _check_pod_spec_patch(template, path)
+    if ctx.require_restricted:
+        problems += _check_restricted(spec)
     return problems
 
 

@@ -114,18 +114,24 @@ def test_starter_pods_meet_pod_security_restricted(starter):
 
 def test_moving_a_file_keeps_name_and_hash(tmp_path):
     shutil.copytree(STARTER, tmp_path / "catalog")
-    before = {t.name: t for t in load_catalog(tmp_path / "catalog", managed_namespace=NS)}
+    before = {
+        t.name: t
+        for t in load_catalog(tmp_path / "catalog", managed_namespace=NS, require_restricted=False)
+    }
     moved = tmp_path / "catalog" / "elsewhere" / "deeper"
     moved.mkdir(parents=True)
     (tmp_path / "catalog" / "steps" / "say.yaml").rename(moved / "say.yml")
-    after = {t.name: t for t in load_catalog(tmp_path / "catalog", managed_namespace=NS)}
+    after = {
+        t.name: t
+        for t in load_catalog(tmp_path / "catalog", managed_namespace=NS, require_restricted=False)
+    }
     assert after["say"].source == "elsewhere/deeper/say.yml#0"
     assert after["say"].content_hash == before["say"].content_hash
 
 
 def test_missing_folder_is_a_catalog_error(tmp_path):
     with pytest.raises(CatalogError) as caught:
-        load_catalog(tmp_path / "nope", managed_namespace=NS)
+        load_catalog(tmp_path / "nope", managed_namespace=NS, require_restricted=False)
     assert caught.value.problems == [f"{tmp_path / 'nope'}: the catalog folder does not exist"]
 
 
@@ -134,12 +140,14 @@ def test_hidden_and_underscore_files_are_skipped(tmp_path):
     _write(tmp_path, "_helpers.py", "raise RuntimeError('never imported')\n")
     _write(tmp_path, ".drafts/broken.yaml", "kind: [\n")
     _write(tmp_path, "README.md", "# not a template\n")
-    assert [t.name for t in load_catalog(tmp_path, managed_namespace=NS)] == ["numbers"]
+    assert [
+        t.name for t in load_catalog(tmp_path, managed_namespace=NS, require_restricted=False)
+    ] == ["numbers"]
 
 
 def test_several_documents_per_file_and_empty_documents(tmp_path):
     _write(tmp_path, "two.yaml", _template("one") + "---\n" + _template("two") + "---\n")
-    loaded = load_catalog(tmp_path, managed_namespace=NS)
+    loaded = load_catalog(tmp_path, managed_namespace=NS, require_restricted=False)
     assert [(t.name, t.source) for t in loaded] == [("one", "two.yaml#0"), ("two", "two.yaml#1")]
 
 
@@ -161,7 +169,7 @@ def test_any_string_and_quantities_become_strings(tmp_path):
         "limits: {cpu: 0.5}}",
     )
     _write(tmp_path, "t.yaml", text)
-    (template,) = load_catalog(tmp_path, managed_namespace=NS)
+    (template,) = load_catalog(tmp_path, managed_namespace=NS, require_restricted=False)
     spec = template.manifest["spec"]
     (parameter,) = spec["arguments"]["parameters"]
     # Argo's AnyString (pkg/apis/workflow/v1alpha1/anystring.go) keeps numbers as text.
@@ -178,7 +186,7 @@ def test_dates_stay_strings(tmp_path):
                 value: 2024-01-31
         """
     _write(tmp_path, "t.yaml", _template() + textwrap.indent(textwrap.dedent(body), "  "))
-    (template,) = load_catalog(tmp_path, managed_namespace=NS)
+    (template,) = load_catalog(tmp_path, managed_namespace=NS, require_restricted=False)
     assert template.manifest["spec"]["arguments"]["parameters"][0]["value"] == "2024-01-31"
 
 

@@ -30,7 +30,23 @@ _LITERAL_PATCH = (
 )
 
 # case folder -> the one problem it must report (without the "<case>/" prefix)
+# Cases checked with the Pod Security rules on; the others leave them out, so each case
+# shows only the problem it is about.
+_POD_SECURITY = "pod-security-"
+_RESTRICTED = 'the managed namespace enforces Pod Security "restricted" and would refuse the pod'
+
 EXPECTED = {
+    # Pod Security "restricted"
+    "pod-security-privilege-escalation": "t.yaml[0]: spec.templates[0].container."
+    f"securityContext.allowPrivilegeEscalation: must be false; {_RESTRICTED}",
+    "pod-security-capabilities": "t.yaml[0]: spec.templates[0].script.securityContext."
+    f"capabilities.add: SYS_ADMIN not allowed (only NET_BIND_SERVICE); {_RESTRICTED}",
+    "pod-security-sidecar": "t.yaml[0]: spec.templates[0].sidecars[0].securityContext."
+    f"capabilities.drop: must include ALL; {_RESTRICTED}",
+    "pod-security-host-path": "t.yaml[0]: spec.volumes[0].hostPath: host paths are not "
+    f"allowed; {_RESTRICTED}",
+    "pod-security-root": "t.yaml[0]: spec.securityContext.runAsUser: must not be 0 (root); "
+    f"{_RESTRICTED}",
     # Parsing
     "yaml-syntax": "t.yaml[0]: YAML does not parse at line 5, column 15: "
     "mapping values are not allowed in this context",
@@ -132,13 +148,16 @@ def test_every_fixture_has_an_expectation():
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_bad_catalog_reports_its_problem(case):
     with pytest.raises(CatalogError) as caught:
-        load_catalog(BAD / case, managed_namespace=NS)
+        load_catalog(BAD / case, managed_namespace=NS, require_restricted=_POD_SECURITY in case)
     assert caught.value.problems == [f"{case}/{EXPECTED[case]}"]
 
 
 def test_description_requirement_can_be_switched_off():
     (template,) = load_catalog(
-        BAD / "missing-description", managed_namespace=NS, require_description=False
+        BAD / "missing-description",
+        managed_namespace=NS,
+        require_description=False,
+        require_restricted=False,
     )
     assert template.name == "ok"
 
@@ -148,6 +167,7 @@ def test_allowed_service_accounts_come_from_the_caller():
         BAD / "service-account-spec",
         managed_namespace=NS,
         allowed_service_accounts=("workflow", "argo-server"),
+        require_restricted=False,
     )
     assert template.manifest["spec"]["serviceAccountName"] == "argo-server"
 
@@ -184,7 +204,7 @@ def test_pod_spec_patches_with_expressions_are_refused_everywhere(tmp_path):
         )
     )
     with pytest.raises(CatalogError) as caught:
-        load_catalog(tmp_path, managed_namespace=NS)
+        load_catalog(tmp_path, managed_namespace=NS, require_restricted=False)
     shown = f"{tmp_path.name}/t.yaml[0]"
     assert caught.value.problems == [
         f"{shown}: spec.templateDefaults.podSpecPatch: {_LITERAL_PATCH}",
@@ -199,14 +219,14 @@ def test_literal_pod_spec_patches_stay_allowed(tmp_path):
             inline='{"serviceAccountName": "workflow"}',
         )
     )
-    (template,) = load_catalog(tmp_path, managed_namespace=NS)
+    (template,) = load_catalog(tmp_path, managed_namespace=NS, require_restricted=False)
     inline = template.manifest["spec"]["templates"][0]["steps"][0][0]["inline"]
     assert inline["podSpecPatch"] == '{"serviceAccountName": "workflow"}\n'
 
 
 def test_problems_of_every_file_are_reported_together():
     with pytest.raises(CatalogError) as caught:
-        load_catalog(MULTI, managed_namespace=NS)
+        load_catalog(MULTI, managed_namespace=NS, require_restricted=False)
     assert caught.value.problems == [
         "multi/a.yaml[0]: metadata.annotations['workflows.argoproj.io/description']: "
         "required; say what the template does, for reviewers and the Argo UI",
