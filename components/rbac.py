@@ -109,7 +109,7 @@ def build_role_binding(
     namespace: str,
     role_kind: str,
     role_name: str,
-    service_account: str,
+    service_accounts: Iterable[str],
     service_account_namespace: str,
 ) -> dict[str, Any]:
     return {
@@ -122,13 +122,19 @@ def build_role_binding(
         },
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role_name},
         "subjects": [
-            {
-                "kind": "ServiceAccount",
-                "name": service_account,
-                "namespace": service_account_namespace,
-            }
+            {"kind": "ServiceAccount", "name": account, "namespace": service_account_namespace}
+            for account in service_accounts
         ],
     }
+
+
+def workflow_accounts(settings: Settings) -> list[str]:
+    """Accounts workflow pods may run as: the default one, then any other allowed one.
+
+    Each needs the executor permissions, or its pods fail with "workflowtaskresults ...
+    forbidden" (fatal since v3.6).
+    """
+    return list(dict.fromkeys([settings.workflowServiceAccount, *settings.allowedServiceAccounts]))
 
 
 def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
@@ -149,7 +155,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 managed,
                 "ClusterRole",
                 facts.CONTROLLER_CLUSTER_ROLE,
-                controller_sa,
+                [controller_sa],
                 control,
             ),
             build_role(
@@ -160,7 +166,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 control,
                 "Role",
                 "argo-workflows-controller",
-                controller_sa,
+                [controller_sa],
                 control,
             ),
         ],
@@ -176,7 +182,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 managed,
                 "ClusterRole",
                 facts.SERVER_CLUSTER_ROLE,
-                server_sa,
+                [server_sa],
                 control,
             ),
             build_role(
@@ -187,7 +193,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 control,
                 "Role",
                 "argo-workflows-server",
-                server_sa,
+                [server_sa],
                 control,
             ),
         ],
@@ -195,7 +201,12 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
             objects.service_account(workflow_sa, managed, "workflow"),
             build_role("Role", facts.EXECUTOR_ROLE, managed, facts.EXECUTOR_PERMISSIONS),
             build_role_binding(
-                facts.EXECUTOR_ROLE, managed, "Role", facts.EXECUTOR_ROLE, workflow_sa, managed
+                facts.EXECUTOR_ROLE,
+                managed,
+                "Role",
+                facts.EXECUTOR_ROLE,
+                workflow_accounts(settings),
+                managed,
             ),
         ],
     }

@@ -250,6 +250,20 @@ def _quantity(value: str) -> str | None:
     return None if _QUANTITY.match(value) else "a Kubernetes quantity such as 100m, 1, 256Mi"
 
 
+def _cpu(value: str) -> str | None:
+    match = _QUANTITY.match(value)
+    if not match or (match.group(3) or "") not in ("", "m"):
+        return "a CPU quantity: cores (1, 0.5) or millicores (100m)"
+    return None
+
+
+def _memory(value: str) -> str | None:
+    match = _QUANTITY.match(value)
+    if not match or match.group(3) == "m":
+        return "a memory quantity in bytes, such as 128Mi or 1Gi"
+    return None
+
+
 def _https_url(value: str) -> str | None:
     return None if _HTTPS_URL.match(value) else "an https:// URL"
 
@@ -284,18 +298,18 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "podGcDeleteDelay": _duration,
     "artifactSecretNames": _each(_dns_subdomain),
     "controllerReplicas": _replicas,
-    "controllerCpuRequest": _quantity,
-    "controllerMemoryRequest": _quantity,
-    "controllerCpuLimit": _quantity,
-    "controllerMemoryLimit": _quantity,
+    "controllerCpuRequest": _cpu,
+    "controllerMemoryRequest": _memory,
+    "controllerCpuLimit": _cpu,
+    "controllerMemoryLimit": _memory,
     "serverReplicas": _replicas,
     "serverAuthModes": _auth_modes,
     "serverTlsSecret": _optional(_dns_subdomain),
     "serverBaseHref": _base_href,
-    "serverCpuRequest": _quantity,
-    "serverMemoryRequest": _quantity,
-    "serverCpuLimit": _quantity,
-    "serverMemoryLimit": _quantity,
+    "serverCpuRequest": _cpu,
+    "serverMemoryRequest": _memory,
+    "serverCpuLimit": _cpu,
+    "serverMemoryLimit": _memory,
     "ssoIssuer": _optional(_https_url),
     "ssoRedirectUrl": _optional(_https_url),
     "ssoScopes": _each(lambda v: None if re.fullmatch(r"[!#-\[\]-~]+", v) else "an OAuth scope"),
@@ -334,7 +348,7 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
         for resource in ("Cpu", "Memory"):
             request_key, limit_key = f"{part}{resource}Request", f"{part}{resource}Limit"
             request, limit = getattr(s, request_key), getattr(s, limit_key)
-            if _quantity(request) or _quantity(limit):
+            if _quantity(request) or _quantity(limit):  # reported on its own
                 continue
             if _quantity_value(request) > _quantity_value(limit):
                 fail(request_key, request, f"no more than {limit_key} {limit!r}")
@@ -375,7 +389,53 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
             )
     if s.ingressEnabled and not s.ingressHost:
         fail("ingressHost", "", "a DNS name when ingressEnabled is true")
+    if s.ingressEnabled and s.serverBaseHref != "/":
+        # --base-href only rewrites links in the UI; the server still serves from /, so the
+        # proxy in front must strip the prefix (docs/argo-server.md "Base HREF"), which a
+        # plain Ingress does not.
+        fail(
+            "serverBaseHref",
+            s.serverBaseHref,
+            "'/' when ingressEnabled is true: the Ingress routes the path unchanged, and a "
+            "sub-path needs a proxy that strips it",
+        )
+    if s.workflowServiceAccount not in s.allowedServiceAccounts:
+        fail(
+            "allowedServiceAccounts",
+            s.allowedServiceAccounts,
+            f"to include workflowServiceAccount {s.workflowServiceAccount!r}, the account "
+            "workflows run as by default",
+        )
+    if s.ssoExistingSecret == facts.SERVER_SSO_STATE_SECRET:
+        fail(
+            "ssoExistingSecret",
+            s.ssoExistingSecret,
+            "another name: argo-server keeps its own state in Secret 'sso'",
+        )
+    # Keys of a feature that is off would be silently ignored; say so instead.
+    for switch, keys in _FEATURE_KEYS.items():
+        if getattr(s, switch):
+            continue
+        for key in keys:
+            value = getattr(s, key)
+            if value:
+                shown = "<secret>" if f"{PROJECT}:{key}" in secret_keys else value
+                fail(key, shown, f"unset while {switch} is false (it would be ignored)")
     return problems
+
+
+# Keys that only mean something when their feature switch is on.
+_FEATURE_KEYS = {
+    "ssoEnabled": (
+        "ssoIssuer",
+        "ssoRedirectUrl",
+        "ssoRbacEnabled",
+        "ssoExistingSecret",
+        "ssoClientId",
+        "ssoClientSecret",
+    ),
+    "ingressEnabled": ("ingressHost", "ingressClassName", "ingressTlsSecret"),
+}
 
 
 def parse_settings(

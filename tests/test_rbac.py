@@ -54,7 +54,7 @@ NEEDED = {
             ("", ["pods", "pods/exec", "pods/log"], ["get", "list", "watch", "delete"], ALL),
             ("", ["events"], ["watch", "create", "patch"], ALL),
             ("", ["serviceaccounts"], ["get", "list", "watch"], ALL),
-            ("", ["configmaps"], ["get", "list", "watch"], ALL),
+            ("", ["configmaps"], ["get", "list", "watch", "create", "update"], ALL),
         ],
     },
     WORKFLOW: {
@@ -193,3 +193,19 @@ def test_effective_permissions_sees_a_cluster_role_binding():
     ]
     with pytest.raises(AssertionError, match="everywhere"):
         effective_permissions(objects)
+
+
+def test_every_allowed_workflow_account_gets_the_executor_role(render):
+    result = render(
+        "dev",
+        {"workflowServiceAccount": "runner", "allowedServiceAccounts": '["runner", "deployer"]'},
+    )
+    granted = effective_permissions(result.objects)
+    for account in ("runner", "deployer"):
+        slot = granted[(MANAGED, account)][MANAGED]
+        assert _allows(slot, "argoproj.io", "workflowtaskresults", "create", ALL), account
+        assert set(granted[(MANAGED, account)]) == {MANAGED}
+    assert (MANAGED, "workflow") not in granted
+    # Only the default account is created; other allowed ones are the user's own.
+    accounts = [o["metadata"]["name"] for o in result.objects if o["kind"] == "ServiceAccount"]
+    assert sorted(accounts) == ["argo", "argo-server", "runner"]

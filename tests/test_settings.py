@@ -76,7 +76,16 @@ BAD_CONFIGS = [
     ({"workflowTtlSecondsAfterSuccess": -1}, "workflowTtlSecondsAfterSuccess: found -1"),
     ({"podGcStrategy": "Always"}, "podGcStrategy: found 'Always', expected one of OnPodComp"),
     ({"podGcDeleteDelay": "3 days"}, "podGcDeleteDelay: found '3 days', expected a Go duration"),
-    ({"controllerCpuRequest": "lots"}, "controllerCpuRequest: found 'lots', expected a Kubernetes"),
+    ({"controllerCpuRequest": "lots"}, "controllerCpuRequest: found 'lots', expected a CPU"),
+    ({"serverCpuLimit": "1Gi"}, "serverCpuLimit: found '1Gi', expected a CPU quantity"),
+    ({"controllerMemoryLimit": "512m"}, "controllerMemoryLimit: found '512m', expected a memory"),
+    (
+        {"ingressEnabled": "true", "ingressHost": "argo.example.com", "serverBaseHref": "/argo/"},
+        "serverBaseHref: found '/argo/', expected '/' when ingressEnabled is true",
+    ),
+    ({"ssoExistingSecret": "sso"}, "ssoExistingSecret: found 'sso', expected another name"),
+    ({"ssoRbacEnabled": "true"}, "ssoRbacEnabled: found True, expected unset while ssoEnabled"),
+    ({"ingressTlsSecret": "tls"}, "ingressTlsSecret: found 'tls', expected unset while ingressEn"),
     ({"serverMemoryRequest": "1Gi"}, "serverMemoryRequest: found '1Gi', expected no more than"),
     ({"serverAuthModes": '["token"]'}, "serverAuthModes: found ['token'], expected one or more"),
     ({"serverAuthModes": "[]"}, "serverAuthModes: found [], expected one or more distinct"),
@@ -104,6 +113,10 @@ BAD_CONFIGS = [
     ({"allowedServiceAccounts": "[]"}, "allowedServiceAccounts: found [], expected at least one"),
     ({"artifactSecretNames": '["S3 creds"]'}, "artifactSecretNames: found ['S3 creds']"),
     ({"replicas": "2"}, "argo-workflows:replicas: unknown key"),
+    (
+        {"workflowServiceAccount": "runner"},
+        "allowedServiceAccounts: found ['workflow'], expected to include workflowServiceAccount",
+    ),
 ]
 
 
