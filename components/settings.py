@@ -38,6 +38,7 @@ _QUANTITY_FACTORS = {
 
 AUTH_MODES = ("client", "server", "sso")
 TEMPLATE_REFERENCING = ("Strict", "Secure")
+POD_SECURITY_LEVELS = ("restricted", "baseline")
 POD_GC_STRATEGIES = (
     "OnPodCompletion",
     "OnPodSuccess",
@@ -69,6 +70,8 @@ class Settings:
     managedNamespace: str
     createNamespaces: bool
     protectNamespaces: bool
+    deleteNamespacesOnDestroy: bool
+    managedNamespacePodSecurity: str
     templateReferencing: str
     workflowServiceAccount: str
     workflowTtlSecondsAfterSuccess: int
@@ -290,6 +293,7 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "imageRegistry": _registry,
     "controlNamespace": _namespace,
     "managedNamespace": _namespace,
+    "managedNamespacePodSecurity": _one_of(*POD_SECURITY_LEVELS),
     "templateReferencing": _one_of(*TEMPLATE_REFERENCING),
     "workflowServiceAccount": _dns_subdomain,
     "workflowTtlSecondsAfterSuccess": _non_negative,

@@ -54,19 +54,37 @@ def test_namespaces_are_created_with_restricted_pod_security(stack_render):
         assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
-def test_prod_namespaces_are_protected_and_retained(stack_render):
-    namespaces = [r for r in stack_render("prod").resources if r.type.endswith(":Namespace")]
-    assert len(namespaces) == 2
-    assert all(r.protect and r.retain_on_delete for r in namespaces)
-    dev = [r for r in stack_render("dev").resources if r.type.endswith(":Namespace")]
-    assert not any(r.protect for r in dev)
+def _namespaces(render):
+    return [r for r in render.resources if r.type == "kubernetes:core/v1:Namespace"]
 
 
-def test_existing_namespaces_are_adopted_not_created(render):
+def test_namespaces_are_retained_unless_deletion_is_opted_in(stack_render, render):
+    prod, dev = _namespaces(stack_render("prod")), _namespaces(stack_render("dev"))
+    assert len(prod) == 2 and all(r.protect and r.retain_on_delete for r in prod)
+    assert len(dev) == 2 and all(r.retain_on_delete and not r.protect for r in dev)
+    opted_in = _namespaces(render("dev", {"deleteNamespacesOnDestroy": "true"}))
+    assert len(opted_in) == 2 and not any(r.retain_on_delete for r in opted_in)
+
+
+def test_managed_namespace_pod_security_level(render):
+    result = render("dev", {"managedNamespacePodSecurity": "baseline"})
+    managed = _find(result, "Namespace", "argo-events")["metadata"]["labels"]
+    control = _find(result, "Namespace", "argo")["metadata"]["labels"]
+    assert managed["pod-security.kubernetes.io/enforce"] == "baseline"
+    assert managed["pod-security.kubernetes.io/warn"] == "restricted"
+    assert managed["pod-security.kubernetes.io/audit"] == "restricted"
+    assert control["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+def test_existing_namespaces_are_adopted_not_created(render, stack_render):
     result = render("dev", {"createNamespaces": "false"})
-    namespaces = [r for r in result.resources if r.type == "kubernetes:core/v1:Namespace"]
+    namespaces = _namespaces(result)
     assert sorted(r.id for r in namespaces) == ["argo", "argo-events"]
     assert all(r.read for r in namespaces)
+    # Not the logical name of a created namespace: switching modes never turns one into
+    # the other.
+    created = {r.name for r in _namespaces(stack_render("dev"))}
+    assert not created & {r.name for r in namespaces}
     assert not [o for o in result.objects if o["kind"] == "Namespace"]
 
 

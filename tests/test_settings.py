@@ -68,6 +68,7 @@ BAD_CONFIGS = [
     ({"controlNamespace": "Argo"}, "controlNamespace: found 'Argo', expected a DNS-1123 label"),
     ({"managedNamespace": "kube-system"}, "managedNamespace: found 'kube-system', expected a"),
     ({"managedNamespace": "argo"}, "expected a namespace other than controlNamespace 'argo'"),
+    ({"managedNamespacePodSecurity": "privileged"}, "managedNamespacePodSecurity: found 'pri"),
     ({"createNamespaces": "yes"}, "createNamespaces: found 'yes', expected true or false"),
     ({"templateReferencing": "strict"}, "templateReferencing: found 'strict', expected one of"),
     ({"templateReferencing": "None"}, "expected one of Strict, Secure"),
