@@ -145,6 +145,11 @@ def _check_spec(spec: dict, ctx: _Context) -> list[str]:
         if spec.get(key) is not None:
             problems += refs.local(spec[key], f"spec.{key}")
     problems += refs.hooks(spec.get("hooks"), "spec.hooks")
+    if spec.get("workflowTemplateRef") is not None:
+        problems.append(
+            "spec.workflowTemplateRef: a catalog template defines its own templates; call "
+            "another catalog template with templateRef from a step or task"
+        )
     arguments = (spec.get("arguments") or {}).get("parameters")
     problems += _check_enums(arguments, "spec.arguments.parameters")
     problems += _check_service_accounts(spec, "spec", ctx.allowed_service_accounts)

@@ -43,8 +43,16 @@ EXPECTED = {
     f"capabilities.add: SYS_ADMIN not allowed (only NET_BIND_SERVICE); {_RESTRICTED}",
     "pod-security-sidecar": "t.yaml[0]: spec.templates[0].sidecars[0].securityContext."
     f"capabilities.drop: must include ALL; {_RESTRICTED}",
-    "pod-security-host-path": "t.yaml[0]: spec.volumes[0].hostPath: host paths are not "
-    f"allowed; {_RESTRICTED}",
+    "pod-security-host-path": "t.yaml[0]: spec.volumes[0].hostPath: hostPath volumes are not "
+    "allowed (only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, "
+    f"projected, secret); {_RESTRICTED}",
+    "pod-security-patch": "t.yaml[0]: spec.templates[0].podSpecPatch.containers[0]."
+    f"securityContext.privileged: must not be true; {_RESTRICTED}",
+    "pod-security-host-port": "t.yaml[0]: spec.templates[0].container.ports[0].hostPort: "
+    f"host ports are not allowed; {_RESTRICTED}",
+    "spec-workflow-template-ref": "t.yaml[0]: spec.workflowTemplateRef: a catalog template "
+    "defines its own templates; call another catalog template with templateRef from a step "
+    "or task",
     "pod-security-root": "t.yaml[0]: spec.securityContext.runAsUser: must not be 0 (root); "
     f"{_RESTRICTED}",
     # Parsing
@@ -250,3 +258,37 @@ def test_problems_of_every_file_are_reported_together():
         "8 problems in the WorkflowTemplate catalog:",
         *caught.value.problems,
     ]
+
+
+_DEFAULTS_HEAD = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: defaults
+  annotations: {workflows.argoproj.io/description: Security from templateDefaults.}
+spec:
+  entrypoint: main
+"""
+_DEFAULTS = """\
+  templateDefaults:
+    container:
+      image: busybox:1.36.1
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities: {drop: [ALL]}
+"""
+_DEFAULTS_TEMPLATES = """\
+  templates:
+    - name: main
+      container: {image: busybox:1.36.1, securityContext: {runAsNonRoot: true}}
+"""
+
+
+def test_container_settings_from_template_defaults_count(tmp_path):
+    (tmp_path / "t.yaml").write_text(_DEFAULTS_HEAD + _DEFAULTS + _DEFAULTS_TEMPLATES)
+    (template,) = load_catalog(tmp_path, managed_namespace=NS)
+    assert template.name == "defaults"
+    # Without the defaults the same container is refused.
+    (tmp_path / "t.yaml").write_text(_DEFAULTS_HEAD + _DEFAULTS_TEMPLATES)
+    with pytest.raises(CatalogError, match="allowPrivilegeEscalation: must be false"):
+        load_catalog(tmp_path, managed_namespace=NS)
