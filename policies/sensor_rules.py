@@ -6,19 +6,20 @@ Trigger shapes (argo-events pkg/apis/events/v1alpha1/sensor_types.go):
   spec.triggers[].parameters            rewrite the trigger template itself
   spec.triggers[].dlqTrigger            another Trigger
   source                                {resource | inline | s3 | file | url | configmap | git}
-  parameters[].dest                     an sjson path into the object (dots, `\\.` escapes)
+  parameters[].dest                     an sjson path into the object (dots, `\\` escapes)
 A k8s trigger creating a Workflow or CronWorkflow is held to that kind's rule, and may not
 create templates at all (a template written from event data at run time is never
 reviewed); an argoWorkflow `submit` trigger must submit a Workflow that passes the
 Workflow rule, `submit-from` must name a WorkflowTemplate or CronWorkflow, and neither may
 add CLI flags that change what is submitted. Parameters may fill metadata and allowed
-spec fields only. A source fetched at run time (url, git, s3, ...) cannot be checked
-before deploy and is refused.
+spec fields only; a k8s trigger's parameters may never set the kind, apiVersion or spec of
+any other object; trigger-level parameters may not touch any trigger's k8s / argoWorkflow
+part except to fill such fields of the Workflow it already creates. A source fetched at
+run time (url, git, s3, ...) cannot be checked before deploy and is refused.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +29,6 @@ import yaml
 from k8s_objects import get, is_list, is_mapping, kind_of_manifest, load_yaml_documents
 from pack_settings import Settings
 
-_DEST_SEPARATOR = re.compile(r"(?<!\\)\.")
-
 # Kinds whose created objects start workflows: held to their rule, and parameters may not
 # rewrite their spec beyond the fields the rule allows.
 _WORKFLOW_STARTING_KINDS: dict[str, Callable[..., list[str]]] = {
@@ -37,6 +36,34 @@ _WORKFLOW_STARTING_KINDS: dict[str, Callable[..., list[str]]] = {
     facts.CRON_WORKFLOW: workflow_rules.check_cron_workflow,
 }
 _TEMPLATE_KINDS = frozenset({facts.WORKFLOW_TEMPLATE, facts.CLUSTER_WORKFLOW_TEMPLATE})
+
+# Trigger-level `spec.triggers[].parameters` are applied by the sensor to the JSON of the
+# whole trigger template *before* it picks the trigger implementation (argo-events
+# pkg/sensors/triggers/params.go ApplyTemplateParameters, called in
+# pkg/sensors/listener.go triggerActions ahead of GetTrigger, pkg/sensors/trigger.go, which
+# takes `k8s` first, then `argoWorkflow`). So any trigger (http, log, ...) can be turned
+# into one of these, or have its source / operation / parameters replaced, by event data.
+# The template is decoded with Go encoding/json, which also accepts keys that differ only
+# in case (`K8S.source` fills `k8s.source`; the last such key wins).
+_TRIGGER_PARTS = {
+    part.casefold(): part for part in (facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER)
+}
+_TRIGGER_RESOURCE = ["source", "resource"]
+
+# Resource parameters (`k8s.parameters`) rewrite the fetched object itself (params.go
+# ApplyResourceParameters, from pkg/sensors/triggers/standard-k8s/standard-k8s.go): the
+# endpoint is picked from the object before them (FetchResource), the object after them is
+# what gets sent. A kind, apiVersion or spec taken from event data decides what the request
+# carries and cannot be reviewed, so only a Workflow/CronWorkflow's allow-listed spec
+# fields may be filled.
+_OBJECT_TYPE_FIELDS = {"kind": "kind", "apiversion": "apiVersion"}
+
+# sjson dest syntax (github.com/tidwall/sjson, sjson.go parsePath): keys are split on `.`,
+# `\` escapes the next character, a leading `:` on a key only forces an object key, and a
+# key holding one of these characters turns the dest into a gjson pattern that can match
+# any existing key.
+_PATTERN_CHARS = frozenset("|#@*?")
+_PATTERN_PROBLEM = "is a pattern that may match any field"
 
 
 def _argo_kind(manifest: Any) -> str | None:
@@ -47,74 +74,185 @@ def _argo_kind(manifest: Any) -> str | None:
 
 
 def _source_objects(source: Any) -> tuple[list[Any], str | None]:
-    """Objects of a trigger source, or a problem when the source cannot be read here."""
+    """Objects of a trigger source, or a problem when the source cannot be read here.
+
+    The sensor reads the first member set of s3, inline, file, url, git, configmap,
+    resource (argo-events pkg/sensors/artifacts/store.go GetArtifactReader), so a
+    `resource` next to a fetched source is never used.
+    """
     if not is_mapping(source):
         return [], "has no source; set source.resource to the object it creates"
-    resource = source.get("resource")
-    if resource is not None:
-        return [resource], None
+    fetched = sorted(
+        key
+        for key in source
+        if key not in facts.READABLE_TRIGGER_SOURCES and source[key] is not None
+    )
+    readable = [key for key in facts.READABLE_TRIGGER_SOURCES if source.get(key) is not None]
+    if fetched or not readable:
+        where = f"source.{fetched[0]}" if fetched else "its source"
+        return [], (
+            f"{where} is fetched at run time and cannot be checked before deploy; put the "
+            "object in source.resource (or source.inline) and nothing else in source"
+        )
     inline = source.get("inline")
-    if isinstance(inline, str):
+    if inline is not None:
         try:
+            if not isinstance(inline, str):
+                raise yaml.YAMLError("not a string")
             return load_yaml_documents(inline), None
         except yaml.YAMLError:
             return [], "source.inline is not valid YAML; fix it or use source.resource"
-    fetched = sorted(key for key in source if key not in facts.READABLE_TRIGGER_SOURCES)
-    where = f"source.{fetched[0]}" if fetched else "its source"
-    return [], (
-        f"{where} is fetched at run time and cannot be checked before deploy; put the object "
-        "in source.resource (or source.inline)"
-    )
+    return [source["resource"]], None
 
 
-def _dest_path(dest: Any) -> list[str]:
-    return [part.replace("\\.", ".") for part in _DEST_SEPARATOR.split(str(dest or ""))]
+def _dest_path(dest: Any) -> list[str | None]:
+    """The keys an sjson dest writes; None stands for a pattern key and all that follows."""
+    text = "" if dest is None else str(dest)
+    parts: list[str | None] = []
+    key: list[str] = []
+    at_key_start = True
+    index = 0
+    while index < len(text):
+        char = text[index]
+        index += 1
+        if at_key_start and char == ":":
+            at_key_start = False
+            continue
+        at_key_start = False
+        if char == "\\":
+            key.append(text[index : index + 1])
+            index += 1
+        elif char == ".":
+            parts.append("".join(key))
+            key, at_key_start = [], True
+        elif char in _PATTERN_CHARS:
+            return [*parts, None]
+        else:
+            key.append(char)
+    return [*parts, "".join(key)]
 
 
-def _object_dest_problem(path: list[str], kind: str, settings: Settings) -> str | None:
+def _object_dest_problem(path: list[str | None], kind: str, settings: Settings) -> str | None:
     """Why a parameter may not write at `path` inside a created Workflow/CronWorkflow."""
     if path[0] == "metadata":
         return None
+    if path[0] is None:
+        return _PATTERN_PROBLEM
     if path[0] != "spec" or len(path) < 2:
         return "may only fill metadata or allowed spec fields"
     spec_path = path[1:]
     if kind == facts.CRON_WORKFLOW:
+        if spec_path[0] is None:
+            return _PATTERN_PROBLEM
         if spec_path[0] != "workflowSpec":
             return None
         spec_path = spec_path[1:]
         if not spec_path:
             return "may not replace spec.workflowSpec"
-    if spec_path[0] not in settings.allowed_workflow_fields:
-        return f"writes {spec_path[0]}, outside the controller's Strict allow-list"
-    if spec_path[:2] == ["workflowTemplateRef", "clusterScope"]:
-        return "may not set workflowTemplateRef.clusterScope"
+    field = spec_path[0]
+    if field is None:
+        return _PATTERN_PROBLEM
+    if field not in settings.allowed_workflow_fields:
+        return f"writes {field}, outside the controller's Strict allow-list"
+    if field == "workflowTemplateRef":
+        if len(spec_path) == 1 or spec_path[1] is None:
+            return "may replace workflowTemplateRef (and set clusterScope); fill only its name"
+        if spec_path[1].casefold() == "clusterscope":
+            return "may not set workflowTemplateRef.clusterScope"
     return None
 
 
-def _parameter_problems(
-    parameters: Any, kind: str, settings: Settings, *, prefix: list[str], label: str
-) -> list[str]:
+def _parameter_problems(parameters: Any, kind: str, settings: Settings, label: str) -> list[str]:
     """Parameters (sjson dests) may not turn a template reference into an inline workflow."""
     problems = []
     for index, parameter in enumerate(parameters if is_list(parameters) else []):
         dest = get(parameter, "dest")
-        path = _dest_path(dest)
-        if prefix:
-            if path[0] != prefix[0]:
-                continue
-            if path[: len(prefix)] != prefix or len(path) == len(prefix):
-                problems.append(
-                    f"{label}[{index}].dest {dest!r} rewrites the trigger; parameters may "
-                    f"only fill {'.'.join(prefix)}.metadata or allowed spec fields"
-                )
-                continue
-            path = path[len(prefix) :]
-        reason = _object_dest_problem(path, kind, settings)
+        reason = _object_dest_problem(_dest_path(dest), kind, settings)
         if reason:
             problems.append(
                 f"{label}[{index}].dest {dest!r} {reason}; remove the parameter or point it at "
                 "the workflow's arguments"
             )
+    return problems
+
+
+def _other_object_parameter_problems(parameters: Any, manifest: Any) -> list[str]:
+    """k8s.parameters of an object that is not a Workflow/CronWorkflow may not change what
+    kind of object it is, nor write a spec (event data could make it an inline Workflow)."""
+    kind = get(manifest, "kind")
+    what = f"the {kind}" if isinstance(kind, str) and kind else "the object"
+    problems = []
+    for index, parameter in enumerate(parameters if is_list(parameters) else []):
+        dest = get(parameter, "dest")
+        head = _dest_path(dest)[0]
+        label = f"k8s.parameters[{index}].dest {dest!r}"
+        if not head:
+            problems.append(
+                f"{label} may write any field of {what}, kind and spec included (event data "
+                "could make it an inline Workflow); spell out the metadata or data key it fills"
+            )
+        elif head.casefold() in _OBJECT_TYPE_FIELDS:
+            problems.append(
+                f"{label} sets the {_OBJECT_TYPE_FIELDS[head.casefold()]} of {what}, so event "
+                "data decides what kind of object is written (an inline Workflow, a template); "
+                "remove the parameter"
+            )
+        elif head.casefold() == "spec":
+            problems.append(
+                f"{label} writes spec of {what}; parameters may only write the spec of a "
+                "Workflow or CronWorkflow (allowed fields), remove it or fill metadata instead"
+            )
+    return problems
+
+
+def _fills_created_workflow(template: Any, path: list[str | None]) -> list[str]:
+    """Kinds of the Workflow/CronWorkflow objects a trigger-level dest fills, when it points
+    inside `<k8s|argoWorkflow>.source.resource` of a part that already writes only such
+    objects; [] when the dest rewrites the trigger instead."""
+    part = path[0]
+    if part not in _TRIGGER_PARTS.values() or path[1:3] != _TRIGGER_RESOURCE or len(path) < 4:
+        return []
+    objects, unreadable = _source_objects(get(template, part, "source"))
+    kinds = [_argo_kind(manifest) for manifest in objects]
+    if unreadable or any(kind not in _WORKFLOW_STARTING_KINDS for kind in kinds):
+        return []
+    return [str(kind) for kind in kinds]
+
+
+def _template_parameter_problems(trigger: Any, settings: Settings) -> list[str]:
+    """Trigger-level parameters may not change a trigger's type nor its k8s/argoWorkflow
+    part, except to fill allowed fields of the Workflow that part already creates."""
+    template = get(trigger, "template")
+    parameters = get(trigger, "parameters")
+    problems = []
+    for index, parameter in enumerate(parameters if is_list(parameters) else []):
+        dest = get(parameter, "dest")
+        path = _dest_path(dest)
+        head = path[0]
+        if head is not None and head.casefold() not in _TRIGGER_PARTS:
+            continue
+        label = f"parameters[{index}].dest {dest!r}"
+        kinds = _fills_created_workflow(template, path)
+        if kinds:
+            reasons = [_object_dest_problem(path[3:], kind, settings) for kind in kinds]
+            problems += [
+                f"{label} {reason}; remove the parameter or point it at the workflow's arguments"
+                for reason in dict.fromkeys(reasons)
+                if reason
+            ]
+            continue
+        part = _TRIGGER_PARTS[head.casefold()] if head is not None else None
+        where = (
+            f"the trigger's {part} part"
+            if part
+            else "the trigger (a pattern that may match its k8s or argoWorkflow part)"
+        )
+        fill = f"{part}.parameters" if part else "k8s.parameters / argoWorkflow.parameters"
+        problems.append(
+            f"{label} rewrites {where}: trigger-level parameters change the trigger template "
+            "before the sensor picks the trigger, so event data could make it write any object; "
+            f"remove it, or fill the created object through {fill}"
+        )
     return problems
 
 
@@ -148,7 +286,7 @@ def _args_problems(args: Any) -> list[str]:
     return problems
 
 
-def _k8s_trigger_problems(trigger: Any, k8s: Any, settings: Settings) -> list[str]:
+def _k8s_trigger_problems(k8s: Any, settings: Settings) -> list[str]:
     if get(k8s, "operation") == facts.K8S_DELETE_OPERATION:
         return []
     objects, unreadable = _source_objects(get(k8s, "source"))
@@ -156,7 +294,9 @@ def _k8s_trigger_problems(trigger: Any, k8s: Any, settings: Settings) -> list[st
         return [f"k8s trigger {unreadable}"]
     problems = []
     patch = get(k8s, "operation") == "patch"
-    for manifest in objects:
+    parameters = get(k8s, "parameters")
+    # An empty inline source still gets its parameters checked (they could build an object).
+    for manifest in objects or [None]:
         kind = _argo_kind(manifest)
         label = f"k8s trigger writes a {kind}"
         if kind in _TEMPLATE_KINDS:
@@ -169,20 +309,13 @@ def _k8s_trigger_problems(trigger: Any, k8s: Any, settings: Settings) -> list[st
         elif kind in _WORKFLOW_STARTING_KINDS:
             found = _WORKFLOW_STARTING_KINDS[kind](manifest, settings, patch=patch)
             problems += [f"{label}: {problem}" for problem in found]
-            problems += _parameter_problems(
-                get(k8s, "parameters"), kind, settings, prefix=[], label="k8s.parameters"
-            )
-            problems += _parameter_problems(
-                get(trigger, "parameters"),
-                kind,
-                settings,
-                prefix=["k8s", "source", "resource"],
-                label="parameters",
-            )
+            problems += _parameter_problems(parameters, kind, settings, "k8s.parameters")
+        if kind not in _WORKFLOW_STARTING_KINDS:
+            problems += _other_object_parameter_problems(parameters, manifest)
     return problems
 
 
-def _argo_workflow_trigger_problems(trigger: Any, argo: Any, settings: Settings) -> list[str]:
+def _argo_workflow_trigger_problems(argo: Any, settings: Settings) -> list[str]:
     operation = get(argo, "operation") or facts.ARGO_SUBMIT
     if operation not in (facts.ARGO_SUBMIT, facts.ARGO_SUBMIT_FROM):
         return []
@@ -211,18 +344,7 @@ def _argo_workflow_trigger_problems(trigger: Any, argo: Any, settings: Settings)
             for problem in workflow_rules.check_workflow(manifest, settings)
         ]
     problems += _parameter_problems(
-        get(argo, "parameters"),
-        facts.WORKFLOW,
-        settings,
-        prefix=[],
-        label="argoWorkflow.parameters",
-    )
-    problems += _parameter_problems(
-        get(trigger, "parameters"),
-        facts.WORKFLOW,
-        settings,
-        prefix=["argoWorkflow", "source", "resource"],
-        label="parameters",
+        get(argo, "parameters"), facts.WORKFLOW, settings, "argoWorkflow.parameters"
     )
     return problems
 
@@ -232,10 +354,11 @@ def _trigger_problems(trigger: Any, settings: Settings, label: str) -> list[str]
     problems = []
     k8s = get(template, facts.K8S_TRIGGER)
     if k8s is not None:
-        problems += _k8s_trigger_problems(trigger, k8s, settings)
+        problems += _k8s_trigger_problems(k8s, settings)
     argo = get(template, facts.ARGO_WORKFLOW_TRIGGER)
     if argo is not None:
-        problems += _argo_workflow_trigger_problems(trigger, argo, settings)
+        problems += _argo_workflow_trigger_problems(argo, settings)
+    problems += _template_parameter_problems(trigger, settings)
     name = get(template, "name")
     named = f'{label} "{name}"' if isinstance(name, str) and name else label
     found = [f"{named}: {problem}" for problem in problems]

@@ -23,6 +23,7 @@ INLINE_WORKFLOW = {
     "metadata": {"generateName": "inline-"},
     "spec": {"entrypoint": "main", "templates": [{"name": "main", "container": {"image": "a"}}]},
 }
+CONFIG_MAP = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}
 INLINE_WORKFLOW_TEXT = """\
 apiVersion: argoproj.io/v1alpha1
 kind: Workflow
@@ -55,6 +56,15 @@ def k8s_trigger(source: Any, name: str = "create", **fields: Any) -> dict[str, A
 
 def param(dest: str) -> dict[str, Any]:
     return {"src": {"dependencyName": "push", "dataKey": "body.x"}, "dest": dest}
+
+
+def http_trigger(name: str = "post") -> dict[str, Any]:
+    return {"template": {"name": name, "http": {"url": "https://example.com"}}}
+
+
+def with_trigger_parameters(trigger: dict[str, Any], *dests: str) -> dict[str, Any]:
+    """The trigger with trigger-level parameters (applied to its template)."""
+    return {**trigger, "parameters": [param(dest) for dest in dests]}
 
 
 PASSES = {
@@ -105,6 +115,42 @@ PASSES = {
         }
     ),
     "no triggers": sensor(),
+    "k8s workflow filled into arguments, labels and name": sensor(
+        with_trigger_parameters(
+            k8s_trigger(
+                {"resource": REF_WORKFLOW},
+                parameters=[
+                    param("spec.arguments.parameters.0.value"),
+                    param("metadata.labels.ref"),
+                    param("metadata.name"),
+                ],
+            ),
+            "k8s.source.resource.metadata.labels.sha",
+            "k8s.source.resource.spec.arguments.parameters.1.value",
+        )
+    ),
+    "k8s config map filled into metadata and data, trigger-level name and conditions": sensor(
+        with_trigger_parameters(
+            k8s_trigger(
+                {"resource": CONFIG_MAP},
+                parameters=[param("metadata.name"), param("metadata.labels.ref"), param("data.x")],
+            ),
+            "name",
+            "conditions",
+        )
+    ),
+    "http trigger parameterised inside its own http part": sensor(
+        with_trigger_parameters(http_trigger(), "http.url", "http.payload.0.dest")
+    ),
+    "argoWorkflow resume of a workflow named by the event": sensor(
+        with_trigger_parameters(
+            argo_trigger(
+                {"resource": {**REF_WORKFLOW, "metadata": {"name": "placeholder"}}},
+                operation="resume",
+            ),
+            "argoWorkflow.source.resource.metadata.name",
+        )
+    ),
 }
 
 FAILS = {
@@ -199,6 +245,139 @@ FAILS = {
         ),
         None,
         ['trigger 0 "run" dlqTrigger "dlq": argoWorkflow trigger submits', "spec.templates"],
+    ),
+    "trigger-level parameter turns an http trigger into an argoWorkflow trigger": (
+        sensor(with_trigger_parameters(http_trigger(), "argoWorkflow")),
+        None,
+        [
+            "trigger 0 \"post\": parameters[0].dest 'argoWorkflow' rewrites the trigger's "
+            "argoWorkflow part"
+        ],
+    ),
+    "trigger-level parameters give an http trigger an argoWorkflow or k8s source": (
+        sensor(
+            with_trigger_parameters(
+                http_trigger(),
+                "argoWorkflow.source.inline",
+                "argoWorkflow.source.resource.spec.templates",
+                "k8s.source.resource",
+            )
+        ),
+        None,
+        [
+            "parameters[0].dest 'argoWorkflow.source.inline' rewrites the trigger's argoWorkflow",
+            "parameters[1].dest 'argoWorkflow.source.resource.spec.templates' rewrites",
+            "parameters[2].dest 'k8s.source.resource' rewrites the trigger's k8s part",
+        ],
+    ),
+    "trigger-level dest spelled the way Go and sjson also accept": (
+        sensor(
+            with_trigger_parameters(
+                http_trigger(), "K8S.source.resource", ":argoWorkflow.source.resource", "*"
+            )
+        ),
+        None,
+        [
+            "parameters[0].dest 'K8S.source.resource' rewrites the trigger's k8s part",
+            "parameters[1].dest ':argoWorkflow.source.resource' rewrites the trigger's "
+            "argoWorkflow part",
+            "parameters[2].dest '*' rewrites the trigger",
+        ],
+    ),
+    "trigger-level parameter replaces a k8s config map with an inline workflow": (
+        sensor(
+            with_trigger_parameters(k8s_trigger({"resource": CONFIG_MAP}), "k8s.source.resource")
+        ),
+        None,
+        ["trigger 0 \"create\": parameters[0].dest 'k8s.source.resource' rewrites the trigger"],
+    ),
+    "trigger-level parameters rewrite a config map trigger's resource parameters and operation": (
+        sensor(
+            with_trigger_parameters(
+                k8s_trigger({"resource": CONFIG_MAP}, parameters=[param("data.x")]),
+                "k8s.parameters.0.dest",
+                "k8s.source.resource.kind",
+            )
+        ),
+        None,
+        [
+            "parameters[0].dest 'k8s.parameters.0.dest' rewrites the trigger's k8s part",
+            "parameters[1].dest 'k8s.source.resource.kind' rewrites the trigger's k8s part",
+        ],
+    ),
+    "trigger-level parameter turns a k8s delete into a create": (
+        sensor(
+            with_trigger_parameters(
+                k8s_trigger({"resource": REF_WORKFLOW}, name="cleanup", operation="delete"),
+                "k8s.operation",
+            )
+        ),
+        None,
+        ["parameters[0].dest 'k8s.operation' rewrites the trigger's k8s part"],
+    ),
+    "k8s parameters turn a config map into another kind": (
+        sensor(
+            k8s_trigger({"resource": CONFIG_MAP}, parameters=[param("kind"), param("apiVersion")])
+        ),
+        None,
+        [
+            "trigger 0 \"create\": k8s.parameters[0].dest 'kind' sets the kind of the ConfigMap",
+            "k8s.parameters[1].dest 'apiVersion' sets the apiVersion of the ConfigMap",
+        ],
+    ),
+    "k8s parameter writes the spec of a config map": (
+        sensor(k8s_trigger({"resource": CONFIG_MAP}, parameters=[param("spec.templates")])),
+        None,
+        ["k8s.parameters[0].dest 'spec.templates' writes spec of the ConfigMap"],
+    ),
+    "k8s parameter writes the triggers of a Sensor it creates": (
+        sensor(k8s_trigger({"resource": sensor()}, parameters=[param("spec.triggers")])),
+        None,
+        ["k8s.parameters[0].dest 'spec.triggers' writes spec of the Sensor"],
+    ),
+    "k8s parameters with dests that may reach kind or spec": (
+        sensor(
+            k8s_trigger(
+                {"resource": CONFIG_MAP},
+                parameters=[param("sp?c.templates"), param(""), param("Kind")],
+            )
+        ),
+        None,
+        [
+            "k8s.parameters[0].dest 'sp?c.templates' may write any field of the ConfigMap",
+            "k8s.parameters[1].dest '' may write any field of the ConfigMap",
+            "k8s.parameters[2].dest 'Kind' sets the kind of the ConfigMap",
+        ],
+    ),
+    "parameters replace workflowTemplateRef or match spec by a pattern": (
+        sensor(
+            k8s_trigger(
+                {"resource": REF_WORKFLOW},
+                parameters=[param("spec.workflowTemplateRef"), param("spec.*")],
+            )
+        ),
+        None,
+        [
+            "k8s.parameters[0].dest 'spec.workflowTemplateRef' may replace workflowTemplateRef",
+            "k8s.parameters[1].dest 'spec.*' is a pattern that may match any field",
+        ],
+    ),
+    "trigger-level parameter fills a forbidden field of the workflow it creates": (
+        sensor(
+            with_trigger_parameters(
+                k8s_trigger({"resource": REF_WORKFLOW}), "k8s.source.resource.spec.podSpecPatch"
+            )
+        ),
+        None,
+        [
+            "parameters[0].dest 'k8s.source.resource.spec.podSpecPatch' writes podSpecPatch, "
+            "outside the controller's Strict allow-list"
+        ],
+    ),
+    "source with a resource and a url (the url is read first)": (
+        sensor(argo_trigger({"resource": REF_WORKFLOW, "url": {"path": "https://example.com/wf"}})),
+        None,
+        ["argoWorkflow trigger source.url is fetched at run time"],
     ),
     "field allowed for Workflows needs the config": (
         sensor(
