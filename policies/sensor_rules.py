@@ -349,9 +349,43 @@ def _argo_workflow_trigger_problems(argo: Any, settings: Settings) -> list[str]:
     return problems
 
 
+# Keys the rules read, per level. Go's encoding/json also fills them from keys that differ
+# only in case (golang/go#43664), which the rules would not see: such keys are refused.
+_READ_KEYS = {
+    "trigger": ("template", "parameters", "dlqTrigger"),
+    "template": ("name", facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER),
+    "part": ("source", "operation", "parameters", "args"),
+    "source": ("resource", "inline", "s3", "file", "url", "configmap", "git"),
+}
+
+
+def _case_variant_problems(mapping: Any, level: str, where: str) -> list[str]:
+    if not is_mapping(mapping):
+        return []
+    wanted = {key.casefold(): key for key in _READ_KEYS[level]}
+    return [
+        f"{where}{key}: differs from {wanted[key.casefold()]!r} only in case, which Argo "
+        f"Events reads as {wanted[key.casefold()]!r}; spell it exactly"
+        for key in mapping
+        if isinstance(key, str) and key.casefold() in wanted and key != wanted[key.casefold()]
+    ]
+
+
+def _spelling_problems(trigger: Any) -> list[str]:
+    template = get(trigger, "template")
+    problems = _case_variant_problems(trigger, "trigger", "")
+    problems += _case_variant_problems(template, "template", "template.")
+    for part in (facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER):
+        problems += _case_variant_problems(get(template, part), "part", f"template.{part}.")
+        problems += _case_variant_problems(
+            get(template, part, "source"), "source", f"template.{part}.source."
+        )
+    return problems
+
+
 def _trigger_problems(trigger: Any, settings: Settings, label: str) -> list[str]:
     template = get(trigger, "template")
-    problems = []
+    problems = _spelling_problems(trigger)
     k8s = get(template, facts.K8S_TRIGGER)
     if k8s is not None:
         problems += _k8s_trigger_problems(k8s, settings)

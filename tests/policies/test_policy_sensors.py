@@ -419,3 +419,31 @@ def test_sensor_patch_is_checked_too() -> None:
     props = sensor(argo_trigger({"resource": INLINE_WORKFLOW}))
     messages = validate_resource(rp.SENSOR_POLICY, SENSOR_PATCH, props)
     assert messages and all(m.startswith('SensorPatch "argo-events/webhook"') for m in messages)
+
+
+# Go's encoding/json fills `k8s` from `K8s`: keys that differ only in case must not hide a
+# trigger from the rules.
+CASE_VARIANTS = {
+    "template key": (
+        {"template": {"name": "run", "K8s": {"source": {"resource": INLINE_WORKFLOW}}}},
+        "template.K8s: differs from 'k8s' only in case",
+    ),
+    "part key": (
+        {"template": {"name": "run", "argoWorkflow": {"Source": {"resource": INLINE_WORKFLOW}}}},
+        "template.argoWorkflow.Source: differs from 'source' only in case",
+    ),
+    "source key": (
+        k8s_trigger({"Resource": INLINE_WORKFLOW}, operation="create"),
+        "template.k8s.source.Resource: differs from 'resource' only in case",
+    ),
+    "trigger key": (
+        {"Template": {"name": "run", "k8s": {"source": {"resource": INLINE_WORKFLOW}}}},
+        "Template: differs from 'template' only in case",
+    ),
+}
+
+
+@pytest.mark.parametrize(("trigger", "expected"), CASE_VARIANTS.values(), ids=list(CASE_VARIANTS))
+def test_keys_that_differ_only_in_case_are_refused(trigger: dict, expected: str) -> None:
+    messages = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(trigger), name="sn")
+    assert any(expected in m for m in messages), messages
