@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 ARGO_GROUP = "argoproj.io"
 ARGO_VERSION = "v1alpha1"
-ARGO_API_VERSION = f"{ARGO_GROUP}/{ARGO_VERSION}"
 
 # Images: argo-server runs `argocli` with the `server` argument; the controller is told
 # which executor image to inject with `--executor-image`.
