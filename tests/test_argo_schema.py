@@ -104,6 +104,24 @@ V4_1_2_ONLY = [
         {"signerName", "keyType", "credentialBundlePath", "keyPath", "certificateChainPath"},
         "k8s 1.34",
     ),
+    # k8s.io/api 1.35 core/v1: PodCertificateProjection.UserAnnotations map[string]string
+    # (Argo v4.1 vendors client-go v0.35)
+    (
+        "Workflow",
+        (
+            "spec",
+            "volumes",
+            "[]",
+            "projected",
+            "sources",
+            "[]",
+            "podCertificate",
+            "userAnnotations",
+        ),
+        "map",
+        None,
+        "k8s 1.35",
+    ),
 ]
 
 # Fields Argo had before v4.1 that must still be there (Hera's v4.0.5 models).
