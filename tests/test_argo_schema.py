@@ -412,6 +412,12 @@ CONTROLLER_FIELDS = [
     (("links", "[]", "url"), "string"),
     (("images",), "map"),
     (("initlessPod", "enabled"), "boolean"),
+    # v4.x keys from the generated reference docs/workflow-controller-configmap.md
+    (("failedPodRestart", "maxRestarts"), "integer"),
+    (("artifactDrivers", "[]", "image"), "string"),
+    (("disableAgentPodCreation",), "boolean"),
+    (("persistence", "postgresql", "awsRDSToken", "region"), "string"),
+    (("synchronization", "dbReconnectConfig", "retryMultiple"), "number"),
 ]
 
 

@@ -4,8 +4,10 @@ Facts only; tools/argo_schema.py writes them to
 policies/argo_rules/data/controller_config-<version>.json. Source:
 argoproj/argo-workflows config/config.go (type Config and the types it uses), config/sso.go,
 config/rbac.go, config/node_events.go, config/workflow_events.go, config/image.go,
-config/retention_policy.go, config/ttl.go; additions of v4.1 from the release notes
-(docs/new-features.md v4.1.0). The controller reads every data key of the ConfigMap as a
+config/retention_policy.go, config/ttl.go; the v4.x additions from the generated config
+reference docs/workflow-controller-configmap.md of the v4.1 line (it lists Go field names;
+their JSON names here are the Go names in lowerCamel form, and binding is case-insensitive
+anyway, see policies/argo_rules/go_json.py) and the release notes (docs/new-features.md). The controller reads every data key of the ConfigMap as a
 key of this struct (or all of them from the single key `config`), YAML -> JSON through
 sigs.k8s.io/yaml, into encoding/json (config/controller.go parseConfigMap).
 
@@ -51,6 +53,12 @@ TYPES: dict[str, dict[str, str]] = {
         "navColor": "string",
         "sso": "ControllerSSOConfig",
         "synchronization": "ControllerSyncConfig",
+        # v4.0 artifact driver plugins (.features/released/v4.0.0/artifact-plugins.md)
+        "artifactDrivers": "[]ControllerArtifactDriver",
+        # v4.0 restart of pods that fail before running (.features/released/v4.0.0/pod-restart.md)
+        "failedPodRestart": "ControllerFailedPodRestart",
+        # v4.1.0 no agent pods for HTTP/plugin templates (argo-workflows#7891)
+        "disableAgentPodCreation": "boolean",
         # v4.1.0 init-less pod layout, `initlessPod.enabled` (argo-workflows#16154,
         # .features/released/v4.1.0/initless-pod.md)
         "initlessPod": "ControllerInitlessPod",
@@ -76,6 +84,8 @@ TYPES: dict[str, dict[str, str]] = {
         "postgresql": "ControllerPostgreSQLConfig",
         "mysql": "ControllerMySQLConfig",
         "connectionPool": "ControllerConnectionPool",
+        "dbReconnectConfig": "ControllerDBReconnectConfig",
+        "connectionTimeoutSeconds": "integer",
         "nodeStatusOffLoad": "boolean",
         "archive": "boolean",
         "archiveLabelSelector": "LabelSelector",
@@ -88,6 +98,8 @@ TYPES: dict[str, dict[str, str]] = {
         "postgresql": "ControllerPostgreSQLConfig",
         "mysql": "ControllerMySQLConfig",
         "connectionPool": "ControllerConnectionPool",
+        "dbReconnectConfig": "ControllerDBReconnectConfig",
+        "connectionTimeoutSeconds": "integer",
         "enableAPI": "boolean",
         "controllerName": "string",
         "skipMigration": "boolean",
@@ -116,7 +128,27 @@ TYPES: dict[str, dict[str, str]] = {
         "passwordSecret": "SecretKeySelector",
         "ssl": "boolean",
         "sslMode": "string",
+        # v4.1.0 token authentication (argo-workflows#15530 Azure Entra ID, #15834 AWS RDS IAM)
+        "azureToken": "ControllerAzureTokenConfig",
+        "awsRDSToken": "ControllerAWSRDSTokenConfig",
     },
+    "ControllerAzureTokenConfig": {"enabled": "boolean", "scope": "string"},
+    "ControllerAWSRDSTokenConfig": {"enabled": "boolean", "region": "string"},
+    # DBReconnectConfig (v4.1.0 "Reconnect and retry queries", argo-workflows#15011)
+    "ControllerDBReconnectConfig": {
+        "maxRetries": "integer",
+        "baseDelaySeconds": "integer",
+        "maxDelaySeconds": "integer",
+        "retryMultiple": "number",
+    },
+    # ArtifactDriver
+    "ControllerArtifactDriver": {
+        "name": "string",
+        "image": "string",
+        "connectionTimeoutSeconds": "integer",
+    },
+    # FailedPodRestartConfig
+    "ControllerFailedPodRestart": {"enabled": "boolean", "maxRestarts": "integer"},
     # config/config.go MySQLConfig (DatabaseConfig inlined)
     "ControllerMySQLConfig": {
         "host": "string",
@@ -163,6 +195,9 @@ TYPES: dict[str, dict[str, str]] = {
         "clientId": "SecretKeySelector",
         "clientSecret": "SecretKeySelector",
         "redirectUrl": "string",
+        # in the v4.1-line reference; with rootCA below (config/sso.go of other v4 commits
+        # has caCert, clientCert, clientKey instead): both kept, so neither is "unknown"
+        "logoutRedirectUrl": "string",
         "rbac": "ControllerRBACConfig",
         "scopes": "[]string",
         "sessionExpiry": "string",
@@ -173,6 +208,7 @@ TYPES: dict[str, dict[str, str]] = {
         "clientKey": "string",
         "insecureSkipVerify": "boolean",
         "caCert": "string",
+        "rootCA": "string",
     },
     # config/rbac.go RBACConfig
     "ControllerRBACConfig": {"enabled": "boolean"},
