@@ -7,9 +7,12 @@ config/rbac.go, config/node_events.go, config/workflow_events.go, config/image.g
 config/retention_policy.go, config/ttl.go; the v4.x additions from the generated config
 reference docs/workflow-controller-configmap.md of the v4.1 line (it lists Go field names;
 their JSON names here are the Go names in lowerCamel form, and binding is case-insensitive
-anyway, see policies/argo_rules/go_json.py) and the release notes (docs/new-features.md). The controller reads every data key of the ConfigMap as a
-key of this struct (or all of them from the single key `config`), YAML -> JSON through
-sigs.k8s.io/yaml, into encoding/json (config/controller.go parseConfigMap).
+anyway, see policies/argo_rules/go_json.py) and the release notes (docs/new-features.md).
+
+The controller reads every data key of the ConfigMap as a key of this struct (or all of
+them from the single key `config`), YAML -> JSON through sigs.k8s.io/yaml
+`UnmarshalStrict`, into encoding/json (config/controller.go parseConfigMap): a key that
+binds to no field fails the controller.
 
 Notation as in tools/argo_schema_delta.py. `TTL` (config/ttl.go) and metav1.Duration are
 JSON strings ("10m", "1d"); Argo and Kubernetes types come from the Argo schema.
