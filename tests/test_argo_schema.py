@@ -469,3 +469,9 @@ def test_read_configmap_reports_collisions_unknown_keys_and_errors():
         {"config": "workflowRestrictions:\n  templateReferencing: Strict\n"}, SCHEMA
     )
     assert whole.value == {"workflowRestrictions": {"templateReferencing": "Strict"}}
+
+
+def test_collision_at_the_top_level_has_an_empty_path():
+    result = canonicalize({"Spec": {}, "spec": {}}, "Workflow", SCHEMA)
+    assert result.collisions[0].path == ""
+    assert result.collisions[0].kept == "spec"

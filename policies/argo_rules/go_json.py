@@ -47,7 +47,7 @@ use canonicalize for merged struct values).
 ``bind_key(type_info, key)``: the field a key binds to, or None.
 ``format_path(segments)``: the path notation used in the results:
 ``spec.templates[0].container``; a key that is not a plain name appears as ``['a.b']``;
-the root object is ``.``.
+the root object is the empty string.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ class _Walker:
                 merged = True
             else:
                 result = walked
-        parent = format_path(self._path[:-1]) or "."
+        parent = format_path(self._path[:-1])
         self.collisions.append(Collision(parent, name, tuple(ordered), ordered[-1], merged))
         return result
 
