@@ -127,6 +127,25 @@ def test_crd_schemas_keep_what_argo_writes(stack_render):
         assert workflow[field]["x-kubernetes-preserve-unknown-fields"] is True
 
 
+def test_workflow_crd_has_upstream_printer_columns(stack_render):
+    crds = {
+        o["spec"]["names"]["kind"]: o["spec"]["versions"][0]
+        for o in stack_render("dev").objects
+        if o["kind"] == "CustomResourceDefinition"
+    }
+    # pkg/apis/workflow/v1alpha1/workflow_types.go, +kubebuilder:printcolumn markers.
+    assert crds["Workflow"]["additionalPrinterColumns"] == [
+        {"name": "Status", "type": "string", "jsonPath": ".status.phase",
+         "description": "Status of the workflow"},
+        {"name": "Age", "type": "date", "format": "date-time", "jsonPath": ".status.startedAt",
+         "description": "When the workflow was started"},
+        {"name": "Message", "type": "string", "jsonPath": ".status.message",
+         "description": "Human readable message indicating details about why the workflow "
+         "is in this condition."},
+    ]  # fmt: skip
+    assert [k for k, v in crds.items() if "additionalPrinterColumns" in v] == ["Workflow"]
+
+
 def test_crds_survive_destroy(stack_render):
     crds = [r for r in stack_render("dev").resources if r.type.endswith("CustomResourceDefinition")]
     assert len(crds) == 8 and all(r.retain_on_delete for r in crds)
