@@ -535,6 +535,13 @@ def _sso_checks(s: Settings, fail: Callable[[str, Any, str], None]) -> None:
             "at least one group in ssoViewerGroups or ssoSubmitterGroups when ssoRbacEnabled "
             "is true (without one, SSO RBAC lets nobody in)",
         )
+    if s.ssoRbacEnabled and "groups" not in s.ssoScopes:
+        fail(
+            "ssoScopes",
+            s.ssoScopes,
+            "to include 'groups' when ssoRbacEnabled is true: the access levels' rules read "
+            "the ID token's groups claim",
+        )
     both = sorted(set(s.ssoViewerGroups) & set(s.ssoSubmitterGroups))
     if both:
         fail("ssoViewerGroups", both, "groups not also in ssoSubmitterGroups (pick one level)")

@@ -152,6 +152,10 @@ BAD_CONFIGS = [
         "ssoRedirectUrl: found '', expected an https:// URL ending in /oauth2/callback when",
     ),
     (
+        {"ssoEnabled": "true", "serverAuthModes": '["sso"]', "ssoScopes": '["email"]'},
+        "ssoScopes: found ['email'], expected to include 'groups' when ssoRbacEnabled",
+    ),
+    (
         {
             "ssoEnabled": "true",
             "serverAuthModes": '["sso"]',
