@@ -312,7 +312,7 @@ def _context_name(value: str) -> str | None:
 # localhost, and the usual stand-ins.
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
 _PLACEHOLDER_TLDS = (".example", ".test", ".invalid", ".localhost")
-_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "replaceme", "todo")
+_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me")
 
 
 def placeholder_reason(value: str) -> str | None:

@@ -341,3 +341,13 @@ def test_program_reads_config_through_pulumi_config_and_never_the_secret_value()
     with pytest.raises(ConfigError) as err:
         parse_settings(raw, secrets)
     assert any("argo-workflows:bogusKey: unknown key" in p for p in err.value.problems)
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    ["https://dex.corp.internal", "https://auth.todoist-like.io/dex", "https://login.exampleco.com"],
+)
+def test_real_looking_issuers_are_not_placeholders(issuer):
+    from components.settings import placeholder_reason
+
+    assert placeholder_reason(issuer) is None
