@@ -37,11 +37,19 @@ def stated(path: str, message: str, found: str, expected: str) -> Problem:
 
 
 def join(path: str, key: Any) -> str:
-    if isinstance(key, int) and not isinstance(key, bool):
+    """``path.key``, ``path[0]`` or ``path['odd key']``."""
+    if type(key) is str:
+        plain = _PLAIN.get(key)
+        if plain is None:
+            plain = _PLAIN[key] = bool(_PLAIN_KEY.match(key))
+        if plain:
+            return f"{path}.{key}" if path else key
+    elif isinstance(key, int) and not isinstance(key, bool):
         return f"{path}[{key}]"
-    if isinstance(key, str) and _PLAIN_KEY.match(key):
-        return f"{path}.{key}" if path else key
     return f"{path}[{key!r}]"
+
+
+_PLAIN: dict[str, bool] = {}  # key -> whether it joins with a dot (keys repeat a lot)
 
 
 def suggest(key: str, known: Iterable[str]) -> str:
