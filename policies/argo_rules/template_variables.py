@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import template_facts as facts
 from .template_expressions import depends_tasks
-from .template_problem import Problem, as_list, as_map, as_str, maps, problem
+from .template_problem import Problem, as_list, as_map, as_str, join, maps, problem
 from .template_walk import steps as step_list
 from .template_walk import tasks as task_list
 
@@ -122,7 +122,7 @@ class _Checker:
     # --- strings ---------------------------------------------------------------------------
 
     def check(self, value: object, path: str, scope: _Scope) -> None:
-        for text in _strings(value):
+        for where, text in _strings(value, path):
             if "{{" not in text:
                 continue
             for match in _TAG.finditer(text):
@@ -132,7 +132,7 @@ class _Checker:
                 why = self._unresolved(tag, scope)
                 if why:
                     self.problems.append(
-                        problem(path, "{{" + tag + "}}", "a variable that resolves", why)
+                        problem(where, "{{" + tag + "}}", "a variable that resolves", why)
                     )
 
     def _unresolved(self, tag: str, scope: _Scope) -> str:
@@ -200,15 +200,18 @@ class _Checker:
         return f"the template it runs declares no output {kind[:-1]} {output!r}"
 
 
-def _strings(value: object) -> Iterator[str]:
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every string below ``value`` with its path."""
     if isinstance(value, str):
-        yield value
+        yield path, value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if isinstance(item, str | dict | list):
+                yield from _strings(item, join(path, key))
     elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        for i, item in enumerate(value):
+            if isinstance(item, str | dict | list):
+                yield from _strings(item, f"{path}[{i}]")
 
 
 def _items(call: dict) -> set[str] | None:
