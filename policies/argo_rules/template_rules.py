@@ -48,6 +48,9 @@ class TemplateContext:
     ConfigMap's `mainContainer`, `executor` and `workflowDefaults` (None: not set).
     ``catalog`` maps each WorkflowTemplate name to the names of its templates, for
     templateRef; None when the other templates are not known (that check is skipped).
+    ``caller_parameters`` maps a WorkflowTemplate name to the workflow parameters the
+    templates that call it (through templateRef, transitively) declare: a library
+    template may use `{{workflow.parameters.x}}` of its callers.
     """
 
     managed_namespace: str = "argo-events"
@@ -59,6 +62,7 @@ class TemplateContext:
     workflow_defaults: Mapping[str, Any] | None = None
     plugins_enabled: bool = False
     catalog: Mapping[str, frozenset[str]] | None = None
+    caller_parameters: Mapping[str, frozenset[str]] | None = None
     require_description: bool = False
     argo_version: str = "v4.1.2"
 
@@ -89,7 +93,9 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
             )
         )
     problems += semantic_problems(spec, context.catalog, context.main_container)
-    problems += variable_problems(spec)
+    name = as_map(manifest.get("metadata")).get("name")
+    callers = as_map(context.caller_parameters).get(name, frozenset())
+    problems += variable_problems(spec, callers)
     problems += account_problems(spec, context.allowed_service_accounts, context.plugins_enabled)
     if context.require_restricted:
         problems += pod_security_problems(

@@ -35,13 +35,21 @@ class _Scope:
         return _Scope(set(self.names), dict(self.steps), dict(self.tasks), self.items)
 
 
-def variable_problems(spec: dict) -> list[Problem]:
+def variable_problems(spec: dict, caller_parameters: frozenset[str] = frozenset()) -> list[Problem]:
+    """``caller_parameters``: workflow parameters of the templates that call this one
+    through templateRef; a workflow runs with the arguments of its top-level template."""
     local = {t.get("name"): t for _, t in maps(spec.get("templates"))}
-    declared = {p.get("name") for _, p in maps(as_map(spec.get("arguments")).get("parameters"))}
-    checker = _Checker(local, {d for d in declared if isinstance(d, str)})
+    declared = set(caller_parameters) | declared_parameters(spec)
+    checker = _Checker(local, declared)
     for i, template in maps(spec.get("templates")):
         checker.template(template, f"spec.templates[{i}]", _Scope())
     return checker.problems
+
+
+def declared_parameters(spec: object) -> set[str]:
+    """The workflow parameters a spec declares in spec.arguments.parameters."""
+    params = maps(as_map(as_map(spec).get("arguments")).get("parameters"))
+    return {p["name"] for _, p in params if isinstance(p.get("name"), str)}
 
 
 class _Checker:
@@ -166,7 +174,10 @@ class _Checker:
             name = rest[len("parameters.") :]
             if name in self.declared:
                 return ""
-            return "spec.arguments.parameters does not declare it"
+            return (
+                "spec.arguments.parameters (or a catalog template calling this one) "
+                "does not declare it"
+            )
         return "not a workflow variable Argo provides"
 
     def _node(self, head: str, rest: str, scope: _Scope) -> str:

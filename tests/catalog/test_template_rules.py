@@ -273,3 +273,45 @@ def test_one_misspelt_field_of_a_real_template_is_named(tmp_path):
         data["spec"]["entrypiont"] = data["spec"].pop("entrypoint")
         problems = [str(p) for p in template_problems(data, STACK)]
         assert "spec.entrypiont: unknown field (did you mean 'entrypoint'?)" in problems, path
+
+
+_LIBRARY = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: library
+  annotations: {workflows.argoproj.io/description: Used through templateRef only.}
+spec:
+  templates:
+  - name: deploy
+    container:
+      image: alpine:3.18
+      command: [echo, "{{workflow.parameters.region}}"]
+"""
+_CALLER = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: caller
+  annotations: {workflows.argoproj.io/description: Calls the library.}
+spec:
+  entrypoint: main
+  arguments:
+    parameters: [{name: region, value: eu-west-1}]
+  templates:
+  - name: main
+    steps:
+    - - name: deploy
+        templateRef: {name: library, template: deploy}
+"""
+
+
+def test_library_templates_may_use_the_workflow_parameters_of_their_callers(tmp_path):
+    (tmp_path / "library.yaml").write_text(_LIBRARY)
+    (tmp_path / "caller.yaml").write_text(_CALLER)
+    assert {t.name for t in load_catalog(tmp_path, managed_namespace=NS)} == {"library", "caller"}
+    (tmp_path / "caller.yaml").unlink()
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path, managed_namespace=NS)
+    (problem,) = caught.value.problems
+    assert "spec.templates[0].container.command[1]: found {{workflow.parameters.region}}" in problem
