@@ -235,3 +235,26 @@ def test_int_or_string_fields_take_both():
 )
 def test_scalars_are_checked_strictly(data, problem):
     assert _schema(data) == ([problem] if problem else [])
+
+
+def test_hera_is_imported_only_for_python_templates(tmp_path):
+    import subprocess
+    import sys
+
+    _write(tmp_path, "yaml-only/t.yaml", _template())
+    _write(tmp_path, "with-hera/t.yaml", _template())
+    shutil.copy(STARTER / "http_check.py", tmp_path / "with-hera" / "http_check.py")
+    script = (
+        "import sys; from components.catalog import load_catalog; "
+        "load_catalog(__import__('pathlib').Path(sys.argv[1]), managed_namespace='argo-events'); "
+        "print('hera' in sys.modules, 'pydantic' in sys.modules)"
+    )
+    for folder, expected in (("yaml-only", "False False"), ("with-hera", "True True")):
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / folder)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert out.stdout.split() == expected.split()
