@@ -36,8 +36,9 @@ from .template_problem import (
 )
 from .template_walk import all_templates, extra_containers, main_containers, steps, tasks
 
-# validate.go replaces `{{=...}}` expressions before parsing a resource manifest.
-_EXPRESSION = re.compile(r"\{\{\s*=.+?\}\}", re.S)
+# validate.go fills in variables (ProcessArgs) and expressions before it parses a resource
+# manifest; a placeholder stands for each.
+_VARIABLE = re.compile(r"\{\{.*?\}\}", re.S)
 
 
 @dataclass(frozen=True)
@@ -541,8 +542,7 @@ def _resource(template: dict, path: str) -> list[Problem]:
                 )
             )
         if isinstance(manifest, str) and manifest:
-            # validate.go: expressions are replaced before the YAML is parsed.
-            text = _EXPRESSION.sub("placeholder", manifest)
+            text = _VARIABLE.sub("placeholder", manifest)
             try:
                 yaml.safe_load(text)
             except yaml.YAMLError as err:
