@@ -20,7 +20,7 @@ Pure: this package registers no Pulumi resources.
 from __future__ import annotations
 
 from components.catalog.facts import PYTHON_SUFFIX, YAML_SUFFIXES
-from components.catalog.loader import catalog_index, load_catalog
+from components.catalog.loader import load_catalog
 from components.catalog.results import CatalogError, CatalogTemplate, content_hash
 from policies.argo_rules.template_facts import (
     API_VERSION,
@@ -38,7 +38,6 @@ __all__ = [
     "YAML_SUFFIXES",
     "CatalogError",
     "CatalogTemplate",
-    "catalog_index",
     "content_hash",
     "load_catalog",
 ]
