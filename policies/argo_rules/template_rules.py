@@ -13,14 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from . import template_facts as facts
+from .go_json import get_ci
 from .template_accounts import account_problems
 from .template_pod_security import pod_security_problems
 from .template_problem import Problem, as_map, describe, join, problem, short, stated, suggest
 from .template_semantics import semantic_problems
 from .template_variables import variable_problems
 
-__all__ = ["Problem", "TemplateContext", "template_problems"]
+__all__ = ["Problem", "TemplateContext", "controller_settings", "template_problems"]
 
 _TEMPLATE_ONLY = (
     "this install runs templates only: the catalog holds WorkflowTemplates, and every "
@@ -65,6 +68,33 @@ class TemplateContext:
     caller_parameters: Mapping[str, frozenset[str]] | None = None
     require_description: bool = False
     argo_version: str = "v4.1.2"
+
+
+def controller_settings(config_data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`main_container`, `executor` and `workflow_defaults` for a TemplateContext, read from
+    the controller ConfigMap's `data` the way the controller reads it: each key a YAML
+    document, or everything under one `config` key; keys matched as Go does, ignoring
+    letter case (workflow/config, go_json.get_ci). Unset or unreadable keys give None."""
+    data = dict(config_data or {})
+    whole = _yaml_document(get_ci(data, "config"))
+    settings = {}
+    for key, field in (
+        ("mainContainer", "main_container"),
+        ("executor", "executor"),
+        ("workflowDefaults", "workflow_defaults"),
+    ):
+        value = get_ci(whole, key) if isinstance(whole, dict) else _yaml_document(get_ci(data, key))
+        settings[field] = value if isinstance(value, dict) else None
+    return settings
+
+
+def _yaml_document(text: Any) -> Any:
+    if not isinstance(text, str):
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
 
 
 def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:

@@ -315,3 +315,41 @@ def test_library_templates_may_use_the_workflow_parameters_of_their_callers(tmp_
         load_catalog(tmp_path, managed_namespace=NS)
     (problem,) = caught.value.problems
     assert "spec.templates[0].container.command[1]: found {{workflow.parameters.region}}" in problem
+
+
+def test_controller_settings_come_from_the_rendered_config_map(tmp_path):
+    from components.controller import build_controller_config
+    from components.settings import parse_settings
+    from policies.argo_rules.template_rules import controller_settings
+    from tools.stack_config import merged_config
+
+    config, secrets = merged_config("dev", {})
+    data = build_controller_config(parse_settings(config, secrets))
+    settings = controller_settings(data)
+    assert settings["main_container"] == defaults.MAIN_CONTAINER
+    assert settings["executor"] == defaults.EXECUTOR
+    pod = settings["workflow_defaults"]["spec"]["securityContext"]
+    assert pod == defaults.WORKFLOW_POD_SECURITY_CONTEXT
+    # One `config` key holding everything, keys in other letter case, as Go reads them.
+    single = {"config": "MainContainer:\n  securityContext: {privileged: true}\n"}
+    assert controller_settings(single)["main_container"] == {
+        "securityContext": {"privileged": True}
+    }
+    assert controller_settings(None) == {
+        "main_container": None,
+        "executor": None,
+        "workflow_defaults": None,
+    }
+
+
+def test_the_config_map_keys_are_the_controllers():
+    """mainContainer and executor are corev1.Containers of the controller's Config."""
+    from policies.argo_rules.schema import load_schema
+
+    schema = load_schema()
+    config = schema.type(schema.root("ControllerConfig"))
+    for key in ("mainContainer", "executor"):
+        container = schema.type(config.fields[key].ref)
+        assert set(defaults.MAIN_CONTAINER) <= set(container.fields)
+        context = schema.type(container.fields["securityContext"].ref)
+        assert set(defaults.RESTRICTED_CONTAINER) <= set(context.fields)
