@@ -342,14 +342,15 @@ def test_controller_settings_come_from_the_rendered_config_map(tmp_path):
     }
 
 
-def test_the_config_map_keys_are_the_controllers():
-    """mainContainer and executor are corev1.Containers of the controller's Config."""
+def test_the_defaults_are_container_fields():
+    """mainContainer and executor are corev1.Containers (config/config.go): the defaults
+    use only fields of a container, as a template's container would."""
     from policies.argo_rules.schema import load_schema
 
     schema = load_schema()
-    config = schema.type(schema.root("ControllerConfig"))
-    for key in ("mainContainer", "executor"):
-        container = schema.type(config.fields[key].ref)
-        assert set(defaults.MAIN_CONTAINER) <= set(container.fields)
-        context = schema.type(container.fields["securityContext"].ref)
-        assert set(defaults.RESTRICTED_CONTAINER) <= set(context.fields)
+    path = ("spec", "templates", 0, "container")
+    container = schema.type(schema.at(schema.root("WorkflowTemplate"), path).ref)
+    for value in (defaults.MAIN_CONTAINER, defaults.EXECUTOR):
+        assert set(value) <= set(container.fields)
+    context = schema.type(container.fields["securityContext"].ref)
+    assert set(defaults.RESTRICTED_CONTAINER) <= set(context.fields)
