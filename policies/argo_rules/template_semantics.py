@@ -794,6 +794,7 @@ def _template_ref(ref: dict, path: str, info: SpecFacts) -> list[Problem]:
 
 def _call(call: dict, path: str, info: SpecFacts) -> list[Problem]:
     problems = _call_target(call, path, info)
+    problems += _supplied(call, path, info)
     loops = [k for k in facts.LOOP_KEYS if call.get(k) not in (None, [], "")]
     if len(loops) > 1:
         problems.append(
@@ -824,6 +825,58 @@ def _call(call: dict, path: str, info: SpecFacts) -> list[Problem]:
     ):
         problems.append(_not_local(f"{path}.onExit", on_exit, info.local))
     problems += _hooks(call.get("hooks"), f"{path}.hooks", info)
+    return problems
+
+
+# Where an input artifact may come from besides the caller (ArtifactLocation and friends).
+_ARTIFACT_SOURCES = (
+    "artifactory", "azure", "from", "fromExpression", "gcs", "git", "hdfs", "http", "oss",
+    "plugin", "raw", "s3",
+)  # fmt: skip
+
+
+def _supplied(call: dict, path: str, info: SpecFacts) -> list[Problem]:
+    """A local template's inputs without a value or default get one from the call
+    (validate.go validates the called template with the call's arguments; common.ProcessArgs
+    fails with "inputs.parameters.x was not supplied")."""
+    name = call.get("template")
+    called = info.local.get(name) if isinstance(name, str) else None
+    if called is None:
+        return []
+    inputs = as_map(called.get("inputs"))
+    arguments = as_map(call.get("arguments"))
+    given = {p.get("name") for _, p in maps(arguments.get("parameters"))}
+    given_artifacts = {a.get("name") for _, a in maps(arguments.get("artifacts"))}
+    problems = []
+    for _, param in maps(inputs.get("parameters")):
+        needed = param.get("name")
+        if not isinstance(needed, str) or needed in given:
+            continue
+        if (
+            param.get("value") is None
+            and param.get("default") is None
+            and not param.get("valueFrom")
+        ):
+            problems.append(
+                problem(
+                    f"{path}.arguments.parameters",
+                    f"no parameter {needed!r}",
+                    f"a value for input {needed!r} of template {name!r}",
+                    listing(sorted(g for g in given if isinstance(g, str)), "arguments"),
+                )
+            )
+    for _, artifact in maps(inputs.get("artifacts")):
+        needed = artifact.get("name")
+        if not isinstance(needed, str) or needed in given_artifacts or artifact.get("optional"):
+            continue
+        if not any(artifact.get(k) for k in _ARTIFACT_SOURCES):
+            problems.append(
+                problem(
+                    f"{path}.arguments.artifacts",
+                    f"no artifact {needed!r}",
+                    f"input artifact {needed!r} of template {name!r}",
+                )
+            )
     return problems
 
 

@@ -122,6 +122,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "step-argument-value": {f"{T0}.steps[0][0].arguments.parameters[0].value": "found nothing"},
     "pod-gc-delay": {"spec.podGC.deleteDelayDuration": "found '10 minutes'"},
+    "input-not-supplied": {f"{T0}.steps[0][0].arguments.parameters": "no parameter 'message'"},
 }
 
 
