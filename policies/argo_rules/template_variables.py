@@ -47,9 +47,19 @@ def variable_problems(spec: dict, caller_parameters: frozenset[str] = frozenset(
 
 
 def declared_parameters(spec: object) -> set[str]:
-    """The workflow parameters a spec declares in spec.arguments.parameters."""
-    params = maps(as_map(as_map(spec).get("arguments")).get("parameters"))
-    return {p["name"] for _, p in params if isinstance(p.get("name"), str)}
+    """The workflow parameters a spec declares: its spec.arguments.parameters, and the
+    inputs of its entrypoint, which a submitted workflow fills from arguments of the same
+    names (workflow/controller/operator.go passes the workflow's arguments to the
+    entrypoint)."""
+    spec = as_map(spec)
+    params = maps(as_map(spec.get("arguments")).get("parameters"))
+    names = {p["name"] for _, p in params if isinstance(p.get("name"), str)}
+    entrypoint = spec.get("entrypoint")
+    for _, template in maps(spec.get("templates")):
+        if entrypoint is not None and template.get("name") == entrypoint:
+            inputs = maps(as_map(template.get("inputs")).get("parameters"))
+            names |= {p["name"] for _, p in inputs if isinstance(p.get("name"), str)}
+    return names
 
 
 class _Checker:

@@ -355,3 +355,31 @@ def test_the_defaults_are_container_fields():
         assert set(value) <= set(container.fields)
     context = schema.type(container.fields["securityContext"].ref)
     assert set(defaults.RESTRICTED_CONTAINER) <= set(context.fields)
+
+
+def test_entrypoint_inputs_are_workflow_parameters():
+    """A submitted workflow fills the entrypoint's inputs from its arguments, so those
+    names are workflow parameters too."""
+    manifest = yaml.safe_load(
+        """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: sync-switch
+  annotations: {workflows.argoproj.io/description: Sync one switch pair.}
+spec:
+  entrypoint: sync
+  templates:
+  - name: sync
+    inputs:
+      parameters: [{name: group}, {name: dry_run}]
+    container:
+      image: alpine:3.18
+      args: [sync, "{{workflow.parameters.group}}", "{{workflow.parameters.dry_run}}"]
+"""
+    )
+    assert template_problems(manifest, STACK) == []
+    manifest["spec"]["templates"][0]["inputs"]["parameters"].pop()
+    (problem,) = template_problems(manifest, STACK)
+    assert problem.path == "spec.templates[0].container.args[2]"
+    assert problem.found == "{{workflow.parameters.dry_run}}"
