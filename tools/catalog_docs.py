@@ -91,8 +91,9 @@ RULES = (
         "`{{steps.s...}}` a step that runs before, `{{tasks.t...}}` a task the current task "
         "depends on, and their `outputs.parameters.p` one the called template declares; "
         "`{{item.k}}` a key of the step's `withItems` (any with `withParam`); "
-        "`{{workflow.parameters.p}}` a parameter of `spec.arguments` (or of a catalog "
-        "template that calls this one through `templateRef`); `{{workflow.x}}` a variable "
+        "`{{workflow.parameters.p}}` a parameter of `spec.arguments`, an input of the "
+        "entrypoint (filled from the submitted workflow's arguments), or a parameter of a "
+        "catalog template that calls this one through `templateRef`; `{{workflow.x}}` a variable "
         "Argo provides. Expressions (`{{=...}}`) are left to run time.",
     ),
     (
