@@ -66,8 +66,9 @@ RULES = (
         "and dag templates; `activeDeadlineSeconds` and `timeout` only on leaf templates, a "
         "deadline is not negative; a container or script has an image unless "
         "`templateDefaults` gives one; init containers are named; sidecars and init "
-        "containers are not named `main`, `wait` or `init`; a container mounts no path "
-        "twice; `volumeMounts` name a volume of the spec, its `volumeClaimTemplates` or the "
+        "containers are not named `main`, `wait` or `init`, and no two share a name; volume "
+        "names are unique; a container mounts no path twice; `volumeMounts` name a volume of the "
+        "spec, its `volumeClaimTemplates` or the "
         "template.",
     ),
     (
@@ -131,7 +132,8 @@ RULES = (
     (
         "Pod spec patches and plugins",
         "A `podSpecPatch` is literal: one containing `{{` is refused, because Argo fills it "
-        "in from values the submitter chooses. `plugin` templates and `executorPlugins` are "
+        "in from values the submitter chooses; a literal one is a YAML or JSON mapping. `plugin` "
+        "templates and `executorPlugins` are "
         "refused while the install does not enable executor plugins.",
     ),
     (

@@ -52,6 +52,16 @@ def account_problems(spec: dict, allowed: Sequence[str], plugins_enabled: bool) 
                     "pod spec (service account, security context)",
                 )
             )
+        literal = isinstance(patch_text, str) and patch_text and not has_variable(patch_text)
+        if literal and not literal_patch(patch_text):
+            # The controller unmarshals it into a PodSpec and fails the pod otherwise.
+            problems.append(
+                problem(
+                    f"{path}.podSpecPatch",
+                    "text that is not a YAML or JSON mapping",
+                    "a pod spec patch such as '{\"terminationGracePeriodSeconds\": 5}'",
+                )
+            )
         patch = literal_patch(patch_text)
         for key in ("serviceAccountName", "serviceAccount"):
             account = patch.get(key)

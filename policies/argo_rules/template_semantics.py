@@ -80,6 +80,7 @@ def semantic_problems(
     problems += _hooks(spec.get("hooks"), "spec.hooks", info)
     problems += _arguments(spec.get("arguments"), "spec.arguments", allow_empty=True)
     problems += _pod_gc(spec.get("podGC"))
+    problems += _unique(spec.get("volumes"), "spec.volumes", "volume")
     problems += _negative(spec, "spec", "activeDeadlineSeconds")
     problems += _retry(spec.get("retryStrategy"), "spec.retryStrategy")
     if defaults:
@@ -125,6 +126,26 @@ def _names(
             )
         else:
             seen[name] = i
+    return problems
+
+
+def _unique(items: object, path: str, what: str) -> list[Problem]:
+    """Names Kubernetes requires unique within a pod (volumes, containers)."""
+    seen: set[str] = set()
+    problems = []
+    for _, item in maps(items):
+        name = item.get("name")
+        if isinstance(name, str) and name:
+            if name in seen:
+                problems.append(
+                    problem(
+                        path,
+                        f"two {what}s named {name!r}",
+                        f"unique {what} names",
+                        "Kubernetes refuses the pod",
+                    )
+                )
+            seen.add(name)
     return problems
 
 
@@ -388,6 +409,12 @@ def _template_fields(
             )
         )
     problems += _containers(template, path, info, kind, as_default)
+    problems += _unique(template.get("volumes"), f"{path}.volumes", "volume")
+    problems += _unique(
+        [c for key in ("initContainers", "sidecars") for _, c in maps(template.get(key))],
+        f"{path}.initContainers and sidecars",
+        "container",
+    )
     if kind == "resource":
         problems += _resource(template, path)
     if kind == "containerSet":

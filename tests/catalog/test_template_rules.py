@@ -122,6 +122,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "step-argument-value": {f"{T0}.steps[0][0].arguments.parameters[0].value": "found nothing"},
     "pod-gc-delay": {"spec.podGC.deleteDelayDuration": "found '10 minutes'"},
+    "pod-spec-patch-mapping": {f"{T0}.podSpecPatch": "not a YAML or JSON mapping"},
+    "duplicate-volume": {f"{T0}.volumes": "two volumes named 'scratch'"},
+    "duplicate-container": {f"{T0}.initContainers and sidecars": "two containers named 'proxy'"},
     "input-not-supplied": {f"{T0}.steps[0][0].arguments.parameters": "no parameter 'message'"},
 }
 
