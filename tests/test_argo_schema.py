@@ -104,6 +104,24 @@ V4_1_2_ONLY = [
         {"signerName", "keyType", "credentialBundlePath", "keyPath", "certificateChainPath"},
         "k8s 1.34",
     ),
+    # k8s.io/api 1.35 core/v1: PodCertificateProjection.UserAnnotations map[string]string
+    # (Argo v4.1 vendors client-go v0.35)
+    (
+        "Workflow",
+        (
+            "spec",
+            "volumes",
+            "[]",
+            "projected",
+            "sources",
+            "[]",
+            "podCertificate",
+            "userAnnotations",
+        ),
+        "map",
+        None,
+        "k8s 1.35",
+    ),
 ]
 
 # Fields Argo had before v4.1 that must still be there (Hera's v4.0.5 models).
@@ -373,3 +391,87 @@ def test_committed_data_matches_the_generator():
     from tools import argo_schema
 
     assert argo_schema.main(["--check"]) == 0
+
+
+# --- the controller ConfigMap (config/config.go Config) -------------------------------
+
+CONTROLLER_FIELDS = [
+    # config/config.go Config: the keys rules read, with their Go types
+    (("workflowRestrictions", "templateReferencing"), "string"),
+    (("workflowDefaults", "spec", "serviceAccountName"), "string"),
+    (("workflowDefaults", "spec", "templates", "[]", "container"), "object"),
+    (("mainContainer", "securityContext", "runAsNonRoot"), "boolean"),
+    (("executor", "securityContext", "seccompProfile", "type"), "string"),
+    (("sso", "clientSecret", "key"), "string"),
+    (("sso", "rbac", "enabled"), "boolean"),
+    (("sso", "sessionExpiry"), "string"),
+    (("artifactRepository", "s3", "bucket"), "string"),
+    (("persistence", "postgresql", "passwordSecret", "name"), "string"),
+    (("persistence", "archiveTTL"), "string"),
+    (("namespaceParallelism",), "integer"),
+    (("links", "[]", "url"), "string"),
+    (("images",), "map"),
+    (("initlessPod", "enabled"), "boolean"),
+    # v4.x keys from the generated reference docs/workflow-controller-configmap.md
+    (("failedPodRestart", "maxRestarts"), "integer"),
+    (("artifactDrivers", "[]", "image"), "string"),
+    (("disableAgentPodCreation",), "boolean"),
+    (("persistence", "postgresql", "awsRDSToken", "region"), "string"),
+    (("synchronization", "dbReconnectConfig", "retryMultiple"), "number"),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), CONTROLLER_FIELDS)
+def test_controller_config_fields(path, expected):
+    found = _at("ControllerConfig", path)
+    assert found is not None and found.kind == expected
+
+
+def test_controller_config_template_referencing_values():
+    field = SCHEMA.type(SCHEMA.root("ControllerConfig")).fields["workflowRestrictions"]
+    restrictions = SCHEMA.type(field.ref)
+    assert set(restrictions.fields["templateReferencing"].enum) == {"", "Strict", "Secure"}
+
+
+def test_read_configmap_per_key_documents_like_the_controller():
+    from policies.argo_rules.controller_config import configmap_document, read_configmap
+
+    data = {
+        "WorkflowRestrictions": "TemplateReferencing: Secure\n",
+        "parallelism": "10",
+        "mainContainer": "securityContext:\n  runAsNonRoot: true\n",
+    }
+    document = configmap_document(data)
+    assert "mainContainer:\n  securityContext:\n    runAsNonRoot: true\n" in document
+    read = read_configmap(data, SCHEMA)
+    assert read.error is None
+    assert read.value["workflowRestrictions"] == {"templateReferencing": "Secure"}
+    assert read.value["parallelism"] == 10
+    assert read.value["mainContainer"]["securityContext"] == {"runAsNonRoot": True}
+
+
+def test_read_configmap_reports_collisions_unknown_keys_and_errors():
+    from policies.argo_rules.controller_config import read_configmap
+
+    data = {
+        "workflowRestrictions": "templateReferencing: Strict\n",
+        "workflowrestrictions": "templateReferencing: None\n",
+        "noSuchKey": "1",
+    }
+    read = read_configmap(data, SCHEMA)
+    # both keys bind to workflowRestrictions; "workflowrestrictions" sorts last and wins
+    assert read.value["workflowRestrictions"] == {"templateReferencing": "None"}
+    assert read.canonical.collisions[0].kept == "workflowrestrictions"
+    assert read.canonical.unknown == ("noSuchKey",)
+    assert read_configmap({"config": "a: 1", "other": "x"}, SCHEMA).error
+    assert read_configmap({"workflowRestrictions": "a: [b"}, SCHEMA).error
+    whole = read_configmap(
+        {"config": "workflowRestrictions:\n  templateReferencing: Strict\n"}, SCHEMA
+    )
+    assert whole.value == {"workflowRestrictions": {"templateReferencing": "Strict"}}
+
+
+def test_collision_at_the_top_level_has_an_empty_path():
+    result = canonicalize({"Spec": {}, "spec": {}}, "Workflow", SCHEMA)
+    assert result.collisions[0].path == ""
+    assert result.collisions[0].kept == "spec"

@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
+from tools import argo_controller_config as controller_config
 from tools import argo_schema_delta as delta
 
 _ROOT_KINDS = (
@@ -281,13 +282,33 @@ def build(version: str = delta.ARGO_VERSION) -> dict[str, Any]:
     for name, ref in builder.k8s_names.items():
         builder.types[name]["k"] = ref
     _check_closed(builder.types)
+    main_types = {name: dict(entry) for name, entry in builder.types.items()}
+    controller = _controller_config(builder, v1alpha1, set(main_types))
     return {
         "version": version,
         "seed": _hera_source(),
         "kubernetes": delta.KUBERNETES_MINOR,
         "roots": roots,
-        "types": dict(sorted(builder.types.items())),
-    }
+        "types": dict(sorted(main_types.items())),
+    }, controller
+
+
+def _controller_config(builder: _Builder, v1alpha1: Any, main_names: set[str]) -> dict[str, Any]:
+    """The ConfigMap's Config struct, plus the Argo types only it reaches."""
+    for name in controller_config.ARGO_TYPES:
+        builder.add_model(getattr(v1alpha1, name))
+    types: dict[str, dict[str, Any]] = {}
+    for name, fields in controller_config.TYPES.items():
+        types[name] = {"f": dict(fields), "s": "config/config.go"}
+    for (owner, field), values in controller_config.ENUMS.items():
+        if field not in types[owner]["f"]:
+            raise SystemExit(f"enum for unknown field {owner}.{field}")
+        types[owner].setdefault("e", {})[field] = list(values)
+    for name, entry in builder.types.items():
+        if name not in main_names:
+            types[name] = entry
+    _check_closed({**builder.types, **types})
+    return {"root": controller_config.ROOT, "types": dict(sorted(types.items()))}
 
 
 def _resolve(builder: _Builder, field_type: str) -> str:
@@ -326,18 +347,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args(argv)
-    data = build()
-    text = json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"
-    path = _DATA_DIR / f"argo-{data['version']}.json"
-    if args.check:
-        if not path.exists() or path.read_text() != text:
-            print(f"{path} is stale: run python -m tools.argo_schema", file=sys.stderr)
-            return 1
-        return 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    print(f"wrote {path} ({len(data['types'])} types)")
-    return 0
+    data, controller = build()
+    outputs = {
+        _DATA_DIR / f"argo-{data['version']}.json": data,
+        _DATA_DIR / f"controller_config-{data['version']}.json": controller,
+    }
+    stale = False
+    for path, content in outputs.items():
+        text = json.dumps(content, separators=(",", ":")) + "\n"
+        if args.check:
+            if not path.exists() or path.read_text() != text:
+                print(f"{path} is stale: run python -m tools.argo_schema", file=sys.stderr)
+                stale = True
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path} ({len(content['types'])} types)")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

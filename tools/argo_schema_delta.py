@@ -14,12 +14,13 @@ from __future__ import annotations
 ARGO_VERSION = "v4.1.2"
 
 # Kubernetes API version (k8s.io/api minor) whose core types Argo v4.1.2 embeds.
-# Kubernetes core fields of that minor that the v4.0.5 swagger lacks are added from the
-# Kubernetes OpenAPI definitions of this minor (kubernetes-validate's copy). The v4.1
-# feature set relies on 1.34 fields: pod-level `resources` (PodLevelResources, beta in
-# 1.34, docs/new-features.md "Pod-level resource requests"), Container
-# `restartPolicyRules`, EnvVarSource `fileKeyRef`, projected `podCertificate`.
-KUBERNETES_MINOR = "1.34"
+# Argo v4.0.x vendored client-go v0.33 and v4.1.x vendors v0.35 (go.mod; v4.0.8 -> v4.1.1
+# moved client-go v0.33.1 -> v0.35.4, and hack/k8s-versions.sh tests v1.34-v1.36); Hera's
+# v4.0.5 models carry the 1.33 types. Kubernetes fields of this minor that the v4.0.5
+# swagger lacks are added from the Kubernetes OpenAPI definitions of this minor
+# (kubernetes-validate's copy): Container `restartPolicyRules`, EnvVarSource `fileKeyRef`,
+# projected `podCertificate` (1.34) and its `userAnnotations` (1.35).
+KUBERNETES_MINOR = "1.35"
 
 # New fields on existing types: (type, json name, field type, source).
 ADDED_FIELDS: tuple[tuple[str, str, str, str], ...] = (
@@ -33,28 +34,39 @@ ADDED_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("WorkflowSpec", "resourceClaims", "[]PodResourceClaim", "argo-workflows#16576"),
     ("Template", "resourceClaims", "[]PodResourceClaim", "argo-workflows#16576"),
     # Workflow-level executor plugins (argo-workflows#15234,
-    # pkg/apis/workflow/v1alpha1/executor_plugin.go ExecutorPlugin{Spec}).
+    # pkg/apis/workflow/v1alpha1/executor_plugin.go ExecutorPlugin{Spec};
+    # sdks/java/client/docs/IoArgoprojWorkflowV1alpha1WorkflowSpec.md
+    # `executorPlugins: List<ExecutorPlugin>`, effective only with the controller feature
+    # gate ARGO_WORKFLOW_LEVEL_EXECUTOR_PLUGINS).
     ("WorkflowSpec", "executorPlugins", "[]ExecutorPlugin", "argo-workflows#15234"),
-    # Template.PendingTimeout: maximum time a pod may stay Pending, a duration string like
-    # `timeout` (argo-workflows#10341, .features/pending/pending-timeout.md).
+    # Template.PendingTimeout: maximum time a pod may stay Pending (argo-workflows#10341,
+    # PR #12762 "re-used the logic of timeout", .features/released/v4.1.0/pending-timeout.md);
+    # typed as a duration string like Template.timeout (Go type not seen in the source).
     ("Template", "pendingTimeout", "string", "argo-workflows#10341"),
     # S3 bucket addressing style "", "path" or "virtual-hosted" (argo-workflows#10851,
-    # docs/new-features.md v4.1.0 "S3 virtual-hosted-style bucket addressing"); S3Bucket is
-    # inlined into S3Artifact and S3ArtifactRepository.
+    # docs/new-features.md v4.1.0; sdks/java/client/docs IoArgoprojWorkflowV1alpha1S3Artifact
+    # and ...S3ArtifactRepository: addressingStyle String); S3Bucket is inlined into both.
     ("S3Artifact", "addressingStyle", "string", "argo-workflows#10851"),
     ("S3ArtifactRepository", "addressingStyle", "string", "argo-workflows#10851"),
     # HTTP artifact: buffer a streamed save to a temp file (argo-workflows#12656,
-    # docs/new-features.md v4.1.0 "streaming save path").
+    # docs/new-features.md v4.1.0; sdks/java/client/docs IoArgoprojWorkflowV1alpha1HTTPArtifact:
+    # saveStreamViaFile Boolean).
     ("HTTPArtifact", "saveStreamViaFile", "boolean", "argo-workflows#12656"),
 )
 
-# New types: name -> (fields {json name: field type}, required, source).
+# New types: name -> (fields {json name: field type}, required, source). Names as in the
+# v4.1 swagger (sdks/java/client/docs/IoArgoprojWorkflowV1alpha1ExecutorPlugin*.md).
 ADDED_TYPES: dict[str, tuple[dict[str, str], tuple[str, ...], str]] = {
-    # pkg/apis/workflow/v1alpha1/executor_plugin.go
-    "ExecutorPlugin": ({"spec": "PluginSpec"}, ("spec",), "argo-workflows#15234"),
-    # pkg/plugins/spec/plugin_types.go PluginSpec, Sidecar
-    "PluginSpec": ({"sidecar": "PluginSidecar"}, ("sidecar",), "pkg/plugins/spec/plugin_types.go"),
-    "PluginSidecar": (
+    # pkg/apis/workflow/v1alpha1/executor_plugin.go ExecutorPlugin{Spec `json:"spec"`}
+    "ExecutorPlugin": ({"spec": "ExecutorPluginSpec"}, ("spec",), "argo-workflows#15234"),
+    # pkg/plugins/spec/plugin_types.go PluginSpec{Sidecar `json:"sidecar"`}
+    "ExecutorPluginSpec": (
+        {"sidecar": "ExecutorPluginSidecar"},
+        ("sidecar",),
+        "pkg/plugins/spec/plugin_types.go",
+    ),
+    # pkg/plugins/spec/plugin_types.go Sidecar{AutomountServiceAccountToken, Container}
+    "ExecutorPluginSidecar": (
         {"automountServiceAccountToken": "boolean", "container": "Container"},
         ("container",),
         "pkg/plugins/spec/plugin_types.go",
@@ -110,6 +122,20 @@ ENUMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "strategy",
         ("OnWorkflowCompletion", "OnWorkflowSuccess"),
         "workflow_types.go VolumeClaimGCStrategy",
+    ),
+    # workflow_types.go ArtifactGC.Strategy (+kubebuilder:validation:Enum, so the API server
+    # refuses other values under the full CRDs); WorkflowLevelArtifactGC inlines ArtifactGC.
+    (
+        "ArtifactGC",
+        "strategy",
+        ("", "OnWorkflowCompletion", "OnWorkflowDeletion", "Never"),
+        "workflow_types.go ArtifactGCStrategy",
+    ),
+    (
+        "WorkflowLevelArtifactGC",
+        "strategy",
+        ("", "OnWorkflowCompletion", "OnWorkflowDeletion", "Never"),
+        "workflow_types.go ArtifactGCStrategy",
     ),
     # workflow_types.go ShutdownStrategy
     ("WorkflowSpec", "shutdown", ("Terminate", "Stop"), "workflow_types.go ShutdownStrategy"),

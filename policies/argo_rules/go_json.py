@@ -3,28 +3,31 @@
 The rule implemented
 --------------------
 1. A JSON object key binds to the struct field whose JSON name equals it; failing that,
-   to the field whose name equals it case-insensitively. encoding/json documents this
-   ("Unmarshal matches incoming object keys to the keys used by Marshal (either the struct
-   field name or its tag), preferring an exact match but also accepting a case-insensitive
-   match", encoding/json Unmarshal doc); the folding is `foldName` (encoding/json
-   fold.go: ASCII letters upper-cased, any other rune replaced by the smallest rune of its
-   unicode.SimpleFold orbit, so "ſ" matches "s" and the Kelvin sign matches "k").
-2. When several keys of one object bind to the same field, the decoder assigns them one
-   after the other in the order they appear in the JSON text, so the last one wins; for a
-   struct (or pointer-to-struct) field the later object is decoded INTO the earlier value
-   (fields of the earlier one that the later one does not set survive); a map element,
-   a slice, a scalar or raw JSON is replaced (encoding/json decode.go `object`: map
-   elements are decoded into a zeroed value, slices are reset).
+   to the field whose name equals it case-insensitively (encoding/json Unmarshal doc:
+   "preferring an exact match but also accepting a case-insensitive match"). The folding
+   is encoding/json fold.go `foldName`: ASCII letters upper-cased, any other rune replaced
+   by the smallest rune of its unicode.SimpleFold orbit, so "ſ" matches "s" and the Kelvin
+   sign matches "k".
+2. "Preferring an exact match" chooses the FIELD for one key; it does not choose between
+   two KEYS. When several keys of one object bind to the same field, the decoder assigns
+   them in the order they appear in the JSON text and the last one wins, exact or not
+   (golang/go#28190, #43664, #47984: `{"dist":"ok","Dist":"KO"}` gives "KO"). For a
+   struct (or pointer-to-struct) field the later object is decoded INTO the earlier value,
+   so fields it does not set survive; a non-nil map is reused (keys added); a slice, a
+   scalar, raw JSON or interface{} value is replaced (encoding/json decode.go `object`,
+   `array`).
 3. Which key comes last: the controller never decodes the text a user wrote. Its
-   ConfigMap values go YAML -> JSON through sigs.k8s.io/yaml (`yaml.Unmarshal` into
-   interface{}, then `json.Marshal`), and Argo objects reach it as JSON re-encoded from
-   a map by the API server / client; `json.Marshal` writes map keys sorted
-   ("The map keys are sorted", encoding/json Marshal doc; sorted byte-wise). So among keys
-   differing only in case the byte-wise greatest one is decoded last and wins
-   (`clusterscope` beats `clusterScope`, since 's' > 'S').
-Because other decoders on the way (the API server's own, case-sensitive decoding of built-in
-types, structural pruning of CRDs with a full schema) may treat such keys differently,
-callers should refuse an object with `collisions`: the ambiguity is the problem.
+   ConfigMap goes YAML -> JSON through sigs.k8s.io/yaml (yaml.go `yamlToJSONTarget`:
+   YAML into interface{}, then `json.Marshal`), and `json.Marshal` writes map keys sorted
+   byte-wise (encoding/json Marshal doc: "The map keys are sorted"). Objects stored by the
+   API server are likewise re-encoded from maps. So among keys that differ only in case the
+   byte-wise greatest is decoded last and wins: `clusterscope` beats `clusterScope`
+   ('s' > 'S'), and `get_ci`/`canonicalize` model exactly that.
+Other readers on the way do not fold case: Kubernetes' own decoders are case-sensitive
+(kubernetes-sigs/json `UnmarshalCaseSensitivePreserveInts`) and a CRD's structural schema
+prunes keys it does not declare, case-sensitively. The same object can therefore mean
+different things to different readers: callers should refuse `collisions`, and treat
+`renamed` keys as suspicious where that matters.
 
 API
 ---
@@ -42,14 +45,15 @@ is `kept` (last), `merged` when struct values were merged.
 mapping: of the keys equal to `key` case-insensitively, the last in sorted order (scalars;
 use canonicalize for merged struct values).
 ``bind_key(type_info, key)``: the field a key binds to, or None.
-Paths are strings like ``spec.templates[0].container`` (map keys appear as ``[key]``
-when they are not plain identifiers).
+``format_path(segments)``: the path notation used in the results:
+``spec.templates[0].container``; a key that is not a plain name appears as ``['a.b']``;
+the root object is the empty string.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +102,7 @@ def get_ci(mapping: Mapping[str, Any] | None, key: str, default: Any = None) -> 
 def canonicalize(value: Any, type_name: str, schema: ArgoSchema) -> Canonical:
     """Rename keys to the JSON names Go binds them to (see the module docstring)."""
     walker = _Walker(schema)
-    result = walker.walk(value, schema.field_type(type_name), "")
+    result = walker.walk(value, schema.field_type(type_name))
     return Canonical(
         value=result,
         collisions=tuple(walker.collisions),
@@ -107,10 +111,20 @@ def canonicalize(value: Any, type_name: str, schema: ArgoSchema) -> Canonical:
     )
 
 
-def _join(path: str, key: str) -> str:
-    if _PLAIN_KEY.match(key):
-        return f"{path}.{key}" if path else key
-    return f"{path}[{key!r}]"
+def format_path(segments: Sequence[str | int]) -> str:
+    """``spec.templates[0].name``; a key that is not a plain name as ``['a.b']``."""
+    parts: list[str] = []
+    for segment in segments:
+        if isinstance(segment, int):
+            parts.append(f"[{segment}]")
+        elif _PLAIN_KEY.match(segment):
+            parts.append(f".{segment}" if parts else segment)
+        else:
+            parts.append(f"[{segment!r}]")
+    return "".join(parts)
+
+
+_CONTAINERS = frozenset({"object", "array", "map"})
 
 
 class _Walker:
@@ -119,67 +133,95 @@ class _Walker:
         self.collisions: list[Collision] = []
         self.unknown: list[str] = []
         self.renamed: list[tuple[str, str]] = []
+        self._path: list[str | int] = []
 
-    def walk(self, value: Any, field_type: FieldType | None, path: str) -> Any:
+    def walk(self, value: Any, field_type: FieldType | None) -> Any:
         if field_type is None:
             return value
         kind = field_type.kind
         if kind == "object" and isinstance(value, dict):
-            return self._object(value, self.schema.type(field_type.ref or ""), path)
+            return self._object(value, self.schema.type(field_type.ref or ""))
         if kind == "array" and isinstance(value, list):
             item = field_type.item
-            return [self.walk(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
+            if item is None or item.kind not in _CONTAINERS:
+                return list(value)
+            out = []
+            path = self._path
+            for index, element in enumerate(value):
+                path.append(index)
+                out.append(self.walk(element, item))
+                path.pop()
+            return out
         if kind == "map" and isinstance(value, dict):
             item = field_type.item
-            if item is not None and item.kind in ("object", "array", "map"):
-                return {k: self.walk(v, item, _join(path, str(k))) for k, v in value.items()}
-            return value
+            if item is None or item.kind not in _CONTAINERS:
+                return dict(value)
+            out_map = {}
+            path = self._path
+            for key, element in value.items():
+                path.append(str(key))
+                out_map[key] = self.walk(element, item)
+                path.pop()
+            return out_map
         return value
 
-    def _object(self, value: dict, info: TypeInfo, path: str) -> dict:
+    def _object(self, value: dict, info: TypeInfo) -> dict:
+        fields = info.fields
         bound: dict[str, list[str]] = {}
         out: dict[str, Any] = {}
-        unknown_keys: list[str] = []
+        unknown_keys: list[Any] = []
         for key in value:
-            name = info.resolve_key(key) if isinstance(key, str) else None
-            if name is None:
-                unknown_keys.append(key)
-                continue
+            if key in fields:
+                name = key
+            else:
+                name = info.resolve_key(key) if isinstance(key, str) else None
+                if name is None:
+                    unknown_keys.append(key)
+                    continue
             bound.setdefault(name, []).append(key)
+        path = self._path
         for name, keys in bound.items():
-            field_type = info.fields[name]
-            child_path = _join(path, name)
+            field_type = fields[name]
+            path.append(name)
             if len(keys) == 1:
                 key = keys[0]
                 if key != name:
-                    self.renamed.append((child_path, key))
-                out[name] = self.walk(value[key], field_type, child_path)
-                continue
-            ordered = sorted(keys)
-            merged = False
-            result: Any = _MISSING
-            for key in ordered:
-                if key != name:
-                    self.renamed.append((child_path, key))
-                walked = self.walk(value[key], field_type, child_path)
-                both_objects = isinstance(result, dict) and isinstance(walked, dict)
-                if both_objects and field_type.kind == "object":
-                    result = _merge_struct(result, walked, field_type, self.schema)
-                    merged = True
-                elif both_objects and field_type.kind == "map":
-                    # A non-nil map is reused: keys are added, existing ones replaced.
-                    result = {**result, **walked}
-                    merged = True
-                else:
-                    result = walked
-            self.collisions.append(
-                Collision(path or ".", name, tuple(ordered), ordered[-1], merged)
-            )
-            out[name] = result
+                    self.renamed.append((format_path(path), key))
+                element = value[key]
+                if field_type.kind in _CONTAINERS:
+                    element = self.walk(element, field_type)
+                out[name] = element
+            else:
+                out[name] = self._collide(value, name, keys, field_type)
+            path.pop()
         for key in unknown_keys:
-            self.unknown.append(_join(path, str(key)))
+            path.append(str(key))
+            self.unknown.append(format_path(path))
+            path.pop()
             out[key] = value[key]
         return out
+
+    def _collide(self, value: dict, name: str, keys: list[str], field_type: FieldType) -> Any:
+        ordered = sorted(keys)
+        merged = False
+        result: Any = _MISSING
+        for key in ordered:
+            if key != name:
+                self.renamed.append((format_path(self._path), key))
+            walked = self.walk(value[key], field_type)
+            both_objects = isinstance(result, dict) and isinstance(walked, dict)
+            if both_objects and field_type.kind == "object":
+                result = _merge_struct(result, walked, field_type, self.schema)
+                merged = True
+            elif both_objects and field_type.kind == "map":
+                # A non-nil map is reused: keys are added, existing ones replaced.
+                result = {**result, **walked}
+                merged = True
+            else:
+                result = walked
+        parent = format_path(self._path[:-1])
+        self.collisions.append(Collision(parent, name, tuple(ordered), ordered[-1], merged))
+        return result
 
 
 _MISSING = object()
