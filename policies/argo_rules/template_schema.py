@@ -39,6 +39,14 @@ def check_manifest(manifest: dict, version: str) -> list[Problem]:
     return problems
 
 
+def check_value(value: Any, type_name: str, path: str, version: str) -> list[Problem]:
+    """Problems of one value of an Argo or Kubernetes type (``Container``, ...)."""
+    problems: list[Problem] = []
+    walker = _Walker(version, problems)
+    walker.value(value, walker.schema.field_type(type_name), path)
+    return problems
+
+
 def normalized(manifest: dict, version: str) -> dict:
     """The manifest with AnyString and quantity values as the API stores them."""
     if _last and _last[0] is manifest and _last[1] == version:

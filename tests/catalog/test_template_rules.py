@@ -386,3 +386,16 @@ spec:
     (problem,) = template_problems(manifest, STACK)
     assert problem.path == "spec.templates[0].container.args[2]"
     assert problem.found == "{{workflow.parameters.dry_run}}"
+
+
+def test_main_container_and_executor_are_controller_config_containers():
+    """The ConfigMap keys exist in the controller's Config and take a corev1.Container."""
+    from policies.argo_rules.schema import load_schema
+    from policies.argo_rules.template_schema import check_value
+
+    schema = load_schema()
+    config = schema.type(schema.root("ControllerConfig"))
+    for key, value in (("mainContainer", defaults.MAIN_CONTAINER), ("executor", defaults.EXECUTOR)):
+        assert config.fields[key].ref == "Container"
+        assert check_value(value, "Container", key, "v4.1.2") == []
+    assert check_value({"securityContext": {"runAsNonroot": True}}, "Container", "x", "v4.1.2")
