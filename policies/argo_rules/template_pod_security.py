@@ -26,7 +26,7 @@ import yaml
 from . import pod_security_levels as pss
 from .strategic_merge import merge_container, merge_struct
 from .template_expressions import has_variable
-from .template_problem import Problem, as_list, as_map, maps, problem, short
+from .template_problem import Problem, as_list, as_map, maps, name_of, problem, short
 from .template_walk import EXTRA_CONTAINER_KEYS, all_templates, main_containers
 
 # Template types whose pod runs the executor; steps, dag and suspend run no pod, http and
@@ -123,7 +123,7 @@ class _Judge:
 
     def volumes(self, volumes: object, path: str) -> None:
         for i, volume in maps(volumes):
-            for kind in sorted(set(volume) - {"name"}):
+            for kind in sorted(k for k in volume if isinstance(k, str) and k != "name"):
                 if volume[kind] is None:
                     continue
                 if kind == "hostPath" or (
@@ -183,7 +183,7 @@ class _Judge:
             self.add(f"{path}.windowsOptions.hostProcess", "true", "false or nothing")
         if not container:
             for i, sysctl in maps(context.get("sysctls")):
-                if sysctl.get("name") not in pss.SAFE_SYSCTLS:
+                if name_of(sysctl) not in pss.SAFE_SYSCTLS:
                     self.add(
                         f"{path}.sysctls[{i}].name", short(sysctl.get("name")), "a safe sysctl"
                     )

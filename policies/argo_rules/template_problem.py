@@ -110,6 +110,12 @@ def as_str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def name_of(item: Any) -> str:
+    """An item's `name` when it is a string, else ''."""
+    name = item.get("name") if isinstance(item, dict) else None
+    return name if isinstance(name, str) else ""
+
+
 def maps(value: Any) -> Iterable[tuple[int, dict]]:
     """The mapping items of a list, with their index."""
     for i, item in enumerate(as_list(value)):

@@ -124,8 +124,8 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
         )
     problems += semantic_problems(spec, context.catalog, context.main_container)
     name = as_map(manifest.get("metadata")).get("name")
-    callers = as_map(context.caller_parameters).get(name, frozenset())
-    problems += variable_problems(spec, callers)
+    callers = as_map(context.caller_parameters).get(name, ()) if isinstance(name, str) else ()
+    problems += variable_problems(spec, frozenset(callers))
     problems += account_problems(spec, context.allowed_service_accounts, context.plugins_enabled)
     if context.require_restricted:
         problems += pod_security_problems(

@@ -30,6 +30,7 @@ from .template_problem import (
     join,
     listing,
     maps,
+    name_of,
     problem,
     short,
     stated,
@@ -527,7 +528,7 @@ def _containers(
                 mounts[mount_path] = m
         if key == "container":
             for a, artifact in maps(as_map(template.get("inputs")).get("artifacts")):
-                if artifact.get("path") in mounts:
+                if as_str(artifact.get("path")) in mounts:
                     problems.append(
                         problem(
                             f"{path}.inputs.artifacts[{a}].path",
@@ -558,7 +559,7 @@ def _resource(template: dict, path: str) -> list[Problem]:
         if manifest and manifest_from is not None:
             problems.append(problem(where, "manifest and manifestFrom", "one of them"))
         artifact = as_map(as_map(manifest_from).get("artifact")).get("name")
-        inputs = {a.get("name") for _, a in maps(as_map(template.get("inputs")).get("artifacts"))}
+        inputs = {name_of(a) for _, a in maps(as_map(template.get("inputs")).get("artifacts"))}
         if artifact is not None and artifact not in inputs:
             problems.append(
                 problem(
@@ -594,7 +595,7 @@ def _container_set(template: dict, path: str) -> list[Problem]:
     problems = _names(
         container_set.get("containers"), f"{where}.containers", facts.FIELD_NAME, "container"
     )
-    names = {c.get("name") for c in containers}
+    names = {name_of(c) for c in containers}
     graph: dict[str, list[str]] = {}
     for i, container in maps(container_set.get("containers")):
         deps = [d for d in as_list(container.get("dependencies")) if isinstance(d, str)]
@@ -797,6 +798,8 @@ def _template_ref(ref: dict, path: str, info: SpecFacts) -> list[Problem]:
         )
     if problems or info.catalog is None or has_variable(name) or has_variable(inner):
         return problems
+    if not isinstance(name, str) or not isinstance(inner, str):
+        return []  # the schema check names the type
     if name not in info.catalog:
         return [
             stated(
@@ -872,8 +875,8 @@ def _supplied(call: dict, path: str, info: SpecFacts) -> list[Problem]:
         return []
     inputs = as_map(called.get("inputs"))
     arguments = as_map(call.get("arguments"))
-    given = {p.get("name") for _, p in maps(arguments.get("parameters"))}
-    given_artifacts = {a.get("name") for _, a in maps(arguments.get("artifacts"))}
+    given = {name_of(p) for _, p in maps(arguments.get("parameters"))}
+    given_artifacts = {name_of(a) for _, a in maps(arguments.get("artifacts"))}
     problems = []
     for _, param in maps(inputs.get("parameters")):
         needed = param.get("name")
@@ -941,8 +944,8 @@ def _dag(template: dict, path: str, info: SpecFacts) -> list[Problem]:
             return []  # required: reported by the schema check
         return [problem(f"{path}.dag.tasks", "no task", "at least one task")]
     problems = _names(dag.get("tasks"), f"{path}.dag.tasks", facts.FIELD_NAME, "task")
-    names = {t.get("name") for _, t in all_tasks if isinstance(t.get("name"), str)}
-    by_name = {t.get("name"): t for _, t in all_tasks}
+    names = {name_of(t) for _, t in all_tasks} - {""}
+    by_name = {name_of(t): t for _, t in all_tasks}
     using_depends = any(t.get("depends") for _, t in all_tasks)
     graph: dict[str, list[str]] = {}
     for where, task in all_tasks:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import template_facts as facts
 from .template_expressions import depends_tasks
-from .template_problem import Problem, as_list, as_map, as_str, join, maps, problem
+from .template_problem import Problem, as_list, as_map, as_str, join, maps, name_of, problem
 from .template_walk import steps as step_list
 from .template_walk import tasks as task_list
 
@@ -38,7 +38,7 @@ class _Scope:
 def variable_problems(spec: dict, caller_parameters: frozenset[str] = frozenset()) -> list[Problem]:
     """``caller_parameters``: workflow parameters of the templates that call this one
     through templateRef; a workflow runs with the arguments of its top-level template."""
-    local = {t.get("name"): t for _, t in maps(spec.get("templates"))}
+    local = {name_of(t): t for _, t in maps(spec.get("templates"))}
     declared = set(caller_parameters) | declared_parameters(spec)
     checker = _Checker(local, declared)
     for i, template in maps(spec.get("templates")):
@@ -214,7 +214,7 @@ class _Checker:
         called = known[name]
         if called is None:
             return ""  # a template of another catalog template: its outputs are not known here
-        names = {o.get("name") for _, o in maps(as_map(called.get("outputs")).get(kind))}
+        names = {name_of(o) for _, o in maps(as_map(called.get("outputs")).get(kind))}
         output = output.split(".")[0]
         if output in names:
             return ""

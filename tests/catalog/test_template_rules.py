@@ -399,3 +399,32 @@ def test_main_container_and_executor_are_controller_config_containers():
         assert config.fields[key].ref == "Container"
         assert check_value(value, "Container", key, "v4.1.2") == []
     assert check_value({"securityContext": {"runAsNonroot": True}}, "Container", "x", "v4.1.2")
+
+
+def _paths(value, path=()):
+    yield path
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        yield from _paths(item, (*path, key))
+
+
+@pytest.mark.parametrize("name", ["dag-targets-and-items", "fibonacci-conditional-param"])
+def test_a_value_of_any_type_anywhere_is_reported_not_raised(name):
+    """Every rule reads defensively: whatever a field holds, the result is problems."""
+    import copy
+
+    document = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+    for path in list(_paths(document))[1:]:
+        for value in ([], {"a": None}, 7):
+            mutated = copy.deepcopy(document)
+            holder = mutated
+            for key in path[:-1]:
+                holder = holder[key]
+            holder[path[-1]] = value
+            template_problems(mutated, STACK)  # raises on a bug
