@@ -11,7 +11,7 @@ since submitted workflows may only pass arguments the template declares. Express
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import template_facts as facts
@@ -140,9 +140,9 @@ class _Checker:
     # --- strings ---------------------------------------------------------------------------
 
     def check(self, value: object, path: str, scope: _Scope) -> None:
+        if not isinstance(value, str | dict | list):
+            return
         for where, text in _strings(value, path):
-            if "{{" not in text:
-                continue
             for match in _TAG.finditer(text):
                 tag = match.group(1).strip()
                 if tag.startswith("=") or not tag.startswith(facts.CHECKED_VARIABLE_PREFIXES):
@@ -221,18 +221,34 @@ class _Checker:
         return f"the template it runs declares no output {kind[:-1]} {output!r}"
 
 
-def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
-    """Every string below ``value`` with its path."""
+def _strings(value: object, path: str) -> list[tuple[str, str]]:
+    """Every string below ``value`` that holds a `{{`, with its path (built only for those:
+    most strings of a template hold none)."""
+    found: list[tuple[tuple, str]] = []
+    _collect(value, [], found)
+    out = []
+    for keys, text in found:
+        where = path
+        for key in keys:
+            where = join(where, key)
+        out.append((where, text))
+    return out
+
+
+def _collect(value: object, keys: list, found: list) -> None:
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, str | dict | list):
-                yield from _strings(item, join(path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, str | dict | list):
-                yield from _strings(item, f"{path}[{i}]")
+        if "{{" in value:
+            found.append((tuple(keys), value))
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            if "{{" in item:
+                found.append(((*keys, key), item))
+        elif isinstance(item, dict | list):
+            keys.append(key)
+            _collect(item, keys, found)
+            keys.pop()
 
 
 def _items(call: dict) -> set[str] | None:
