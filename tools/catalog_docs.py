@@ -92,8 +92,9 @@ RULES = (
         "`{{steps.s...}}` a step that runs before, `{{tasks.t...}}` a task the current task "
         "depends on, and their `outputs.parameters.p` one the called template declares; "
         "`{{item.k}}` a key of the step's `withItems` (any with `withParam`); "
-        "`{{workflow.parameters.p}}` a parameter of `spec.arguments`, an input of the "
-        "entrypoint (filled from the submitted workflow's arguments), or a parameter of a "
+        "`{{workflow.parameters.p}}` a parameter of `spec.arguments`, an input of one of its "
+        "templates (a submitted workflow may choose the entrypoint, whose inputs its "
+        "arguments fill), or a parameter of a "
         "catalog template that calls this one through `templateRef`; `{{workflow.x}}` a variable "
         "Argo provides. Expressions (`{{=...}}`) are left to run time.",
     ),

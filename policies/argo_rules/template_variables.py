@@ -48,17 +48,16 @@ def variable_problems(spec: dict, caller_parameters: frozenset[str] = frozenset(
 
 def declared_parameters(spec: object) -> set[str]:
     """The workflow parameters a spec declares: its spec.arguments.parameters, and the
-    inputs of its entrypoint, which a submitted workflow fills from arguments of the same
-    names (workflow/controller/operator.go passes the workflow's arguments to the
-    entrypoint)."""
+    inputs of its templates. A submitted workflow may choose the entrypoint (one of the
+    fields a workflow may set under workflowRestrictions) and the controller fills the
+    entrypoint's inputs from the workflow's arguments of the same names
+    (workflow/controller/operator.go), so those names are workflow parameters too."""
     spec = as_map(spec)
     params = maps(as_map(spec.get("arguments")).get("parameters"))
-    names = {p["name"] for _, p in params if isinstance(p.get("name"), str)}
-    entrypoint = spec.get("entrypoint")
+    names = {name_of(p) for _, p in params}
     for _, template in maps(spec.get("templates")):
-        if entrypoint is not None and template.get("name") == entrypoint:
-            inputs = maps(as_map(template.get("inputs")).get("parameters"))
-            names |= {p["name"] for _, p in inputs if isinstance(p.get("name"), str)}
+        names |= {name_of(p) for _, p in maps(as_map(template.get("inputs")).get("parameters"))}
+    names.discard("")
     return names
 
 

@@ -360,9 +360,9 @@ def test_the_defaults_are_container_fields():
     assert set(defaults.RESTRICTED_CONTAINER) <= set(context.fields)
 
 
-def test_entrypoint_inputs_are_workflow_parameters():
-    """A submitted workflow fills the entrypoint's inputs from its arguments, so those
-    names are workflow parameters too."""
+def test_template_inputs_are_workflow_parameters():
+    """A submitted workflow may choose the entrypoint and fills its inputs from its
+    arguments, so the inputs of the spec's templates are workflow parameters too."""
     manifest = yaml.safe_load(
         """\
 apiVersion: argoproj.io/v1alpha1
