@@ -20,6 +20,7 @@ from .go_json import get_ci
 from .template_accounts import account_problems
 from .template_pod_security import pod_security_problems
 from .template_problem import Problem, as_map, describe, join, problem, short, stated, suggest
+from .template_schema import check_manifest
 from .template_semantics import semantic_problems
 from .template_variables import variable_problems
 
@@ -140,8 +141,6 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
 
 def schema_problems(manifest: dict, version: str) -> list[Problem]:
     """The strict schema check of the Argo version the install runs."""
-    from .template_schema import check_manifest
-
     return check_manifest(manifest, version)
 
 
