@@ -245,6 +245,11 @@ def _arguments(arguments: object, path: str, *, allow_empty: bool) -> list[Probl
         where = f"{path}.artifacts[{i}]"
         if artifact.get("from") and artifact.get("fromExpression"):
             problems.append(problem(where, "from and fromExpression", "one of them"))
+        elif not any(artifact.get(k) for k in _ARTIFACT_SOURCES):
+            # validate.go, validateArgumentsValues: "from, artifact location, or key is required".
+            problems.append(
+                problem(where, "no source", "from, fromExpression or a location such as s3 or raw")
+            )
     return problems
 
 

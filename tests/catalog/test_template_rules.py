@@ -125,6 +125,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "pod-spec-patch-mapping": {f"{T0}.podSpecPatch": "not a YAML or JSON mapping"},
     "duplicate-volume": {f"{T0}.volumes": "two volumes named 'scratch'"},
     "duplicate-container": {f"{T0}.initContainers and sidecars": "two containers named 'proxy'"},
+    "argument-artifact-source": {f"{T0}.steps[0][0].arguments.artifacts[0]": "no source"},
     "input-not-supplied": {f"{T0}.steps[0][0].arguments.parameters": "no parameter 'message'"},
 }
 
