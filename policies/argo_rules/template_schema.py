@@ -17,6 +17,7 @@ from typing import Any
 from .schema import FieldType, load_schema
 from .template_problem import Problem, describe, join, problem, stated, suggest
 
+_JSON = (str, int, float, bool, list, dict)
 _KIND_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -73,8 +74,8 @@ class _Walker:
 
     def value(self, value: Any, kind: FieldType, path: str) -> Any:
         k = kind.kind
-        if k == "any" or value is None:
-            return value
+        if k == "any" or value is None or not isinstance(value, _JSON):
+            return value  # not JSON (a value unknown during a preview): not judged here
         if k == "object":
             if not isinstance(value, dict):
                 return self._wrong(value, kind, path)

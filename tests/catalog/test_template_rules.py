@@ -429,3 +429,20 @@ def test_a_value_of_any_type_anywhere_is_reported_not_raised(name):
                 holder = holder[key]
             holder[path[-1]] = value
             template_problems(mutated, STACK)  # raises on a bug
+
+
+def test_values_that_are_not_json_are_not_judged():
+    """A value the pack cannot know during a preview is left alone, the rest is judged."""
+
+    class Unknown:
+        pass
+
+    valid, invalid = _twins("schema-unknown-field")
+    for document in (valid, invalid):
+        container = document["spec"]["templates"][0]["container"]
+        container["image"] = Unknown()
+        container["command"] = Unknown()
+    assert template_problems(valid, STACK) == []
+    assert [p.path for p in template_problems(invalid, STACK)] == [
+        f"{T0}.container.imagePullPolicyy"
+    ]
