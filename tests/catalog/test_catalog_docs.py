@@ -68,3 +68,11 @@ def test_a_broken_catalog_fails_the_command(tmp_path, capsys):
     (tmp_path / "t.yaml").write_text("kind: Workflow\n")
     assert catalog_docs.main(["--catalog", str(tmp_path), "--output", str(tmp_path / "o")]) == 1
     assert "problem" in capsys.readouterr().err
+
+
+def test_readme_and_docs_list_every_rule():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    table = catalog_docs.rules_table()
+    assert table in readme
+    assert table in DOCS.read_text()
+    assert len(catalog_docs.RULES) >= 12
