@@ -324,12 +324,13 @@ def test_library_templates_may_use_the_workflow_parameters_of_their_callers(tmp_
 
 def test_controller_settings_come_from_the_rendered_config_map(tmp_path):
     from components.controller import build_controller_config
+    from components.program import install_args
     from components.settings import parse_settings
     from policies.argo_rules.template_rules import controller_settings
     from tools.stack_config import merged_config
 
     config, secrets = merged_config("dev", {})
-    data = build_controller_config(parse_settings(config, secrets))
+    data = build_controller_config(install_args(parse_settings(config, secrets)).controller)
     settings = controller_settings(data)
     assert settings["main_container"] == defaults.MAIN_CONTAINER
     assert settings["executor"] == defaults.EXECUTOR
