@@ -1,0 +1,202 @@
+"""Default artifact repository (S3/MinIO, GCS, Azure) and artifact garbage collection.
+
+Credentials are only ever named: the controller config points at an existing Secret of
+the managed namespace, and the Kubernetes objects here grant read access to it by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from components import facts
+from components import k8s as objects
+from components.settings import Settings
+
+_RBAC_API = "rbac.authorization.k8s.io/v1"
+
+# Secret key each store's credential is read from when artifactSecretKeyKey is empty
+# (the names upstream's examples use: docs/configure-artifact-repository.md).
+DEFAULT_SECRET_KEYS = {"s3": "secretkey", "gcs": "serviceAccountKey", "azure": "account-access-key"}
+
+# What an artifact GC pod does with the API: it watches its WorkflowArtifactGCTasks and
+# reports into their status (docs/walk-through/artifacts.md, "Artifact Garbage
+# Collection"); the credentials reach it as mounted Secret volumes, not through the API.
+GC_PERMISSIONS: tuple[facts.Permission, ...] = (
+    facts.Permission(facts.ARGO_GROUP, ("workflowartifactgctasks",), ("list", "watch")),
+    facts.Permission(facts.ARGO_GROUP, ("workflowartifactgctasks/status",), ("patch",)),
+)
+
+
+@dataclass(frozen=True)
+class ArtifactArgs:
+    kind: str
+    bucket: str
+    endpoint: str
+    region: str
+    insecure: bool
+    key_format: str
+    credentials_secret: str
+    access_key_key: str
+    secret_key_key: str
+    use_sdk_creds: bool
+    archive_logs: bool
+    gc_strategy: str
+    gc_service_account: str
+    managed_namespace: str
+
+    @property
+    def secret_key(self) -> str:
+        return self.secret_key_key or DEFAULT_SECRET_KEYS.get(self.kind, "")
+
+
+def artifact_args(settings: Settings) -> ArtifactArgs:
+    return ArtifactArgs(
+        kind=settings.artifactRepository,
+        bucket=settings.artifactBucket,
+        endpoint=settings.artifactEndpoint,
+        region=settings.artifactRegion,
+        insecure=settings.artifactInsecure,
+        key_format=settings.artifactKeyFormat,
+        credentials_secret=settings.artifactCredentialsSecret,
+        access_key_key=settings.artifactAccessKeyKey,
+        secret_key_key=settings.artifactSecretKeyKey,
+        use_sdk_creds=settings.artifactUseSdkCreds,
+        archive_logs=settings.artifactArchiveLogs,
+        gc_strategy=settings.artifactGcStrategy,
+        gc_service_account=settings.artifactGcServiceAccount,
+        managed_namespace=settings.managedNamespace,
+    )
+
+
+def _selector(args: ArtifactArgs, key: str) -> dict[str, str]:
+    return {"name": args.credentials_secret, "key": key}
+
+
+def repository_config(args: ArtifactArgs) -> dict[str, Any] | None:
+    """The controller's ``artifactRepository`` (wfv1.ArtifactRepository in
+    pkg/apis/workflow/v1alpha1/artifact_repository_types.go), or None without one."""
+    if not args.kind:
+        return None
+    store: dict[str, Any]
+    if args.kind == "s3":
+        # S3Bucket is inlined: endpoint, bucket, region, insecure, accessKeySecret,
+        # secretKeySecret, useSDKCreds; keyFormat beside it.
+        store = {"endpoint": args.endpoint, "bucket": args.bucket}
+        if args.region:
+            store["region"] = args.region
+        if args.insecure:
+            store["insecure"] = True
+        if args.credentials_secret:
+            store["accessKeySecret"] = _selector(args, args.access_key_key)
+            store["secretKeySecret"] = _selector(args, args.secret_key)
+        if args.use_sdk_creds:
+            store["useSDKCreds"] = True
+        if args.key_format:
+            store["keyFormat"] = args.key_format
+        key = "s3"
+    elif args.kind == "gcs":
+        store = {"bucket": args.bucket}
+        if args.credentials_secret:
+            store["serviceAccountKeySecret"] = _selector(args, args.secret_key)
+        if args.key_format:
+            store["keyFormat"] = args.key_format
+        key = "gcs"
+    else:
+        # The field is `azureBlob` (not `azure`), with blobNameFormat as its key format.
+        store = {"endpoint": args.endpoint, "container": args.bucket}
+        if args.credentials_secret:
+            store["accountKeySecret"] = _selector(args, args.secret_key)
+        if args.use_sdk_creds:
+            store["useSDKCreds"] = True
+        if args.key_format:
+            store["blobNameFormat"] = args.key_format
+        key = "azureBlob"
+    config: dict[str, Any] = {key: store}
+    if args.archive_logs:
+        config["archiveLogs"] = True
+    return config
+
+
+def workflow_defaults(args: ArtifactArgs) -> dict[str, Any]:
+    """What artifact GC adds to ``workflowDefaults.spec`` (a user's Workflow may not set
+    artifactGC.serviceAccountName under template restrictions, so it is set here)."""
+    if not (args.kind and args.gc_strategy):
+        return {}
+    return {
+        "artifactGC": {
+            "strategy": args.gc_strategy,
+            "serviceAccountName": args.gc_service_account,
+        }
+    }
+
+
+def secret_names(args: ArtifactArgs) -> tuple[str, ...]:
+    """Secrets of the managed namespace the artifact repository needs read access to."""
+    return (args.credentials_secret,) if args.kind and args.credentials_secret else ()
+
+
+def _rule(permission: facts.Permission) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "apiGroups": [permission.api_group],
+        "resources": list(permission.resources),
+        "verbs": list(permission.verbs),
+    }
+    if permission.resource_names:
+        rule["resourceNames"] = list(permission.resource_names)
+    return rule
+
+
+def _role(name: str, namespace: str, permissions: tuple[facts.Permission, ...]) -> dict[str, Any]:
+    return {
+        "apiVersion": _RBAC_API,
+        "kind": "Role",
+        "metadata": {"name": name, "namespace": namespace, "labels": objects.labels("artifacts")},
+        "rules": [_rule(p) for p in permissions],
+    }
+
+
+def _binding(name: str, namespace: str, accounts: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "apiVersion": _RBAC_API,
+        "kind": "RoleBinding",
+        "metadata": {"name": name, "namespace": namespace, "labels": objects.labels("artifacts")},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+        "subjects": [
+            {"kind": "ServiceAccount", "name": account, "namespace": account_namespace}
+            for account, account_namespace in accounts
+        ],
+    }
+
+
+def gc_objects(args: ArtifactArgs) -> list[dict[str, Any]]:
+    """The artifact GC service account, its Role (GC tasks only) and RoleBinding."""
+    if not (args.kind and args.gc_strategy):
+        return []
+    ns, account = args.managed_namespace, args.gc_service_account
+    return [
+        objects.service_account(account, ns, "artifacts"),
+        _role(account, ns, GC_PERMISSIONS),
+        _binding(account, ns, [(account, ns)]),
+    ]
+
+
+SERVER_READER = "argo-server-artifacts"
+
+
+def server_secret_objects(args: ArtifactArgs, control_namespace: str) -> list[dict[str, Any]]:
+    """Read access, by name, to the credentials Secret for argo-server, which opens
+    artifacts and archived logs for the UI (server/artifacts/artifact_server.go) with
+    its own account when it acts for a user in `server` or plain `sso` mode."""
+    names = secret_names(args)
+    if not names:
+        return []
+    read = facts.Permission("", ("secrets",), ("get",), names)
+    return [
+        _role(SERVER_READER, args.managed_namespace, (read,)),
+        _binding(
+            SERVER_READER,
+            args.managed_namespace,
+            [(facts.SERVER_SERVICE_ACCOUNT, control_namespace)],
+        ),
+    ]
