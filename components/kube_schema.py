@@ -46,10 +46,7 @@ def _validator(type_file: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
-def problems(value: Any, type_file: str) -> list[str]:
-    """Schema errors of one value of the type, each with its path ('' at the root)."""
-    found = []
-    for error in sorted(_validator(type_file).iter_errors(value), key=lambda e: list(e.path)):
-        path = ".".join(str(p) for p in error.absolute_path)
-        found.append(f"{path}: {error.message}" if path else error.message)
-    return found
+def problems(value: Any, type_file: str) -> list[tuple[str, str]]:
+    """Schema errors of one value of the type: (dotted path, '' at the root; message)."""
+    errors = sorted(_validator(type_file).iter_errors(value), key=lambda e: list(e.path))
+    return [(".".join(str(p) for p in e.absolute_path), e.message) for e in errors]

@@ -738,11 +738,11 @@ def _kube_structure(kind: str, type_file: str, *, is_list: bool) -> Callable[[st
             return expected
         if not is_list and not isinstance(found, dict):
             return expected
-        errors = [
-            f"[{i}].{p}" if is_list else p
-            for i, item in enumerate(found if is_list else [found])
-            for p in kube_schema.problems(item, type_file)
-        ]
+        errors = []
+        for i, item in enumerate(found if is_list else [found]):
+            for path, message in kube_schema.problems(item, type_file):
+                where = ".".join(part for part in (f"[{i}]" if is_list else "", path) if part)
+                errors.append(f"{where}: {message}" if where else message)
         return f"{expected}; {'; '.join(errors)}" if errors else None
 
     return check
