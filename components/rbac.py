@@ -6,17 +6,32 @@ inside the managed namespace; each component gets a small Role in the control na
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings
 
 _RBAC_API = "rbac.authorization.k8s.io/v1"
+
+
+@dataclass(frozen=True)
+class RbacArgs:
+    """Who runs where, and the Secrets each account reads by name."""
+
+    control_namespace: str
+    managed_namespace: str
+    workflow_service_account: str
+    allowed_service_accounts: tuple[str, ...]
+    artifact_secret_names: tuple[str, ...] = ()
+    server_auth_modes: tuple[str, ...] = ("client",)
+    # The Secret holding the OIDC client ('' without SSO) and the server's TLS Secret.
+    sso_client_secret_name: str = ""
+    server_tls_secret: str = ""
+    sso_rbac_enabled: bool = False
 
 
 def rule(permission: facts.Permission) -> dict[str, Any]:
@@ -42,17 +57,17 @@ def _named(api_group: str, resource: str, verbs: Iterable[str], names: Iterable[
     return [facts.Permission(api_group, (resource,), tuple(verbs), names)]
 
 
-def controller_managed_permissions(settings: Settings) -> list[facts.Permission]:
+def controller_managed_permissions(args: RbacArgs) -> list[facts.Permission]:
     # Secrets: the agent CA and the configured artifact credentials only.
     return [
         *facts.CONTROLLER_MANAGED_PERMISSIONS,
-        *_named("", "secrets", ("get",), (facts.AGENT_CA_SECRET, *settings.artifactSecretNames)),
+        *_named("", "secrets", ("get",), (facts.AGENT_CA_SECRET, *args.artifact_secret_names)),
     ]
 
 
-def server_managed_permissions(settings: Settings) -> list[facts.Permission]:
+def server_managed_permissions(args: RbacArgs) -> list[facts.Permission]:
     permissions = list(facts.SERVER_MANAGED_PERMISSIONS)
-    if settings.ssoEnabled and settings.ssoRbacEnabled:
+    if "sso" in args.server_auth_modes and args.sso_rbac_enabled:
         # SSO RBAC reads the token Secret of the service account a user maps to; those
         # names are chosen by annotation at run time, so this rule cannot be narrowed.
         permissions.append(facts.Permission("", ("secrets",), ("get",)))
@@ -74,9 +89,9 @@ def controller_control_permissions() -> list[facts.Permission]:
     ]
 
 
-def server_control_permissions(settings: Settings) -> list[facts.Permission]:
-    secrets = (settings.sso_secret_name, settings.serverTlsSecret)
-    if "sso" in settings.serverAuthModes:
+def server_control_permissions(args: RbacArgs) -> list[facts.Permission]:
+    secrets = (args.sso_client_secret_name, args.server_tls_secret)
+    if "sso" in args.server_auth_modes:
         secrets += (facts.SERVER_SSO_STATE_SECRET,)
     return [
         facts.Permission("", ("configmaps",), ("get", "list", "watch")),
@@ -84,7 +99,7 @@ def server_control_permissions(settings: Settings) -> list[facts.Permission]:
         # argo-server creates its `sso` state Secret on first start.
         *(
             [facts.Permission("", ("secrets",), ("create",))]
-            if "sso" in settings.serverAuthModes
+            if "sso" in args.server_auth_modes
             else []
         ),
     ]
@@ -128,27 +143,27 @@ def build_role_binding(
     }
 
 
-def workflow_accounts(settings: Settings) -> list[str]:
+def workflow_accounts(args: RbacArgs) -> list[str]:
     """Accounts workflow pods may run as: the default one, then any other allowed one.
 
     Each needs the executor permissions, or its pods fail with "workflowtaskresults ...
     forbidden" (fatal since v3.6).
     """
-    return list(dict.fromkeys([settings.workflowServiceAccount, *settings.allowedServiceAccounts]))
+    return list(dict.fromkeys([args.workflow_service_account, *args.allowed_service_accounts]))
 
 
-def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+def build_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
     """Every RBAC object, grouped by the identity it serves (controller, server, workflow)."""
-    control, managed = settings.controlNamespace, settings.managedNamespace
+    control, managed = args.control_namespace, args.managed_namespace
     controller_sa, server_sa = facts.CONTROLLER_SERVICE_ACCOUNT, facts.SERVER_SERVICE_ACCOUNT
-    workflow_sa = settings.workflowServiceAccount
+    workflow_sa = args.workflow_service_account
     return {
         "controller": [
             build_role(
                 "ClusterRole",
                 facts.CONTROLLER_CLUSTER_ROLE,
                 None,
-                controller_managed_permissions(settings),
+                controller_managed_permissions(args),
             ),
             build_role_binding(
                 facts.CONTROLLER_CLUSTER_ROLE,
@@ -175,7 +190,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 "ClusterRole",
                 facts.SERVER_CLUSTER_ROLE,
                 None,
-                server_managed_permissions(settings),
+                server_managed_permissions(args),
             ),
             build_role_binding(
                 facts.SERVER_CLUSTER_ROLE,
@@ -185,9 +200,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 [server_sa],
                 control,
             ),
-            build_role(
-                "Role", "argo-workflows-server", control, server_control_permissions(settings)
-            ),
+            build_role("Role", "argo-workflows-server", control, server_control_permissions(args)),
             build_role_binding(
                 "argo-workflows-server",
                 control,
@@ -205,7 +218,7 @@ def build_rbac_objects(settings: Settings) -> dict[str, list[dict[str, Any]]]:
                 managed,
                 "Role",
                 facts.EXECUTOR_ROLE,
-                workflow_accounts(settings),
+                workflow_accounts(args),
                 managed,
             ),
         ],
@@ -218,26 +231,29 @@ class ManagedNamespaceRBAC(pulumi.ComponentResource):
     controller: list[pulumi.CustomResource]
     server: list[pulumi.CustomResource]
     workflow: list[pulumi.CustomResource]
+    workflow_service_account: pulumi.CustomResource
 
     def __init__(
         self,
         name: str,
-        settings: Settings,
-        namespaces: list[k8s.core.v1.Namespace],
+        args: RbacArgs,
+        *,
+        namespaces: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("argo-workflows:index:ManagedNamespaceRBAC", name, None, opts)
-        child_opts = pulumi.ResourceOptions(parent=self, depends_on=namespaces)
+        child_opts = pulumi.ResourceOptions(parent=self, depends_on=list(namespaces))
         groups = {
             identity: [objects.create(m, child_opts) for m in manifests]
-            for identity, manifests in build_rbac_objects(settings).items()
+            for identity, manifests in build_rbac_objects(args).items()
         }
         self.controller = groups["controller"]
         self.server = groups["server"]
         self.workflow = groups["workflow"]
+        self.workflow_service_account = self.workflow[0]
         self.register_outputs(
             {
                 "clusterRoles": [facts.CONTROLLER_CLUSTER_ROLE, facts.SERVER_CLUSTER_ROLE],
-                "workflowServiceAccount": settings.workflowServiceAccount,
+                "workflowServiceAccount": self.workflow_service_account.metadata.name,
             }
         )

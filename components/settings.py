@@ -36,6 +36,10 @@ _QUANTITY_FACTORS = {
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
 }  # fmt: skip
 
+# Keys whose value is a credential: accepted only as Pulumi secrets, read as secret
+# Outputs where they are used, never kept in Settings.
+SECRET_KEYS = frozenset({"ssoClientSecret"})
+
 AUTH_MODES = ("client", "server", "sso")
 TEMPLATE_REFERENCING = ("Strict", "Secure")
 POD_SECURITY_LEVELS = ("restricted", "baseline")
@@ -101,7 +105,9 @@ class Settings:
     ssoRbacEnabled: bool
     ssoExistingSecret: str
     ssoClientId: str
-    ssoClientSecret: str
+    # Only whether the secret key is set: its value is read as a Pulumi secret Output
+    # (pulumi.Config.get_secret) where it is used, never kept here.
+    has_sso_client_secret: bool
     ingressEnabled: bool
     ingressHost: str
     ingressClassName: str
@@ -110,6 +116,8 @@ class Settings:
     requireTemplateDescription: bool
     requireRestrictedPods: bool
     allowedServiceAccounts: list[str]
+    kubeconfig: str
+    kubeContext: str
     # --- production features: artifacts, archive, scale, scheduling, images, routing,
     # observability, network isolation, Argo Events (validated in the feature block below)
     artifactRepository: str
@@ -375,6 +383,19 @@ def _https_url(value: str) -> str | None:
     return None if _HTTPS_URL.match(value) else "an https:// URL"
 
 
+def _kubeconfig_path(value: str) -> str | None:
+    if "\n" in value or value.lstrip().startswith(("apiVersion", "{")):
+        return (
+            "the path of a kubeconfig file, not its contents (credentials do not belong in "
+            "plain config)"
+        )
+    return None
+
+
+def _context_name(value: str) -> str | None:
+    return None if value.strip() == value and "\n" not in value else "a kubeconfig context name"
+
+
 def _base_href(value: str) -> str | None:
     if value.startswith("/") and value.endswith("/") and " " not in value:
         return None
@@ -428,6 +449,8 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "ingressTlsSecret": _optional(_dns_subdomain),
     "templatesDir": lambda v: None if v.strip() else "a folder path",
     "allowedServiceAccounts": _not_empty_list(_dns_subdomain),
+    "kubeconfig": _optional(_kubeconfig_path),
+    "kubeContext": _optional(_context_name),
 }
 
 
@@ -470,7 +493,7 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
             f"(ssoEnabled is {str(s.ssoEnabled).lower()})",
         )
     secret_key = f"{PROJECT}:ssoClientSecret"
-    if s.ssoClientSecret and secret_key not in secret_keys:
+    if s.has_sso_client_secret and secret_key not in secret_keys:
         fail(
             "ssoClientSecret",
             "<a plain-text value>",
@@ -482,7 +505,14 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
                 fail(key, "", "an https:// URL when ssoEnabled is true")
         if s.ssoRedirectUrl and not s.ssoRedirectUrl.endswith("/oauth2/callback"):
             fail("ssoRedirectUrl", s.ssoRedirectUrl, "a URL ending in /oauth2/callback")
-        inline = [k for k in ("ssoClientId", "ssoClientSecret") if getattr(s, k)]
+        inline = [
+            k
+            for k, is_set in (
+                ("ssoClientId", bool(s.ssoClientId)),
+                ("ssoClientSecret", s.has_sso_client_secret),
+            )
+            if is_set
+        ]
         if s.ssoExistingSecret and inline:
             fail(
                 "ssoExistingSecret",
@@ -525,7 +555,7 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
         if getattr(s, switch):
             continue
         for key in keys:
-            value = getattr(s, key)
+            value = s.has_sso_client_secret if key in SECRET_KEYS else getattr(s, key)
             if value:
                 shown = "<secret>" if f"{PROJECT}:{key}" in secret_keys else value
                 fail(key, shown, f"unset while {switch} is false (it would be ignored)")
@@ -582,6 +612,8 @@ def parse_settings(
             shown = "<secret>" if prefix + key in secret_keys else values[key]
             problems.append(f"{prefix}{key}: found {shown!r}, expected {expected}")
             bad_keys.add(key)
+    # A secret key's value stays out of Settings: only whether it is set.
+    values["has_sso_client_secret"] = bool(values.pop("ssoClientSecret"))
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings)})
     # Cross-key rules still run, so one run reports everything; a rule about a key that
     # already failed on its own would only repeat it.
@@ -599,14 +631,34 @@ def _problem_key(problem: str) -> str:
     return problem.split(":", 2)[1]
 
 
+SECRET_SET = "<set>"
+
+
 def read_pulumi_config() -> tuple[dict[str, Any], set[str]]:
-    """Every ``argo-workflows:`` key the engine handed this program, and the secret ones."""
+    """The project's config as the engine handed it, read through ``pulumi.Config``.
+
+    Declared keys are read by name; a secret key (SECRET_KEYS) is reported only as set or
+    not (its value is read with ``get_secret`` where it is used). Undeclared keys of the
+    project are listed too, so a misspelt key is an error rather than ignored.
+    """
+    import pulumi
     from pulumi.runtime import config as runtime_config
 
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    raw = {k: v for k, v in merged.items() if k.startswith(f"{PROJECT}:")}
-    secret = set(runtime_config.get_config_secret_keys_env())
-    secret |= {k for k in raw if runtime_config.is_config_secret(k)}
+    config = pulumi.Config(PROJECT)
+    prefix = f"{PROJECT}:"
+    raw: dict[str, Any] = {}
+    for key in declared_keys():
+        value = config.get(key)
+        if value is None:
+            continue
+        raw[prefix + key] = (SECRET_SET if value else "") if key in SECRET_KEYS else value
+    # pulumi.Config reads keys by name only; the names the engine set come from the
+    # runtime, values of undeclared keys are never used.
+    names = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    for full_key in names:
+        if full_key.startswith(prefix) and full_key not in raw:
+            raw[full_key] = None
+    secret = {k for k in raw if runtime_config.is_config_secret(k)}
     return raw, secret
 
 

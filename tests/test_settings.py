@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.program import run as run_program
-from components.settings import ConfigError, declared_keys, parse_settings
+from components.settings import SECRET_KEYS, ConfigError, declared_keys, parse_settings
 from tools import mock_runtime
 from tools.stack_config import merged_config
 
@@ -21,7 +21,27 @@ def _problems(config: dict[str, object], secret_keys: set[str] | None = None) ->
 def test_defaults_are_valid_and_match_pulumi_yaml():
     settings = parse_settings({})
     for key, spec in declared_keys().items():
+        if key in SECRET_KEYS:
+            continue
         assert getattr(settings, key) == spec.default, key
+    assert settings.has_sso_client_secret is False
+
+
+def test_settings_never_hold_a_secret_value():
+    settings = parse_settings(
+        {
+            P + "ssoEnabled": "true",
+            P + "serverAuthModes": '["sso"]',
+            P + "ssoIssuer": "https://idp.corp.internal",
+            P + "ssoRedirectUrl": "https://argo.corp.internal/oauth2/callback",
+            P + "ssoClientId": "argo",
+            P + "ssoClientSecret": "hunter2-value",
+        },
+        {P + "ssoClientSecret"},
+    )
+    assert settings.has_sso_client_secret is True
+    assert "hunter2-value" not in repr(settings)
+    assert not hasattr(settings, "ssoClientSecret")
 
 
 def test_every_key_has_description_and_default():
