@@ -12,7 +12,6 @@ from typing import Any
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings
 
 _RBAC_API = "rbac.authorization.k8s.io/v1"
 READER = "argo-workflows-archive"
@@ -33,7 +32,6 @@ class ArchiveArgs:
     password_key: str
     ttl: str
     ssl_mode: str
-    control_namespace: str
 
     @property
     def enabled(self) -> bool:
@@ -42,24 +40,6 @@ class ArchiveArgs:
     @property
     def effective_port(self) -> int:
         return self.port or DEFAULT_PORTS[self.database]
-
-
-def archive_args(settings: Settings) -> ArchiveArgs:
-    return ArchiveArgs(
-        archive=settings.archiveEnabled,
-        node_status_offload=settings.archiveNodeStatusOffload,
-        database=settings.archiveDatabase,
-        host=settings.archiveHost,
-        port=settings.archivePort,
-        database_name=settings.archiveDatabaseName,
-        table_name=settings.archiveTableName,
-        credentials_secret=settings.archiveCredentialsSecret,
-        username_key=settings.archiveUsernameKey,
-        password_key=settings.archivePasswordKey,
-        ttl=settings.archiveTtl,
-        ssl_mode=settings.archiveSslMode,
-        control_namespace=settings.controlNamespace,
-    )
 
 
 def persistence_config(args: ArchiveArgs) -> dict[str, Any] | None:
@@ -90,11 +70,11 @@ def persistence_config(args: ArchiveArgs) -> dict[str, Any] | None:
     return config
 
 
-def secret_objects(args: ArchiveArgs) -> list[dict[str, Any]]:
+def secret_objects(secret: str, namespace: str) -> list[dict[str, Any]]:
     """A Role reading only the credentials Secret, bound to the controller and server."""
-    if not args.enabled:
+    if not secret:
         return []
-    ns = args.control_namespace
+    ns = namespace
     labels = objects.labels("archive")
     return [
         {
@@ -106,7 +86,7 @@ def secret_objects(args: ArchiveArgs) -> list[dict[str, Any]]:
                     "apiGroups": [""],
                     "resources": ["secrets"],
                     "verbs": ["get"],
-                    "resourceNames": [args.credentials_secret],
+                    "resourceNames": [secret],
                 }
             ],
         },

@@ -11,7 +11,6 @@ from typing import Any
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings
 
 _RBAC_API = "rbac.authorization.k8s.io/v1"
 
@@ -43,30 +42,10 @@ class ArtifactArgs:
     archive_logs: bool
     gc_strategy: str
     gc_service_account: str
-    managed_namespace: str
 
     @property
     def secret_key(self) -> str:
         return self.secret_key_key or DEFAULT_SECRET_KEYS.get(self.kind, "")
-
-
-def artifact_args(settings: Settings) -> ArtifactArgs:
-    return ArtifactArgs(
-        kind=settings.artifactRepository,
-        bucket=settings.artifactBucket,
-        endpoint=settings.artifactEndpoint,
-        region=settings.artifactRegion,
-        insecure=settings.artifactInsecure,
-        key_format=settings.artifactKeyFormat,
-        credentials_secret=settings.artifactCredentialsSecret,
-        access_key_key=settings.artifactAccessKeyKey,
-        secret_key_key=settings.artifactSecretKeyKey,
-        use_sdk_creds=settings.artifactUseSdkCreds,
-        archive_logs=settings.artifactArchiveLogs,
-        gc_strategy=settings.artifactGcStrategy,
-        gc_service_account=settings.artifactGcServiceAccount,
-        managed_namespace=settings.managedNamespace,
-    )
 
 
 def _selector(args: ArtifactArgs, key: str) -> dict[str, str]:
@@ -169,34 +148,34 @@ def _binding(name: str, namespace: str, accounts: list[tuple[str, str]]) -> dict
     }
 
 
-def gc_objects(args: ArtifactArgs) -> list[dict[str, Any]]:
+def gc_objects(account: str, namespace: str) -> list[dict[str, Any]]:
     """The artifact GC service account, its Role (GC tasks only) and RoleBinding."""
-    if not (args.kind and args.gc_strategy):
+    if not account:
         return []
-    ns, account = args.managed_namespace, args.gc_service_account
     return [
-        objects.service_account(account, ns, "artifacts"),
-        _role(account, ns, GC_PERMISSIONS),
-        _binding(account, ns, [(account, ns)]),
+        objects.service_account(account, namespace, "artifacts"),
+        _role(account, namespace, GC_PERMISSIONS),
+        _binding(account, namespace, [(account, namespace)]),
     ]
 
 
 SERVER_READER = "argo-server-artifacts"
 
 
-def server_secret_objects(args: ArtifactArgs, control_namespace: str) -> list[dict[str, Any]]:
+def server_secret_objects(
+    names: tuple[str, ...], managed_namespace: str, control_namespace: str
+) -> list[dict[str, Any]]:
     """Read access, by name, to the credentials Secret for argo-server, which opens
     artifacts and archived logs for the UI (server/artifacts/artifact_server.go) with
     its own account when it acts for a user in `server` or plain `sso` mode."""
-    names = secret_names(args)
     if not names:
         return []
-    read = facts.Permission("", ("secrets",), ("get",), names)
+    read = facts.Permission("", ("secrets",), ("get",), tuple(names))
     return [
-        _role(SERVER_READER, args.managed_namespace, (read,)),
+        _role(SERVER_READER, managed_namespace, (read,)),
         _binding(
             SERVER_READER,
-            args.managed_namespace,
+            managed_namespace,
             [(facts.SERVER_SERVICE_ACCOUNT, control_namespace)],
         ),
     ]

@@ -8,7 +8,6 @@ from typing import Any
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings
 
 _RBAC_API = "rbac.authorization.k8s.io/v1"
 
@@ -19,10 +18,10 @@ SUBMITTER_PERMISSIONS: tuple[facts.Permission, ...] = (
 )
 
 
-def submitter_objects(settings: Settings) -> list[dict[str, Any]]:
-    if not settings.eventsSubmitterEnabled:
+def submitter_objects(account: str, namespace: str) -> list[dict[str, Any]]:
+    if not account:
         return []
-    ns, account = settings.managedNamespace, settings.eventsSubmitterServiceAccount
+    ns = namespace
     labels = objects.labels("events-submitter")
     return [
         objects.service_account(account, ns, "events-submitter"),

@@ -13,7 +13,6 @@ from typing import Any
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings, document
 
 API = "networking.k8s.io/v1"
 # Label every pod of a workflow carries (workflow/common/common.go LabelKeyWorkflow).
@@ -42,32 +41,6 @@ class NetworkArgs:
     controller_egress: list[dict[str, Any]]
     server_egress: list[dict[str, Any]]
     workflow_egress: list[dict[str, Any]]
-
-
-def network_args(settings: Settings, archive_port: int) -> NetworkArgs:
-    archive_on = settings.archiveEnabled or settings.archiveNodeStatusOffload
-    return NetworkArgs(
-        control_namespace=settings.controlNamespace,
-        managed_namespace=settings.managedNamespace,
-        components=settings.networkPoliciesEnabled,
-        workflows=settings.workflowNetworkPolicyEnabled,
-        api_server_cidrs=tuple(settings.networkApiServerCidrs),
-        api_server_ports=tuple(int(p) for p in settings.networkApiServerPorts),
-        dns_namespace=settings.networkDnsNamespace,
-        dns_pod_labels=document(settings.networkDnsPodLabels, {}),
-        sso_issuer_cidrs=tuple(settings.networkSsoIssuerCidrs) if settings.ssoEnabled else (),
-        archive_cidrs=tuple(settings.networkArchiveCidrs) if archive_on else (),
-        archive_port=archive_port,
-        artifact_cidrs=(
-            tuple(settings.networkArtifactStoreCidrs) if settings.artifactRepository else ()
-        ),
-        artifact_port=settings.networkArtifactStorePort,
-        metrics_namespaces=tuple(settings.networkMetricsNamespaces),
-        server_ingress_namespaces=tuple(settings.networkServerIngressNamespaces),
-        controller_egress=document(settings.networkControllerEgress, []),
-        server_egress=document(settings.networkServerEgress, []),
-        workflow_egress=document(settings.workflowEgress, []),
-    )
 
 
 def _tcp(*ports: int) -> list[dict[str, Any]]:

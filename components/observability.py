@@ -8,7 +8,6 @@ from typing import Any
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings, document
 
 NAME = "workflow-controller"
 METRICS_SERVICE = f"{NAME}-metrics"
@@ -25,18 +24,6 @@ class ObservabilityArgs:
     service_monitor: bool
     service_monitor_labels: dict[str, str]
     interval: str
-
-
-def observability_args(settings: Settings) -> ObservabilityArgs:
-    return ObservabilityArgs(
-        namespace=settings.controlNamespace,
-        secure=settings.metricsSecure,
-        metrics_ttl=settings.metricsTtl,
-        otlp_endpoint=settings.otlpEndpoint,
-        service_monitor=settings.serviceMonitorEnabled,
-        service_monitor_labels=document(settings.serviceMonitorLabels, {}),
-        interval=settings.serviceMonitorInterval,
-    )
 
 
 def metrics_config(args: ObservabilityArgs) -> dict[str, Any]:

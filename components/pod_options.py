@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from components import facts
-from components.settings import Settings, document
 
 IMAGE_NAMES = {
     "controller": facts.CONTROLLER_IMAGE,
@@ -16,14 +15,8 @@ IMAGE_NAMES = {
 }
 
 
-def image(settings: Settings, part: str) -> str:
-    """The image of ``part`` (controller, server, executor): repository and tag from
-    their keys, else ``imageRegistry``/<upstream name> and ``version``; a sha256 digest
-    as the tag pins the image by digest."""
-    repository = getattr(settings, f"{part}ImageRepository") or (
-        f"{settings.imageRegistry}/{IMAGE_NAMES[part]}"
-    )
-    tag = getattr(settings, f"{part}ImageTag") or settings.version
+def image_reference(repository: str, tag: str) -> str:
+    """``repository:tag``, or ``repository@sha256:...`` when the tag is a digest."""
     separator = "@" if tag.startswith("sha256:") else ":"
     return f"{repository}{separator}{tag}"
 
@@ -37,19 +30,6 @@ class PodOptionsArgs:
     extra_env: list[dict[str, Any]]
     pod_labels: dict[str, str]
     pod_annotations: dict[str, str]
-
-
-def pod_options_args(settings: Settings, part: str) -> PodOptionsArgs:
-    """``part`` is controller or server."""
-    return PodOptionsArgs(
-        image=image(settings, part),
-        pull_policy=settings.imagePullPolicy,
-        pull_secrets=tuple(settings.imagePullSecrets),
-        extra_args=tuple(getattr(settings, f"{part}ExtraArgs")),
-        extra_env=document(getattr(settings, f"{part}ExtraEnv"), []),
-        pod_labels=document(getattr(settings, f"{part}PodLabels"), {}),
-        pod_annotations=document(getattr(settings, f"{part}PodAnnotations"), {}),
-    )
 
 
 def pull_secrets(names: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
@@ -75,3 +55,25 @@ def pod_metadata(args: PodOptionsArgs, labels: dict[str, str]) -> dict[str, Any]
     if args.pod_annotations:
         metadata["annotations"] = dict(args.pod_annotations)
     return metadata
+
+
+def apply_to_deployment(
+    deployment: dict[str, Any],
+    options: PodOptionsArgs | None,
+    scheduling: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The Deployment with pod options and scheduling fields applied to its pod template
+    (its one container keeps the securityContext the Deployment gave it)."""
+    if options is None and scheduling is None:
+        return deployment
+    template = deployment["spec"]["template"]
+    metadata, pod = dict(template["metadata"]), dict(template["spec"])
+    if options is not None:
+        metadata = pod_metadata(options, metadata["labels"])
+        pod["containers"] = [apply_to_container(options, c) for c in pod["containers"]]
+        if options.pull_secrets:
+            pod["imagePullSecrets"] = pull_secrets(options.pull_secrets)
+    if scheduling is not None:
+        pod.update(scheduling)
+    spec = {**deployment["spec"], "template": {"metadata": metadata, "spec": pod}}
+    return {**deployment, "spec": spec}

@@ -7,6 +7,8 @@ from typing import Any
 
 import pulumi
 
+from components import feature_args
+from components.artifacts import secret_names as artifact_secret_names
 from components.catalog import CatalogError, CatalogTemplate, load_catalog
 from components.controller import ControllerArgs, WorkflowController, WorkflowDefaults
 from components.crds import ArgoCRDs
@@ -99,6 +101,9 @@ def install_args(
     ingress = None
     if s.ingressEnabled:
         ingress = IngressArgs(s.ingressHost, s.ingressClassName, s.ingressTlsSecret)
+    artifacts = feature_args.artifact_args(s)
+    archive = feature_args.archive_args(s)
+    network = feature_args.network_args(s)
     return InstallArgs(
         provider=ProviderArgs(kubeconfig=s.kubeconfig, context=s.kubeContext),
         namespaces=NamespacesArgs(
@@ -119,6 +124,15 @@ def install_args(
             sso_client_secret_name=s.sso_secret_name,
             server_tls_secret=s.serverTlsSecret,
             sso_rbac_enabled=s.ssoEnabled and s.ssoRbacEnabled,
+            archive_secret=archive.credentials_secret if archive else "",
+            artifact_server_secrets=artifact_secret_names(artifacts) if artifacts else (),
+            artifact_gc_service_account=(
+                artifacts.gc_service_account if artifacts and artifacts.gc_strategy else ""
+            ),
+            events_submitter_service_account=(
+                s.eventsSubmitterServiceAccount if s.eventsSubmitterEnabled else ""
+            ),
+            workflow_image_pull_secrets=tuple(s.workflowImagePullSecrets),
         ),
         controller=ControllerArgs(
             control_namespace=s.controlNamespace,
@@ -140,6 +154,14 @@ def install_args(
                 pod_gc_delete_delay=s.podGcDeleteDelay,
             ),
             sso=sso,
+            artifacts=artifacts,
+            archive=archive,
+            scale=feature_args.scale_args(s),
+            containers=feature_args.container_defaults_args(s),
+            placement=feature_args.placement_args(s, "controller"),
+            pod_options=feature_args.pod_options_args(s, "controller"),
+            observability=feature_args.observability_args(s),
+            network=network,
         ),
         server=ServerArgs(
             control_namespace=s.controlNamespace,
@@ -155,6 +177,11 @@ def install_args(
             base_href=s.serverBaseHref,
             ingress=ingress,
             sso_client=sso_client,
+            placement=feature_args.placement_args(s, "server"),
+            pod_options=feature_args.pod_options_args(s, "server"),
+            routing=feature_args.routing_args(s),
+            http_route=s.httpRouteEnabled,
+            network=network,
         ),
     )
 
@@ -178,6 +205,7 @@ def deploy(
         args.controller,
         namespace=namespaces.control,
         rbac=rbac.controller,
+        managed_namespace=namespaces.managed,
         opts=opts,
     )
     server = ArgoServer(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from components import facts
+from components import archive, artifacts, events_submitter, facts, pod_options
 from components import k8s as objects
 
 _RBAC_API = "rbac.authorization.k8s.io/v1"
@@ -32,6 +32,12 @@ class RbacArgs:
     sso_client_secret_name: str = ""
     server_tls_secret: str = ""
     sso_rbac_enabled: bool = False
+    # Production features: Secrets read by name, and accounts of their own.
+    archive_secret: str = ""
+    artifact_server_secrets: tuple[str, ...] = ()
+    artifact_gc_service_account: str = ""
+    events_submitter_service_account: str = ""
+    workflow_image_pull_secrets: tuple[str, ...] = ()
 
 
 def rule(permission: facts.Permission) -> dict[str, Any]:
@@ -156,7 +162,6 @@ def build_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
     """Every RBAC object, grouped by the identity it serves (controller, server, workflow)."""
     control, managed = args.control_namespace, args.managed_namespace
     controller_sa, server_sa = facts.CONTROLLER_SERVICE_ACCOUNT, facts.SERVER_SERVICE_ACCOUNT
-    workflow_sa = args.workflow_service_account
     return {
         "controller": [
             build_role(
@@ -211,7 +216,7 @@ def build_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
             ),
         ],
         "workflow": [
-            objects.service_account(workflow_sa, managed, "workflow"),
+            _workflow_service_account(args),
             build_role("Role", facts.EXECUTOR_ROLE, managed, facts.EXECUTOR_PERMISSIONS),
             build_role_binding(
                 facts.EXECUTOR_ROLE,
@@ -225,6 +230,31 @@ def build_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _workflow_service_account(args: RbacArgs) -> dict[str, Any]:
+    account = objects.service_account(
+        args.workflow_service_account, args.managed_namespace, "workflow"
+    )
+    if args.workflow_image_pull_secrets:
+        account["imagePullSecrets"] = pod_options.pull_secrets(args.workflow_image_pull_secrets)
+    return account
+
+
+def build_feature_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
+    """RBAC of the production features: the archive credentials (controller and server),
+    the artifact credentials (server), the artifact GC and Argo Events accounts."""
+    control, managed = args.control_namespace, args.managed_namespace
+    return {
+        "archive": archive.secret_objects(args.archive_secret, control),
+        "server_artifacts": artifacts.server_secret_objects(
+            args.artifact_server_secrets, managed, control
+        ),
+        "artifact_gc": artifacts.gc_objects(args.artifact_gc_service_account, managed),
+        "events_submitter": events_submitter.submitter_objects(
+            args.events_submitter_service_account, managed
+        ),
+    }
+
+
 class ManagedNamespaceRBAC(pulumi.ComponentResource):
     """ClusterRoles bound only in the managed namespace, plus per-component Roles."""
 
@@ -232,6 +262,8 @@ class ManagedNamespaceRBAC(pulumi.ComponentResource):
     server: list[pulumi.CustomResource]
     workflow: list[pulumi.CustomResource]
     workflow_service_account: pulumi.CustomResource
+    artifact_gc: list[pulumi.CustomResource]
+    events_submitter: list[pulumi.CustomResource]
 
     def __init__(
         self,
@@ -247,9 +279,16 @@ class ManagedNamespaceRBAC(pulumi.ComponentResource):
             identity: [objects.create(m, child_opts) for m in manifests]
             for identity, manifests in build_rbac_objects(args).items()
         }
-        self.controller = groups["controller"]
-        self.server = groups["server"]
+        features = {
+            group: [objects.create(m, child_opts) for m in manifests]
+            for group, manifests in build_feature_rbac_objects(args).items()
+        }
+        # The Deployments wait for every grant their pods use.
+        self.controller = groups["controller"] + features["archive"]
+        self.server = groups["server"] + features["archive"] + features["server_artifacts"]
         self.workflow = groups["workflow"]
+        self.artifact_gc = features["artifact_gc"]
+        self.events_submitter = features["events_submitter"]
         self.workflow_service_account = self.workflow[0]
         self.register_outputs(
             {

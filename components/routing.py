@@ -7,7 +7,6 @@ from typing import Any
 
 from components import facts
 from components import k8s as objects
-from components.settings import Settings, document
 
 NAME = "argo-server"
 GATEWAY_API = "gateway.networking.k8s.io/v1"
@@ -28,25 +27,6 @@ class RoutingArgs:
     route_parent_refs: list[dict[str, str]]
     route_hostnames: tuple[str, ...]
     route_paths: tuple[str, ...]
-
-
-def routing_args(settings: Settings) -> RoutingArgs:
-    paths = tuple(settings.ingressPaths) or (settings.serverBaseHref,)
-    return RoutingArgs(
-        namespace=settings.controlNamespace,
-        secure=settings.serverSecure,
-        service_type=settings.serverServiceType,
-        ingress_hosts=tuple(h for h in (settings.ingressHost, *settings.ingressExtraHosts) if h),
-        ingress_paths=paths,
-        ingress_path_type=settings.ingressPathType,
-        ingress_class=settings.ingressClassName,
-        ingress_tls_secret=settings.ingressTlsSecret,
-        ingress_annotations=document(settings.ingressAnnotations, {}),
-        ingress_labels=document(settings.ingressLabels, {}),
-        route_parent_refs=document(settings.httpRouteParentRefs, []),
-        route_hostnames=tuple(settings.httpRouteHostnames),
-        route_paths=(settings.serverBaseHref,),
-    )
 
 
 def apply_service_type(args: RoutingArgs, service: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from components.settings import Settings
-
 
 @dataclass(frozen=True)
 class ScaleArgs:
@@ -20,25 +18,6 @@ class ScaleArgs:
     pod_gc_grace_period_seconds: int
     pod_gc_queue_delay: str
     retention: dict[str, int]
-
-
-def scale_args(settings: Settings) -> ScaleArgs:
-    return ScaleArgs(
-        parallelism=settings.parallelism,
-        namespace_parallelism=settings.namespaceParallelism,
-        rate_limit=settings.resourceRateLimit,
-        rate_burst=settings.resourceRateBurst,
-        workflow_workers=settings.controllerWorkflowWorkers,
-        pod_cleanup_workers=settings.controllerPodCleanupWorkers,
-        pod_gc_grace_period_seconds=settings.podGcGracePeriodSeconds,
-        pod_gc_queue_delay=settings.podGcQueueDelay,
-        retention={
-            "completed": settings.retentionCompleted,
-            "succeeded": settings.retentionSucceeded,
-            "failed": settings.retentionFailed,
-            "errored": settings.retentionErrored,
-        },
-    )
 
 
 def config_entries(args: ScaleArgs) -> dict[str, Any]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from components.settings import Settings, document
-
 HOSTNAME_TOPOLOGY = "kubernetes.io/hostname"
 # Every upstream image is linux-only.
 BASE_NODE_SELECTOR = {"kubernetes.io/os": "linux"}
@@ -20,17 +18,6 @@ class PlacementArgs:
     affinity: dict[str, Any]
     # None: the default spread (more than one replica across nodes).
     topology_spread: list[dict[str, Any]] | None
-
-
-def placement_args(settings: Settings, part: str) -> PlacementArgs:
-    """``part`` is controller or server."""
-    spread = getattr(settings, f"{part}TopologySpread")
-    return PlacementArgs(
-        node_selector=document(getattr(settings, f"{part}NodeSelector"), {}),
-        tolerations=document(getattr(settings, f"{part}Tolerations"), []),
-        affinity=document(getattr(settings, f"{part}Affinity"), {}),
-        topology_spread=None if not spread.strip() else document(spread, []),
-    )
 
 
 def default_spread(selector: dict[str, str]) -> list[dict[str, Any]]:

@@ -6,36 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from components.settings import Settings
-
 
 @dataclass(frozen=True)
 class ContainerDefaultsArgs:
     executor_resources: dict[str, dict[str, str]]
     main_resources: dict[str, dict[str, str]]
     image_pull_policy: str
-
-
-def _resources(settings: Settings, part: str) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for kind in ("requests", "limits"):
-        suffix = kind[:-1].title()
-        values = {
-            resource.lower(): getattr(settings, f"{part}{resource}{suffix}")
-            for resource in ("Cpu", "Memory")
-        }
-        values = {k: v for k, v in values.items() if v}
-        if values:
-            out[kind] = values
-    return out
-
-
-def container_defaults_args(settings: Settings) -> ContainerDefaultsArgs:
-    return ContainerDefaultsArgs(
-        executor_resources=_resources(settings, "executor"),
-        main_resources=_resources(settings, "mainContainer"),
-        image_pull_policy=settings.imagePullPolicy,
-    )
+    # The init and wait containers' image (--executor-image).
+    executor_image: str
 
 
 def executor_config(args: ContainerDefaultsArgs, base: dict[str, Any]) -> dict[str, Any]:
