@@ -101,8 +101,17 @@ def build_controller_config(args: ControllerArgs) -> dict[str, str]:
     }
     if args.sso is not None:
         data["sso"] = _yaml(build_sso_section(args.sso))
-    data.update({key: _yaml(value) for key, value in _feature_config(args).items()})
+    data.update({key: _config_value(value) for key, value in _feature_config(args).items()})
     return data
+
+
+def _config_value(value: Any) -> str:
+    """A ConfigMap value. The controller joins the values into one document, indenting
+    multi-line ones under their key (config/controller.go, parseConfigMap), so a scalar
+    must stay on one line: YAML's document end marker would join the number."""
+    if isinstance(value, (dict, list)):
+        return _yaml(value)
+    return str(value)
 
 
 def _executor(args: ControllerArgs) -> dict[str, Any]:
