@@ -8,13 +8,23 @@ from typing import Any
 
 import yaml
 
+from components.settings import declared_keys
 from tools.render import Render, render_stack
 
 STACKS = Path(__file__).resolve().parent / "stacks"
 FULL = STACKS / "Pulumi.full.yaml"
 FULL_AZURE = STACKS / "Pulumi.full-azure.yaml"
 
+FIRST_FEATURE_KEY = "artifactRepository"
+
 _CACHE: dict[Path, Render] = {}
+
+
+def feature_keys() -> list[str]:
+    """The keys of the production features: the Pulumi.yaml block from artifactRepository
+    on."""
+    keys = list(declared_keys())
+    return keys[keys.index(FIRST_FEATURE_KEY) :]
 
 
 def render_file(path: Path, overrides: dict[str, str] | None = None) -> Render:

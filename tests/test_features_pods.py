@@ -104,14 +104,14 @@ def test_extra_args_and_env_come_after_the_programs_own():
 
 def test_pod_labels_and_annotations_keep_the_selector():
     render = render_file(FULL)
-    for name, annotations in (
+    for name, expected in (
         ("workflow-controller", {"cluster-autoscaler.kubernetes.io/safe-to-evict": "false"}),
         ("argo-server", {"example.com/owner": "platform"}),
     ):
         deployment = find(render, "Deployment", name)
         metadata = deployment["spec"]["template"]["metadata"]
         assert metadata["labels"]["team"] == "platform"
-        assert metadata["annotations"] == annotations
+        assert metadata["annotations"] == expected
         selector = deployment["spec"]["selector"]["matchLabels"]
         assert selector.items() <= metadata["labels"].items()
 

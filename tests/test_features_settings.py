@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from features_support import feature_keys
 
 from components.settings import ConfigError, declared_keys, parse_settings
 
 P = "argo-workflows:"
-FIRST_FEATURE_KEY = "artifactRepository"
 
 S3 = {
     "artifactRepository": "s3",
@@ -30,11 +30,6 @@ ROUTE = {
     "serverSecure": "false",
     "httpRouteParentRefs": "[{name: gw, namespace: gateways}]",
 }
-
-
-def feature_keys() -> list[str]:
-    keys = list(declared_keys())
-    return keys[keys.index(FIRST_FEATURE_KEY) :]
 
 
 def _problems(config: dict[str, str]) -> list[str]:
