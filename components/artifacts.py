@@ -148,12 +148,18 @@ def _binding(name: str, namespace: str, accounts: list[tuple[str, str]]) -> dict
     }
 
 
-def gc_objects(account: str, namespace: str) -> list[dict[str, Any]]:
-    """The artifact GC service account, its Role (GC tasks only) and RoleBinding."""
+def gc_objects(
+    account: str, namespace: str, annotations: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The artifact GC service account (with the cloud identity annotations the
+    workflow account has), its Role (GC tasks only) and RoleBinding."""
     if not account:
         return []
+    service_account = objects.service_account(account, namespace, "artifacts")
+    if annotations:
+        service_account["metadata"]["annotations"] = dict(annotations)
     return [
-        objects.service_account(account, namespace, "artifacts"),
+        service_account,
         _role(account, namespace, GC_PERMISSIONS),
         _binding(account, namespace, [(account, namespace)]),
     ]

@@ -21,6 +21,7 @@ from components.settings import (
     PROJECT,
     ConfigError,
     Settings,
+    document,
     parse_settings,
     read_pulumi_config,
 )
@@ -133,6 +134,9 @@ def install_args(
                 s.eventsSubmitterServiceAccount if s.eventsSubmitterEnabled else ""
             ),
             workflow_image_pull_secrets=tuple(s.workflowImagePullSecrets),
+            workflow_account_annotations=tuple(
+                sorted(document(s.workflowServiceAccountAnnotations, {}).items())
+            ),
         ),
         controller=ControllerArgs(
             control_namespace=s.controlNamespace,

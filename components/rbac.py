@@ -38,6 +38,8 @@ class RbacArgs:
     artifact_gc_service_account: str = ""
     events_submitter_service_account: str = ""
     workflow_image_pull_secrets: tuple[str, ...] = ()
+    # Cloud identity of the accounts that reach the artifact store (workflow, GC).
+    workflow_account_annotations: tuple[tuple[str, str], ...] = ()
 
 
 def rule(permission: facts.Permission) -> dict[str, Any]:
@@ -236,6 +238,8 @@ def _workflow_service_account(args: RbacArgs) -> dict[str, Any]:
     )
     if args.workflow_image_pull_secrets:
         account["imagePullSecrets"] = pod_options.pull_secrets(args.workflow_image_pull_secrets)
+    if args.workflow_account_annotations:
+        account["metadata"]["annotations"] = dict(args.workflow_account_annotations)
     return account
 
 
@@ -248,7 +252,9 @@ def build_feature_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]
         "server_artifacts": artifacts.server_secret_objects(
             args.artifact_server_secrets, managed, control
         ),
-        "artifact_gc": artifacts.gc_objects(args.artifact_gc_service_account, managed),
+        "artifact_gc": artifacts.gc_objects(
+            args.artifact_gc_service_account, managed, dict(args.workflow_account_annotations)
+        ),
         "events_submitter": events_submitter.submitter_objects(
             args.events_submitter_service_account, managed
         ),

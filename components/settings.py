@@ -182,6 +182,7 @@ class Settings:
     imagePullPolicy: str
     imagePullSecrets: list[str]
     workflowImagePullSecrets: list[str]
+    workflowServiceAccountAnnotations: str
     controllerExtraArgs: list[str]
     serverExtraArgs: list[str]
     controllerExtraEnv: str
@@ -969,6 +970,7 @@ _FEATURE_RULES: dict[str, Callable[[Any], str | None]] = {
     "imagePullPolicy": lambda v: None if v == "" else _one_of(*PULL_POLICIES)(v),
     "imagePullSecrets": _each(_dns_subdomain),
     "workflowImagePullSecrets": _each(_dns_subdomain),
+    "workflowServiceAccountAnnotations": _string_map("annotations", labels=False),
     "controllerExtraArgs": _extra_args(CONTROLLER_OWNED_FLAGS),
     "serverExtraArgs": _extra_args(SERVER_OWNED_FLAGS),
     "serverServiceType": _one_of(*SERVICE_TYPES),

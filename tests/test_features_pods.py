@@ -85,9 +85,14 @@ def test_default_images_follow_registry_and_version(stack_render):
     assert "imagePullSecrets" not in pod_spec(stack_render("dev"), "workflow-controller")
 
 
-def test_workflow_account_pulls_with_its_secrets():
-    account = find(render_file(FULL), "ServiceAccount", "workflow", "argo-events")
+def test_workflow_account_pulls_with_its_secrets_and_carries_its_identity():
+    render = render_file(FULL)
+    account = find(render, "ServiceAccount", "workflow", "argo-events")
     assert account["imagePullSecrets"] == [{"name": "registry-example-com"}]
+    identity = {"eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/argo-artifacts"}
+    assert account["metadata"]["annotations"] == identity
+    gc = find(render, "ServiceAccount", "argo-artifact-gc", "argo-events")
+    assert gc["metadata"]["annotations"] == identity
 
 
 def test_extra_args_and_env_come_after_the_programs_own():

@@ -114,6 +114,7 @@ BAD = [
     ({"imagePullPolicy": "always"}, "imagePullPolicy", "one of Always, IfNotPresent, Never"),
     ({"imagePullSecrets": '["Regcred"]'}, "imagePullSecrets", "DNS-1123"),
     ({"workflowImagePullSecrets": "regcred"}, "workflowImagePullSecrets", "a list of strings"),
+    ({"workflowServiceAccountAnnotations": "{a: [1]}"}, "workflowServiceAccountAnnotations", "the value of 'a' is not a string"),
     ({"controllerExtraArgs": '["--namespaced=false"]'}, "controllerExtraArgs", "no flag this program sets"),
     ({"controllerExtraArgs": '["-v"]'}, "controllerExtraArgs", "flags of the form --name"),
     ({"serverExtraArgs": '["--auth-mode=server"]'}, "serverExtraArgs", "no flag this program sets"),
