@@ -20,7 +20,9 @@ DEFAULT_SECRET_KEYS = {"s3": "secretkey", "gcs": "serviceAccountKey", "azure": "
 
 # What an artifact GC pod does with the API: it watches its WorkflowArtifactGCTasks and
 # reports into their status (docs/walk-through/artifacts.md, "Artifact Garbage
-# Collection"); the credentials reach it as mounted Secret volumes, not through the API.
+# Collection"). Credentials reach GC pods and workflow pods as Secret volumes the
+# controller mounts (workflow/controller/artifact_gc.go and workflowpod.go,
+# createSecretVolumesAndMounts...), so neither account needs to read Secrets.
 GC_PERMISSIONS: tuple[facts.Permission, ...] = (
     facts.Permission(facts.ARGO_GROUP, ("workflowartifactgctasks",), ("list", "watch")),
     facts.Permission(facts.ARGO_GROUP, ("workflowartifactgctasks/status",), ("patch",)),

@@ -157,12 +157,3 @@ def workflow_policy(args: NetworkArgs) -> dict[str, Any]:
         [],
         egress,
     )
-
-
-def build_policies(args: NetworkArgs) -> list[dict[str, Any]]:
-    out = []
-    if args.components:
-        out += [controller_policy(args), server_policy(args)]
-    if args.workflows:
-        out.append(workflow_policy(args))
-    return out

@@ -1,6 +1,7 @@
 """Render every Kubernetes object a stack would register, offline.
 
     python -m tools.render --stack dev --out rendered/dev [--set key=value ...] [--check]
+    python -m tools.render --stack-file tests/stacks/Pulumi.full.yaml --check
 
 Runs the program under the Pulumi SDK's mock runtime (the same path the tests use) with
 the stack's config merged as the CLI would, and writes one YAML file per object under
