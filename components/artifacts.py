@@ -22,7 +22,10 @@ DEFAULT_SECRET_KEYS = {"s3": "secretkey", "gcs": "serviceAccountKey", "azure": "
 # reports into their status (docs/walk-through/artifacts.md, "Artifact Garbage
 # Collection"). Credentials reach GC pods and workflow pods as Secret volumes the
 # controller mounts (workflow/controller/artifact_gc.go and workflowpod.go,
-# createSecretVolumesAndMounts...), so neither account needs to read Secrets.
+# createSecretVolumesAndMounts...), so neither account needs to read Secrets. The GC
+# pod's container meets Pod Security "restricted" on its own (common.MinimalCtrSC, with
+# RuntimeDefault seccomp), and carries the workflow label the workflow-pod
+# NetworkPolicy selects on.
 GC_PERMISSIONS: tuple[facts.Permission, ...] = (
     facts.Permission(facts.ARGO_GROUP, ("workflowartifactgctasks",), ("list", "watch")),
     facts.Permission(facts.ARGO_GROUP, ("workflowartifactgctasks/status",), ("patch",)),
