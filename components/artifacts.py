@@ -168,25 +168,3 @@ def gc_objects(
         _role(account, namespace, GC_PERMISSIONS),
         _binding(account, namespace, [(account, namespace)]),
     ]
-
-
-SERVER_READER = "argo-server-artifacts"
-
-
-def server_secret_objects(
-    names: tuple[str, ...], managed_namespace: str, control_namespace: str
-) -> list[dict[str, Any]]:
-    """Read access, by name, to the credentials Secret for argo-server, which opens
-    artifacts and archived logs for the UI (server/artifacts/artifact_server.go) with
-    its own account when it acts for a user in `server` or plain `sso` mode."""
-    if not names:
-        return []
-    read = facts.Permission("", ("secrets",), ("get",), tuple(names))
-    return [
-        _role(SERVER_READER, managed_namespace, (read,)),
-        _binding(
-            SERVER_READER,
-            managed_namespace,
-            [(facts.SERVER_SERVICE_ACCOUNT, control_namespace)],
-        ),
-    ]

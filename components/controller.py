@@ -32,6 +32,7 @@ class WorkflowDefaults:
     """What every workflow gets unless its template says otherwise."""
 
     service_account: str
+    executor_service_account: str
     ttl_seconds_after_success: int
     ttl_seconds_after_failure: int
     pod_gc_strategy: str
@@ -76,6 +77,13 @@ def build_controller_config(args: ControllerArgs) -> dict[str, str]:
             {
                 "spec": {
                     "serviceAccountName": defaults.service_account,
+                    # The workflow account's token stays out of every container; Argo's
+                    # init and wait containers get the executor account's token instead
+                    # (workflow/controller/workflowpod.go: with automountServiceAccountToken
+                    # false it mounts Secret <executor>.service-account-token into them, and
+                    # refuses the pod without executor.serviceAccountName).
+                    "automountServiceAccountToken": False,
+                    "executor": {"serviceAccountName": defaults.executor_service_account},
                     "ttlStrategy": {
                         "secondsAfterSuccess": defaults.ttl_seconds_after_success,
                         "secondsAfterFailure": defaults.ttl_seconds_after_failure,
@@ -152,11 +160,20 @@ def build_config_map(args: ControllerArgs) -> dict[str, Any]:
     }
 
 
-def build_priority_class() -> dict[str, Any]:
+def priority_class_name(args: ControllerArgs) -> str:
+    """Cluster-scoped, so named per install."""
+    return facts.cluster_scoped_name(facts.CONTROLLER_PRIORITY_CLASS, args.control_namespace)
+
+
+def executor_image(args: ControllerArgs) -> str:
+    return args.images.image(facts.EXECUTOR_IMAGE) + facts.EXECUTOR_TAG_SUFFIX
+
+
+def build_priority_class(args: ControllerArgs) -> dict[str, Any]:
     return {
         "apiVersion": "scheduling.k8s.io/v1",
         "kind": "PriorityClass",
-        "metadata": {"name": facts.CONTROLLER_PRIORITY_CLASS, "labels": objects.labels(NAME)},
+        "metadata": {"name": priority_class_name(args), "labels": objects.labels(NAME)},
         "value": facts.CONTROLLER_PRIORITY,
         "globalDefault": False,
         "description": "Argo Workflows controller: schedule before the workflows it runs.",
@@ -169,9 +186,7 @@ def build_controller_args(args: ControllerArgs) -> list[str]:
         "--configmap",
         facts.CONTROLLER_CONFIGMAP,
         "--executor-image",
-        args.containers.executor_image
-        if args.containers
-        else args.images.image(facts.EXECUTOR_IMAGE),
+        args.containers.executor_image if args.containers else executor_image(args),
         "--namespaced",
         "--managed-namespace",
         args.managed_namespace,
@@ -213,7 +228,7 @@ def build_deployment(args: ControllerArgs) -> dict[str, Any]:
         replicas=args.replicas,
         service_account=facts.CONTROLLER_SERVICE_ACCOUNT,
         container=container,
-        pod_extra={"priorityClassName": facts.CONTROLLER_PRIORITY_CLASS},
+        pod_extra={"priorityClassName": priority_class_name(args)},
     )
     placement = None
     if args.placement is not None:
@@ -273,7 +288,7 @@ class WorkflowController(pulumi.ComponentResource):
         )
         self.config_map = objects.create(build_config_map(args), in_namespace)
         self.priority_class = objects.create(
-            build_priority_class(), pulumi.ResourceOptions(parent=self)
+            build_priority_class(args), pulumi.ResourceOptions(parent=self)
         )
         self.deployment = objects.create(
             build_deployment(args),

@@ -11,7 +11,8 @@ from components import feature_args
 from components.artifacts import secret_names as artifact_secret_names
 from components.catalog import CatalogError, CatalogTemplate, load_catalog
 from components.controller import ControllerArgs, WorkflowController, WorkflowDefaults
-from components.crds import ArgoCRDs
+from components.crds import ArgoCRDs, CrdsArgs
+from components.memoization import memoization_caches, memoization_problems
 from components.namespaces import ArgoNamespaces, NamespacesArgs
 from components.pods import Images, Resources
 from components.provider import ProviderArgs, create_provider
@@ -25,7 +26,7 @@ from components.settings import (
     parse_settings,
     read_pulumi_config,
 )
-from components.sso import SsoConfig
+from components.sso import SsoConfig, access_levels
 from components.template_catalog import TemplateCatalog
 
 PROVIDER_NAME = "kubernetes"
@@ -60,6 +61,7 @@ def load_inputs(
                 )
             except CatalogError as err:
                 problems += err.problems
+            problems += memoization_problems(templates)
     if problems or settings is None:
         raise ConfigError(problems)
     return settings, templates
@@ -71,34 +73,40 @@ class InstallArgs:
 
     provider: ProviderArgs
     namespaces: NamespacesArgs
+    crds: CrdsArgs
     rbac: RbacArgs
     controller: ControllerArgs
     server: ServerArgs
 
 
 def install_args(
-    settings: Settings, sso_client_secret: pulumi.Input[str] | None = None
+    settings: Settings,
+    sso_client_secret: pulumi.Input[str] | None = None,
+    memoization_caches: tuple[str, ...] = (),
 ) -> InstallArgs:
     """Split the settings into the typed arguments of each component (pure)."""
     s = settings
     images = Images(s.imageRegistry, s.version)
     sso = None
+    sso_client = None
+    levels: tuple = ()
     if s.ssoEnabled:
         sso = SsoConfig(
             issuer=s.ssoIssuer,
-            client_secret_name=s.sso_secret_name,
-            redirect_url=s.ssoRedirectUrl,
+            client_id_secret=s.sso_client_id_secret,
+            client_secret_secret=s.sso_client_secret_secret,
+            redirect_url=s.sso_redirect_url,
             scopes=tuple(s.ssoScopes),
             session_expiry=s.ssoSessionExpiry,
             rbac_enabled=s.ssoRbacEnabled,
         )
-    sso_client = None
-    if s.creates_sso_secret:
         sso_client = SsoClientArgs(
-            secret_name=s.sso_secret_name,
+            secret_name=s.sso_client_id_secret,
             client_id=s.ssoClientId,
-            client_secret=sso_client_secret if sso_client_secret is not None else "",
+            client_secret=None if s.ssoExistingSecret else (sso_client_secret or ""),
         )
+        if s.ssoRbacEnabled:
+            levels = access_levels(tuple(s.ssoViewerGroups), tuple(s.ssoSubmitterGroups))
     ingress = None
     if s.ingressEnabled:
         ingress = IngressArgs(s.ingressHost, s.ingressClassName, s.ingressTlsSecret)
@@ -115,18 +123,30 @@ def install_args(
             delete_on_destroy=s.deleteNamespacesOnDestroy,
             managed_pod_security=s.managedNamespacePodSecurity,
         ),
+        crds=CrdsArgs(install=s.installCrds),
         rbac=RbacArgs(
             control_namespace=s.controlNamespace,
             managed_namespace=s.managedNamespace,
             workflow_service_account=s.workflowServiceAccount,
             allowed_service_accounts=tuple(s.allowedServiceAccounts),
-            artifact_secret_names=tuple(s.artifactSecretNames),
+            executor_service_account=s.executorServiceAccount,
+            # The artifact repository's credentials join the Secrets artifact downloads read.
+            artifact_secret_names=tuple(
+                dict.fromkeys(
+                    [
+                        *s.artifactSecretNames,
+                        *(artifact_secret_names(artifacts) if artifacts else ()),
+                    ]
+                )
+            ),
             server_auth_modes=tuple(s.serverAuthModes),
-            sso_client_secret_name=s.sso_secret_name,
+            sso_client_secret_names=tuple(
+                n for n in (s.sso_client_id_secret, s.sso_client_secret_secret) if n
+            ),
             server_tls_secret=s.serverTlsSecret,
-            sso_rbac_enabled=s.ssoEnabled and s.ssoRbacEnabled,
+            sso_access_levels=levels,
+            memoization_caches=memoization_caches,
             archive_secret=archive.credentials_secret if archive else "",
-            artifact_server_secrets=artifact_secret_names(artifacts) if artifacts else (),
             artifact_gc_service_account=(
                 artifacts.gc_service_account if artifacts and artifacts.gc_strategy else ""
             ),
@@ -152,6 +172,7 @@ def install_args(
             template_referencing=s.templateReferencing,
             workflow_defaults=WorkflowDefaults(
                 service_account=s.workflowServiceAccount,
+                executor_service_account=s.executorServiceAccount,
                 ttl_seconds_after_success=s.workflowTtlSecondsAfterSuccess,
                 ttl_seconds_after_failure=s.workflowTtlSecondsAfterFailure,
                 pod_gc_strategy=s.podGcStrategy,
@@ -196,11 +217,11 @@ def deploy(
     sso_client_secret: pulumi.Input[str] | None = None,
 ) -> dict[str, Any]:
     """Register every component through one explicit provider; return the stack outputs."""
-    args = install_args(settings, sso_client_secret)
+    args = install_args(settings, sso_client_secret, memoization_caches(templates))
     provider = create_provider(PROVIDER_NAME, args.provider)
     opts = pulumi.ResourceOptions(provider=provider)
     namespaces = ArgoNamespaces("namespaces", args.namespaces, opts=opts)
-    crds = ArgoCRDs("crds", opts=opts)
+    crds = ArgoCRDs("crds", args.crds, opts=opts)
     rbac = ManagedNamespaceRBAC(
         "rbac", args.rbac, namespaces=[namespaces.control, namespaces.managed], opts=opts
     )

@@ -25,12 +25,14 @@ class IngressArgs:
 
 @dataclass(frozen=True)
 class SsoClientArgs:
-    """The OIDC client Secret this install creates (not used with an existing Secret)."""
+    """The OIDC client Secret this install creates: the client id, and the client secret
+    when it comes from config rather than from an existing Secret."""
 
     secret_name: str
     client_id: str
-    # A Pulumi secret Output (pulumi.Config.get_secret); never a plain string.
-    client_secret: pulumi.Input[str]
+    # A Pulumi secret Output (pulumi.Config.get_secret), never a plain string; None when
+    # the client secret lives in an existing Secret.
+    client_secret: pulumi.Input[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,9 @@ def build_service(args: ServerArgs) -> dict[str, Any]:
 
 def build_sso_secret(namespace: str, client: SsoClientArgs) -> dict[str, Any]:
     """The OIDC client Secret; the client secret stays a Pulumi secret Output."""
+    data: dict[str, Any] = {CLIENT_ID_KEY: client.client_id}
+    if client.client_secret is not None:
+        data[CLIENT_SECRET_KEY] = pulumi.Output.secret(client.client_secret)
     return {
         "apiVersion": "v1",
         "kind": "Secret",
@@ -120,10 +125,7 @@ def build_sso_secret(namespace: str, client: SsoClientArgs) -> dict[str, Any]:
             "labels": objects.labels(NAME),
         },
         "type": "Opaque",
-        "stringData": {
-            CLIENT_ID_KEY: client.client_id,
-            CLIENT_SECRET_KEY: pulumi.Output.secret(client.client_secret),
-        },
+        "stringData": data,
     }
 
 

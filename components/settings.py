@@ -40,6 +40,10 @@ _QUANTITY_FACTORS = {
 # Outputs where they are used, never kept in Settings.
 SECRET_KEYS = frozenset({"ssoClientSecret"})
 
+# The Secret this install creates with the OIDC client id (and the client secret when it
+# comes from config): argo-server reads both through Secret references (config `sso`).
+SSO_CLIENT_SECRET = "argo-server-sso"
+
 AUTH_MODES = ("client", "server", "sso")
 TEMPLATE_REFERENCING = ("Strict", "Secure")
 POD_SECURITY_LEVELS = ("restricted", "baseline")
@@ -78,6 +82,7 @@ class Settings:
     managedNamespacePodSecurity: str
     templateReferencing: str
     workflowServiceAccount: str
+    executorServiceAccount: str
     workflowTtlSecondsAfterSuccess: int
     workflowTtlSecondsAfterFailure: int
     podGcStrategy: str
@@ -103,6 +108,8 @@ class Settings:
     ssoScopes: list[str]
     ssoSessionExpiry: str
     ssoRbacEnabled: bool
+    ssoViewerGroups: list[str]
+    ssoSubmitterGroups: list[str]
     ssoExistingSecret: str
     ssoClientId: str
     # Only whether the secret key is set: its value is read as a Pulumi secret Output
@@ -118,6 +125,7 @@ class Settings:
     allowedServiceAccounts: list[str]
     kubeconfig: str
     kubeContext: str
+    installCrds: bool
     # --- production features: artifacts, archive, scale, scheduling, images, routing,
     # observability, network isolation, Argo Events (validated in the feature block below)
     artifactRepository: str
@@ -228,15 +236,23 @@ class Settings:
         return f"{self.imageRegistry}/{name}:{self.version}"
 
     @property
-    def sso_secret_name(self) -> str:
-        """The Secret holding the OIDC client id and secret ('' when SSO is off)."""
-        if not self.ssoEnabled:
-            return ""
-        return self.ssoExistingSecret or "argo-sso"
+    def sso_client_id_secret(self) -> str:
+        """The Secret this install creates for the OIDC client ('' when SSO is off)."""
+        return SSO_CLIENT_SECRET if self.ssoEnabled else ""
 
     @property
-    def creates_sso_secret(self) -> bool:
-        return self.ssoEnabled and not self.ssoExistingSecret
+    def sso_client_secret_secret(self) -> str:
+        """The Secret holding the OIDC client secret ('' when SSO is off)."""
+        if not self.ssoEnabled:
+            return ""
+        return self.ssoExistingSecret or SSO_CLIENT_SECRET
+
+    @property
+    def sso_redirect_url(self) -> str:
+        """ssoRedirectUrl, or the Ingress host's callback when only the Ingress is set."""
+        if self.ssoRedirectUrl or not self.ingressEnabled:
+            return self.ssoRedirectUrl
+        return f"https://{self.ingressHost}{self.serverBaseHref}oauth2/callback"
 
     def templates_path(self, root: Path = PROJECT_ROOT) -> Path:
         path = Path(self.templatesDir)
@@ -397,6 +413,35 @@ def _context_name(value: str) -> str | None:
     return None if value.strip() == value and "\n" not in value else "a kubeconfig context name"
 
 
+# Values that stand for "fill this in": reserved example domains (RFC 2606, RFC 6761),
+# localhost, and the usual stand-ins.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+_PLACEHOLDER_TLDS = (".example", ".test", ".invalid", ".localhost")
+_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me")
+
+
+def placeholder_reason(value: str) -> str | None:
+    """Why ``value`` looks like a placeholder rather than a real setting, or None."""
+    lowered = value.strip().lower()
+    if re.search(r"<[^>]*>", lowered):
+        return "a value in <...> is a placeholder"
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "it reads like a placeholder"
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", lowered).split("/")[0].split(":")[0]
+    if host == "localhost" or host.endswith(_PLACEHOLDER_TLDS):
+        return f"{host!r} is a reserved name that no identity provider runs at"
+    if any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS):
+        return f"{host!r} is a reserved example domain"
+    return None
+
+
+def _group(value: str) -> str | None:
+    # Groups end up as string literals in the rbac-rule expression.
+    if not value.strip() or any(c in value for c in '"\\') or not value.isprintable():
+        return "an identity-provider group name (printable, no quotes or backslashes)"
+    return None
+
+
 def _base_href(value: str) -> str | None:
     if value.startswith("/") and value.endswith("/") and " " not in value:
         return None
@@ -422,6 +467,7 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "managedNamespacePodSecurity": _one_of(*POD_SECURITY_LEVELS),
     "templateReferencing": _one_of(*TEMPLATE_REFERENCING),
     "workflowServiceAccount": _dns_subdomain,
+    "executorServiceAccount": _dns_subdomain,
     "workflowTtlSecondsAfterSuccess": _non_negative,
     "workflowTtlSecondsAfterFailure": _non_negative,
     "podGcStrategy": _one_of(*POD_GC_STRATEGIES),
@@ -444,6 +490,8 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "ssoRedirectUrl": _optional(_https_url),
     "ssoScopes": _each(lambda v: None if re.fullmatch(r"[!#-\[\]-~]+", v) else "an OAuth scope"),
     "ssoSessionExpiry": _duration,
+    "ssoViewerGroups": _each(_group),
+    "ssoSubmitterGroups": _each(_group),
     "ssoExistingSecret": _optional(_dns_subdomain),
     "ingressHost": _optional(_dns_subdomain),
     "ingressClassName": _optional(_dns_subdomain),
@@ -501,31 +549,7 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
             "a secret value: `pulumi config set --secret ssoClientSecret ...`",
         )
     if s.ssoEnabled:
-        for key in ("ssoIssuer", "ssoRedirectUrl"):
-            if not getattr(s, key):
-                fail(key, "", "an https:// URL when ssoEnabled is true")
-        if s.ssoRedirectUrl and not s.ssoRedirectUrl.endswith("/oauth2/callback"):
-            fail("ssoRedirectUrl", s.ssoRedirectUrl, "a URL ending in /oauth2/callback")
-        inline = [
-            k
-            for k, is_set in (
-                ("ssoClientId", bool(s.ssoClientId)),
-                ("ssoClientSecret", s.has_sso_client_secret),
-            )
-            if is_set
-        ]
-        if s.ssoExistingSecret and inline:
-            fail(
-                "ssoExistingSecret",
-                s.ssoExistingSecret,
-                f"empty when {' and '.join(inline)} are set (use one source for the client)",
-            )
-        elif not s.ssoExistingSecret and len(inline) != 2:
-            fail(
-                "ssoExistingSecret",
-                "",
-                "the name of an existing Secret, or both ssoClientId and ssoClientSecret",
-            )
+        _sso_checks(s, fail)
     if s.ingressEnabled and not s.ingressHost:
         fail("ingressHost", "", "a DNS name when ingressEnabled is true")
     if s.ingressEnabled and s.serverBaseHref != "/":
@@ -545,22 +569,93 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
             f"to include workflowServiceAccount {s.workflowServiceAccount!r}, the account "
             "workflows run as by default",
         )
-    if s.ssoExistingSecret == facts.SERVER_SSO_STATE_SECRET:
+    if s.ssoExistingSecret in (facts.SERVER_SSO_STATE_SECRET, SSO_CLIENT_SECRET):
         fail(
             "ssoExistingSecret",
             s.ssoExistingSecret,
-            "another name: argo-server keeps its own state in Secret 'sso'",
+            f"another name: argo-server keeps its own state in Secret "
+            f"'{facts.SERVER_SSO_STATE_SECRET}' and this install creates '{SSO_CLIENT_SECRET}'",
+        )
+    workflow_accounts = {s.workflowServiceAccount, *s.allowedServiceAccounts}
+    if s.executorServiceAccount in workflow_accounts:
+        fail(
+            "executorServiceAccount",
+            s.executorServiceAccount,
+            "an account of its own, not a workflow account (workflowServiceAccount, "
+            "allowedServiceAccounts): the executor's token must not reach user containers",
         )
     # Keys of a feature that is off would be silently ignored; say so instead.
+    defaults = {key: spec.default for key, spec in declared_keys().items()}
     for switch, keys in _FEATURE_KEYS.items():
         if getattr(s, switch):
             continue
         for key in keys:
-            value = s.has_sso_client_secret if key in SECRET_KEYS else getattr(s, key)
-            if value:
+            if key in SECRET_KEYS:
+                value, default = s.has_sso_client_secret, False
+            else:
+                value, default = getattr(s, key), defaults.get(key)
+            if value != default:
                 shown = "<secret>" if f"{PROJECT}:{key}" in secret_keys else value
                 fail(key, shown, f"unset while {switch} is false (it would be ignored)")
     return problems
+
+
+def _sso_checks(s: Settings, fail: Callable[[str, Any, str], None]) -> None:
+    """SSO must name a real identity provider and client, and who gets in."""
+    # argo-server runs OIDC discovery against the issuer at start and exits when it
+    # fails (server/auth/sso/sso.go): a placeholder is a crash loop, not a default.
+    for key in ("ssoIssuer", "ssoClientId"):
+        value = getattr(s, key)
+        if not value:
+            fail(key, "", f"a value of this stack when ssoEnabled is true ({_SSO_EXPECT[key]})")
+        elif reason := placeholder_reason(value):
+            fail(key, value, f"{_SSO_EXPECT[key]}, not a placeholder: {reason}")
+    redirect = s.sso_redirect_url
+    if not redirect:
+        fail(
+            "ssoRedirectUrl",
+            "",
+            "an https:// URL ending in /oauth2/callback when ssoEnabled is true and there "
+            "is no Ingress to derive it from",
+        )
+    elif not redirect.endswith("/oauth2/callback"):
+        fail("ssoRedirectUrl", redirect, "a URL ending in /oauth2/callback")
+    if s.ssoExistingSecret and s.has_sso_client_secret:
+        fail(
+            "ssoExistingSecret",
+            s.ssoExistingSecret,
+            "empty when ssoClientSecret is set (use one source for the client secret)",
+        )
+    elif not s.ssoExistingSecret and not s.has_sso_client_secret:
+        fail(
+            "ssoExistingSecret",
+            "",
+            "the name of an existing Secret holding the client secret (key client-secret), "
+            "or ssoClientSecret set as a secret",
+        )
+    if s.ssoRbacEnabled and not (s.ssoViewerGroups or s.ssoSubmitterGroups):
+        fail(
+            "ssoViewerGroups",
+            [],
+            "at least one group in ssoViewerGroups or ssoSubmitterGroups when ssoRbacEnabled "
+            "is true (without one, SSO RBAC lets nobody in)",
+        )
+    if s.ssoRbacEnabled and "groups" not in s.ssoScopes:
+        fail(
+            "ssoScopes",
+            s.ssoScopes,
+            "to include 'groups' when ssoRbacEnabled is true: the access levels' rules read "
+            "the ID token's groups claim",
+        )
+    both = sorted(set(s.ssoViewerGroups) & set(s.ssoSubmitterGroups))
+    if both:
+        fail("ssoViewerGroups", both, "groups not also in ssoSubmitterGroups (pick one level)")
+
+
+_SSO_EXPECT = {
+    "ssoIssuer": "the https:// issuer URL of your identity provider",
+    "ssoClientId": "the OIDC client id registered for this Argo Server",
+}
 
 
 # Keys that only mean something when their feature switch is on.
@@ -569,6 +664,8 @@ _FEATURE_KEYS = {
         "ssoIssuer",
         "ssoRedirectUrl",
         "ssoRbacEnabled",
+        "ssoViewerGroups",
+        "ssoSubmitterGroups",
         "ssoExistingSecret",
         "ssoClientId",
         "ssoClientSecret",
