@@ -73,3 +73,23 @@ def pod_spec(render: Render, deployment: str) -> dict[str, Any]:
 def container(render: Render, deployment: str) -> dict[str, Any]:
     (only,) = pod_spec(render, deployment)["containers"]
     return only
+
+
+def secret_readers(render: Render) -> dict[tuple[str, str], set[str]]:
+    """(namespace, secret name or '*') -> accounts that may get it, from the bindings."""
+    roles = {
+        (o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o
+        for o in kinds(render, "Role") + kinds(render, "ClusterRole")
+    }
+    readers: dict[tuple[str, str], set[str]] = {}
+    for binding in kinds(render, "RoleBinding"):
+        ref = binding["roleRef"]
+        ns = binding["metadata"]["namespace"]
+        role = roles[(ref["kind"], ns if ref["kind"] == "Role" else None, ref["name"])]
+        for rule in role["rules"]:
+            if "secrets" in rule["resources"] and "get" in rule["verbs"]:
+                for name in rule.get("resourceNames", ["*"]):
+                    readers.setdefault((ns, name), set()).update(
+                        f"{s['namespace']}/{s['name']}" for s in binding["subjects"]
+                    )
+    return readers

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from features_support import FULL, FULL_AZURE, controller_config, find, kinds, render_file
+from features_support import (
+    FULL,
+    FULL_AZURE,
+    controller_config,
+    find,
+    kinds,
+    render_file,
+    secret_readers,
+)
 
 # Field names of wfv1.ArtifactRepository and its stores in v4.1.2
 # (pkg/apis/workflow/v1alpha1/artifact_repository_types.go, S3Bucket, AzureBlobContainer,
@@ -100,25 +108,31 @@ def test_artifact_gc_runs_as_its_own_account_with_gc_tasks_only():
     ]
 
 
-def test_credentials_secret_is_readable_by_the_server_only_by_name():
-    render = render_file(FULL)
-    role = find(render, "Role", "argo-server-artifacts", "argo-events")
-    assert role["rules"] == [
-        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"],
-         "resourceNames": ["minio-credentials"]}
-    ]  # fmt: skip
-    binding = find(render, "RoleBinding", "argo-server-artifacts", "argo-events")
-    assert binding["subjects"] == [
-        {"kind": "ServiceAccount", "name": "argo-server", "namespace": "argo"}
-    ]
-    # No other Role names it: the GC account and the workflow account get it mounted.
-    readers = [
-        r["metadata"]["name"]
-        for r in kinds(render, "Role") + kinds(render, "ClusterRole")
-        for rule in r["rules"]
-        if "minio-credentials" in rule.get("resourceNames", [])
-    ]
-    assert readers == ["argo-server-artifacts"]
+def test_credentials_secret_is_read_by_name_by_whoever_downloads_artifacts(render):
+    # Artifact downloads and archived logs are read by argo-server with the identity of
+    # the request (server/artifacts/artifact_server.go): an SSO RBAC access level, or the
+    # server's own account when it acts for users. The GC and workflow accounts get the
+    # Secret mounted and read none.
+    readers = secret_readers(render_file(FULL))
+    assert readers[("argo-events", "minio-credentials")] == {
+        "argo-events/argo-sso-viewer",
+        "argo-events/argo-sso-submitter",
+    }
+    server_mode = render(
+        "dev",
+        {
+            "artifactRepository": "s3",
+            "artifactBucket": "argo-artifacts",
+            "artifactEndpoint": "s3.amazonaws.com",
+            "artifactCredentialsSecret": "aws-creds",
+        },
+    )
+    readers = secret_readers(server_mode)
+    assert readers[("argo-events", "aws-creds")] == {"argo/argo-server"}
+    for role in kinds(server_mode, "Role") + kinds(server_mode, "ClusterRole"):
+        for rule in role["rules"]:
+            if "aws-creds" in rule.get("resourceNames", []):
+                assert rule["resources"] == ["secrets"] and rule["verbs"] == ["get"]
 
 
 def test_sdk_credentials_grant_no_secret():

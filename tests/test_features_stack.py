@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from features_support import FULL, FULL_AZURE, feature_keys, find, kinds, render_file
+from features_support import (
+    FULL,
+    FULL_AZURE,
+    feature_keys,
+    find,
+    kinds,
+    render_file,
+    secret_readers,
+)
 
 from components.settings import declared_keys
 from tools import render as render_tool
@@ -45,32 +53,16 @@ def test_no_cluster_role_binding_and_no_wildcards():
                 assert "*" not in rule["verbs"] + rule["resources"], role["metadata"]["name"]
 
 
-def _secret_readers(render):
-    """(namespace, secret name or '*') -> accounts that may get it, from the bindings."""
-    roles = {
-        (o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o
-        for o in kinds(render, "Role") + kinds(render, "ClusterRole")
-    }
-    readers: dict[tuple[str, str], set[str]] = {}
-    for binding in kinds(render, "RoleBinding"):
-        ref = binding["roleRef"]
-        ns = binding["metadata"]["namespace"]
-        role = roles[(ref["kind"], ns if ref["kind"] == "Role" else None, ref["name"])]
-        for rule in role["rules"]:
-            if "secrets" in rule["resources"] and "get" in rule["verbs"]:
-                for name in rule.get("resourceNames", ["*"]):
-                    readers.setdefault((ns, name), set()).update(
-                        f"{s['namespace']}/{s['name']}" for s in binding["subjects"]
-                    )
-    return readers
-
-
 def test_feature_secrets_are_read_only_by_the_accounts_that_need_them():
-    readers = _secret_readers(render_file(FULL))
+    readers = secret_readers(render_file(FULL))
     assert readers[("argo", "argo-postgres")] == {"argo/argo", "argo/argo-server"}
-    assert readers[("argo-events", "minio-credentials")] == {"argo/argo-server"}
-    # Every secrets rule is narrowed by name (SSO RBAC is off in this stack).
-    assert not [key for key in readers if key[1] == "*"]
+    # Artifact downloads run as the signed-in user's access level (SSO RBAC is on).
+    assert readers[("argo-events", "minio-credentials")] == {
+        "argo-events/argo-sso-viewer",
+        "argo-events/argo-sso-submitter",
+    }
+    # Every secrets rule of the features is narrowed by name.
+    assert not [key for key in readers if key[1] == "*" and key[0] == "argo"]
 
 
 def test_events_submitter_may_create_workflows_and_read_templates_only():

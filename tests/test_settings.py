@@ -345,7 +345,11 @@ def test_program_reads_config_through_pulumi_config_and_never_the_secret_value()
 
 @pytest.mark.parametrize(
     "issuer",
-    ["https://dex.corp.internal", "https://auth.todoist-like.io/dex", "https://login.exampleco.com"],
+    [
+        "https://dex.corp.internal",
+        "https://auth.todoist-like.io/dex",
+        "https://login.exampleco.com",
+    ],
 )
 def test_real_looking_issuers_are_not_placeholders(issuer):
     from components.settings import placeholder_reason
