@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from components import facts
 from components.archive import DEFAULT_PORTS, ArchiveArgs
 from components.artifacts import ArtifactArgs
 from components.network_policies import NetworkArgs
@@ -21,7 +22,9 @@ def image(settings: Settings, part: str) -> str:
     repository = getattr(settings, f"{part}ImageRepository") or (
         f"{settings.imageRegistry}/{IMAGE_NAMES[part]}"
     )
-    return image_reference(repository, getattr(settings, f"{part}ImageTag") or settings.version)
+    # The executor's default is the nonroot variant of the release (facts).
+    default_tag = settings.version + (facts.EXECUTOR_TAG_SUFFIX if part == "executor" else "")
+    return image_reference(repository, getattr(settings, f"{part}ImageTag") or default_tag)
 
 
 def artifact_args(s: Settings) -> ArtifactArgs | None:
