@@ -103,3 +103,35 @@ def test_new_objects_depend_on_their_namespace_and_have_a_component_parent():
         if ns:
             assert namespaces[ns] in r.dependencies, r.name
         assert r.parent in components, r.name
+
+
+def test_feature_builders_take_their_own_arguments():
+    import inspect
+
+    from components import (
+        archive,
+        artifacts,
+        events_submitter,
+        network_policies,
+        observability,
+        pod_options,
+        routing,
+        scaling,
+        scheduling,
+        workflow_containers,
+    )
+
+    # Only components.feature_args turns settings into their typed arguments.
+    for module in (
+        archive,
+        artifacts,
+        events_submitter,
+        network_policies,
+        observability,
+        pod_options,
+        routing,
+        scaling,
+        scheduling,
+        workflow_containers,
+    ):
+        assert "components.settings" not in inspect.getsource(module), module.__name__
