@@ -42,8 +42,9 @@ def metrics_config(args: ObservabilityArgs) -> dict[str, Any]:
 
 
 def controller_env(args: ObservabilityArgs) -> list[dict[str, str]]:
-    """OpenTelemetry export of the same metrics (the OTLP exporter reads the standard
-    OTEL_EXPORTER_OTLP_ENDPOINT variable; docs/metrics.md)."""
+    """OpenTelemetry export of metrics and traces: the controller turns it on when the
+    standard OTEL_EXPORTER_OTLP_ENDPOINT is set, over gRPC unless
+    OTEL_EXPORTER_OTLP_PROTOCOL says otherwise (docs/telemetry-configuration.md)."""
     if not args.otlp_endpoint:
         return []
     return [{"name": "OTEL_EXPORTER_OTLP_ENDPOINT", "value": args.otlp_endpoint}]

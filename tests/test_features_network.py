@@ -44,7 +44,7 @@ def test_controller_reaches_api_server_dns_database_and_nothing_else():
         DNS,
         API_SERVER,
         _cidr_rule("10.20.0.0/24", 5433),
-        _cidr_rule("10.40.0.0/24", 4318),
+        _cidr_rule("10.40.0.0/24", 4317),
     ]
     # Only the monitoring namespace, only the metrics port.
     assert policy["spec"]["ingress"] == [

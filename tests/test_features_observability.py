@@ -62,5 +62,5 @@ def test_otlp_export():
     env = container(render_file(FULL), "workflow-controller")["env"]
     assert {
         "name": "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "value": "http://otel-collector.monitoring.svc:4318",
+        "value": "http://otel-collector.monitoring.svc:4317",
     } in env
