@@ -717,7 +717,8 @@ def parse_settings(
     # already failed on its own would only repeat it.
     problems += [
         p
-        for p in _cross_checks(settings, set(secret_keys)) + _feature_cross_checks(settings)
+        for p in _cross_checks(settings, set(secret_keys))
+        + _feature_cross_checks(settings, declared)
         if _problem_key(p) not in bad_keys
     ]
     if problems:
@@ -1201,10 +1202,10 @@ _FEATURE_SWITCHES: dict[str, tuple[Callable[[Settings], bool], tuple[str, ...]]]
 }
 
 
-def _feature_cross_checks(s: Settings) -> list[str]:
+def _feature_cross_checks(s: Settings, declared: Mapping[str, KeySpec]) -> list[str]:
     """Rules of the production features that involve more than one key."""
     problems: list[str] = []
-    defaults = {key: spec.default for key, spec in declared_keys().items()}
+    defaults = {key: spec.default for key, spec in declared.items()}
 
     def fail(key: str, found: Any, expected: str) -> None:
         problems.append(f"{PROJECT}:{key}: found {found!r}, expected {expected}")
