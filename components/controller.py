@@ -9,7 +9,19 @@ from typing import Any
 import pulumi
 import yaml
 
-from components import facts, pods, workflow_pod_defaults
+from components import (
+    archive,
+    artifacts,
+    facts,
+    network_policies,
+    observability,
+    pod_options,
+    pods,
+    scaling,
+    scheduling,
+    workflow_containers,
+    workflow_pod_defaults,
+)
 from components import k8s as objects
 from components.sso import SsoConfig, build_sso_section
 
@@ -40,6 +52,15 @@ class ControllerArgs:
     template_referencing: str
     workflow_defaults: WorkflowDefaults
     sso: SsoConfig | None = None
+    # Production features; None leaves each at the controller's own default.
+    artifacts: artifacts.ArtifactArgs | None = None
+    archive: archive.ArchiveArgs | None = None
+    scale: scaling.ScaleArgs | None = None
+    containers: workflow_containers.ContainerDefaultsArgs | None = None
+    placement: scheduling.PlacementArgs | None = None
+    pod_options: pod_options.PodOptionsArgs | None = None
+    observability: observability.ObservabilityArgs | None = None
+    network: network_policies.NetworkArgs | None = None
 
 
 def _yaml(value: Any) -> str:
@@ -75,20 +96,61 @@ def build_controller_config(args: ControllerArgs) -> dict[str, str]:
                     # Workflow pods run in a namespace that enforces Pod Security
                     # "restricted"; this is the pod-level half of it.
                     "securityContext": workflow_pod_defaults.WORKFLOW_POD_SECURITY_CONTEXT,
+                    **(artifacts.workflow_defaults(args.artifacts) if args.artifacts else {}),
                 }
             }
         ),
         # Every main container, and the init and wait containers Argo adds to every
         # workflow pod: "restricted" whatever the template says about securityContext.
-        "mainContainer": _yaml(workflow_pod_defaults.MAIN_CONTAINER),
-        "executor": _yaml(workflow_pod_defaults.EXECUTOR),
+        "mainContainer": _yaml(_main_container(args)),
+        "executor": _yaml(_executor(args)),
         "metricsConfig": _yaml(
-            {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
+            observability.metrics_config(args.observability)
+            if args.observability
+            else {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
         ),
     }
     if args.sso is not None:
         data["sso"] = _yaml(build_sso_section(args.sso))
+    data.update({key: _config_value(value) for key, value in _feature_config(args).items()})
     return data
+
+
+def _config_value(value: Any) -> str:
+    """A ConfigMap value. The controller joins the values into one document, indenting
+    multi-line ones under their key (config/controller.go, parseConfigMap), so a scalar
+    must stay on one line: YAML's document end marker would join the number."""
+    if isinstance(value, (dict, list)):
+        return _yaml(value)
+    return str(value)
+
+
+def _executor(args: ControllerArgs) -> dict[str, Any]:
+    base = dict(workflow_pod_defaults.EXECUTOR)
+    if args.containers is None:
+        return base
+    return workflow_containers.executor_config(args.containers, base)
+
+
+def _main_container(args: ControllerArgs) -> dict[str, Any]:
+    """The restricted securityContext, plus the configured main-container resources."""
+    main = workflow_containers.main_container_config(args.containers) if args.containers else None
+    return {**workflow_pod_defaults.MAIN_CONTAINER, **(main or {})}
+
+
+def _feature_config(args: ControllerArgs) -> dict[str, Any]:
+    """ConfigMap keys of the production features (names from config/config.go
+    `Config`: artifactRepository, persistence, mainContainer, parallelism, ...)."""
+    config: dict[str, Any] = {}
+    repository = artifacts.repository_config(args.artifacts) if args.artifacts else None
+    if repository:
+        config["artifactRepository"] = repository
+    persistence = archive.persistence_config(args.archive) if args.archive else None
+    if persistence:
+        config["persistence"] = persistence
+    if args.scale is not None:
+        config.update(scaling.config_entries(args.scale))
+    return config
 
 
 def build_config_map(args: ControllerArgs) -> dict[str, Any]:
@@ -130,10 +192,11 @@ def build_controller_args(args: ControllerArgs) -> list[str]:
         "--configmap",
         facts.CONTROLLER_CONFIGMAP,
         "--executor-image",
-        executor_image(args),
+        args.containers.executor_image if args.containers else executor_image(args),
         "--namespaced",
         "--managed-namespace",
         args.managed_namespace,
+        *(scaling.controller_args(args.scale) if args.scale else []),
     ]
 
 
@@ -150,6 +213,7 @@ def build_deployment(args: ControllerArgs) -> dict[str, Any]:
                 "name": "LEADER_ELECTION_IDENTITY",
                 "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}},
             },
+            *(observability.controller_env(args.observability) if args.observability else []),
         ],
         "ports": [
             {"name": "metrics", "containerPort": facts.CONTROLLER_METRICS_PORT},
@@ -163,7 +227,7 @@ def build_deployment(args: ControllerArgs) -> dict[str, Any]:
         },
         "resources": args.resources.spec(),
     }
-    return pods.deployment(
+    deployment = pods.deployment(
         name=NAME,
         namespace=args.control_namespace,
         labels=objects.labels(NAME),
@@ -172,6 +236,11 @@ def build_deployment(args: ControllerArgs) -> dict[str, Any]:
         container=container,
         pod_extra={"priorityClassName": priority_class_name(args)},
     )
+    placement = None
+    if args.placement is not None:
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        placement = scheduling.pod_spec_fields(args.placement, args.replicas, selector)
+    return pod_options.apply_to_deployment(deployment, args.pod_options, placement)
 
 
 def build_metrics_service(args: ControllerArgs) -> dict[str, Any]:
@@ -184,6 +253,17 @@ def build_metrics_service(args: ControllerArgs) -> dict[str, Any]:
     )
 
 
+def _network_policies(args: ControllerArgs) -> list[dict[str, Any]]:
+    if args.network is None:
+        return []
+    policies = []
+    if args.network.components:
+        policies.append(network_policies.controller_policy(args.network))
+    if args.network.workflows:
+        policies.append(network_policies.workflow_policy(args.network))
+    return policies
+
+
 class WorkflowController(pulumi.ComponentResource):
     """The controller in the control namespace, running workflows of the managed one."""
 
@@ -193,6 +273,8 @@ class WorkflowController(pulumi.ComponentResource):
     deployment: pulumi.CustomResource
     metrics_service: pulumi.CustomResource
     disruption_budget: pulumi.CustomResource | None
+    service_monitor: pulumi.CustomResource | None
+    network_policies: list[pulumi.CustomResource]
 
     def __init__(
         self,
@@ -201,6 +283,7 @@ class WorkflowController(pulumi.ComponentResource):
         *,
         namespace: pulumi.Resource,
         rbac: Sequence[pulumi.Resource],
+        managed_namespace: pulumi.Resource | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("argo-workflows:index:WorkflowController", name, None, opts)
@@ -227,6 +310,28 @@ class WorkflowController(pulumi.ComponentResource):
             ),
         )
         self.metrics_service = objects.create(build_metrics_service(args), in_namespace)
+        self.service_monitor = None
+        if args.observability is not None and args.observability.service_monitor:
+            self.service_monitor = objects.create(
+                observability.build_service_monitor(args.observability, objects.labels(NAME)),
+                pulumi.ResourceOptions(parent=self, depends_on=[namespace, self.metrics_service]),
+            )
+        # The controller's own NetworkPolicy, and the default-deny of the workflow pods
+        # it creates (in the managed namespace).
+        self.network_policies = [
+            objects.create(
+                policy,
+                pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[
+                        namespace
+                        if policy["metadata"]["namespace"] == ns
+                        else (managed_namespace or namespace)
+                    ],
+                ),
+            )
+            for policy in _network_policies(args)
+        ]
         self.disruption_budget = None
         if args.replicas > 1:
             self.disruption_budget = objects.create(

@@ -374,22 +374,6 @@ RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
     "readOnlyRootFilesystem": True,
     "runAsNonRoot": True,
 }
-# The init and wait containers Argo adds to workflow pods: "restricted", but a writable
-# root filesystem, since the emissary executor works on the container's disk
-# (docs/workflow-executors.md).
-EXECUTOR_SECURITY_CONTEXT = {
-    "allowPrivilegeEscalation": False,
-    "capabilities": {"drop": ["ALL"]},
-    "runAsNonRoot": True,
-}
-# Pod-level defaults for workflow pods. A numeric user is needed as well as runAsNonRoot:
-# the kubelet refuses to start an image whose user is root (or a name) under runAsNonRoot
-# without one (docs/workflow-pod-security-context.md runs them as 8737).
-WORKFLOW_POD_SECURITY_CONTEXT = {
-    "runAsNonRoot": True,
-    "runAsUser": ARGO_UID,
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
 RESTRICTED_POD_SECURITY_CONTEXT = {
     "runAsNonRoot": True,
     "runAsUser": ARGO_UID,

@@ -7,6 +7,8 @@ from typing import Any
 
 import pulumi
 
+from components import feature_args
+from components.artifacts import secret_names as artifact_secret_names
 from components.catalog import CatalogError, CatalogTemplate, load_catalog
 from components.controller import ControllerArgs, WorkflowController, WorkflowDefaults
 from components.crds import ArgoCRDs, CrdsArgs
@@ -20,6 +22,7 @@ from components.settings import (
     PROJECT,
     ConfigError,
     Settings,
+    document,
     parse_settings,
     read_pulumi_config,
 )
@@ -108,6 +111,9 @@ def install_args(
     ingress = None
     if s.ingressEnabled:
         ingress = IngressArgs(s.ingressHost, s.ingressClassName, s.ingressTlsSecret)
+    artifacts = feature_args.artifact_args(s)
+    archive = feature_args.archive_args(s)
+    network = feature_args.network_args(s)
     return InstallArgs(
         provider=ProviderArgs(kubeconfig=s.kubeconfig, context=s.kubeContext),
         namespaces=NamespacesArgs(
@@ -125,7 +131,15 @@ def install_args(
             workflow_service_account=s.workflowServiceAccount,
             allowed_service_accounts=tuple(s.allowedServiceAccounts),
             executor_service_account=s.executorServiceAccount,
-            artifact_secret_names=tuple(s.artifactSecretNames),
+            # The artifact repository's credentials join the Secrets artifact downloads read.
+            artifact_secret_names=tuple(
+                dict.fromkeys(
+                    [
+                        *s.artifactSecretNames,
+                        *(artifact_secret_names(artifacts) if artifacts else ()),
+                    ]
+                )
+            ),
             server_auth_modes=tuple(s.serverAuthModes),
             sso_client_secret_names=tuple(
                 n for n in (s.sso_client_id_secret, s.sso_client_secret_secret) if n
@@ -133,6 +147,17 @@ def install_args(
             server_tls_secret=s.serverTlsSecret,
             sso_access_levels=levels,
             memoization_caches=memoization_caches,
+            archive_secret=archive.credentials_secret if archive else "",
+            artifact_gc_service_account=(
+                artifacts.gc_service_account if artifacts and artifacts.gc_strategy else ""
+            ),
+            events_submitter_service_account=(
+                s.eventsSubmitterServiceAccount if s.eventsSubmitterEnabled else ""
+            ),
+            workflow_image_pull_secrets=tuple(s.workflowImagePullSecrets),
+            workflow_account_annotations=tuple(
+                sorted(document(s.workflowServiceAccountAnnotations, {}).items())
+            ),
         ),
         controller=ControllerArgs(
             control_namespace=s.controlNamespace,
@@ -155,6 +180,14 @@ def install_args(
                 pod_gc_delete_delay=s.podGcDeleteDelay,
             ),
             sso=sso,
+            artifacts=artifacts,
+            archive=archive,
+            scale=feature_args.scale_args(s),
+            containers=feature_args.container_defaults_args(s),
+            placement=feature_args.placement_args(s, "controller"),
+            pod_options=feature_args.pod_options_args(s, "controller"),
+            observability=feature_args.observability_args(s),
+            network=network,
         ),
         server=ServerArgs(
             control_namespace=s.controlNamespace,
@@ -170,6 +203,11 @@ def install_args(
             base_href=s.serverBaseHref,
             ingress=ingress,
             sso_client=sso_client,
+            placement=feature_args.placement_args(s, "server"),
+            pod_options=feature_args.pod_options_args(s, "server"),
+            routing=feature_args.routing_args(s),
+            http_route=s.httpRouteEnabled,
+            network=network,
         ),
     )
 
@@ -193,6 +231,7 @@ def deploy(
         args.controller,
         namespace=namespaces.control,
         rbac=rbac.controller,
+        managed_namespace=namespaces.managed,
         opts=opts,
     )
     server = ArgoServer(

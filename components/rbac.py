@@ -15,7 +15,7 @@ from typing import Any
 
 import pulumi
 
-from components import facts
+from components import archive, artifacts, events_submitter, facts, pod_options
 from components import k8s as objects
 from components.sso import AccessLevel
 
@@ -36,6 +36,13 @@ class RbacArgs:
     # The Secrets of the OIDC client ('' without SSO) and the server's TLS Secret.
     sso_client_secret_names: tuple[str, ...] = ()
     server_tls_secret: str = ""
+    # Production features: Secrets read by name, and accounts of their own.
+    archive_secret: str = ""
+    artifact_gc_service_account: str = ""
+    events_submitter_service_account: str = ""
+    workflow_image_pull_secrets: tuple[str, ...] = ()
+    # Cloud identity of the accounts that reach the artifact store (workflow, GC).
+    workflow_account_annotations: tuple[tuple[str, str], ...] = ()
     # SSO RBAC's access levels: each becomes an annotated service account ([] = off).
     sso_access_levels: tuple[AccessLevel, ...] = ()
     # Memoization cache ConfigMaps of the catalog's templates ([] = no memoization).
@@ -297,7 +304,7 @@ def build_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
             ),
         ],
         "workflow": [
-            build_service_account(workflow_sa, managed, "workflow"),
+            _workflow_service_account(args),
             build_token_secret(workflow_sa, managed, "workflow"),
             *_bound_role(
                 facts.AGENT_ROLE,
@@ -361,6 +368,36 @@ def _access_objects(args: RbacArgs) -> list[dict[str, Any]]:
     return out
 
 
+def _workflow_service_account(args: RbacArgs) -> dict[str, Any]:
+    """The workflow account, with the image pull Secrets and cloud identity of the
+    production features."""
+    account = build_service_account(
+        args.workflow_service_account,
+        args.managed_namespace,
+        "workflow",
+        dict(args.workflow_account_annotations),
+    )
+    if args.workflow_image_pull_secrets:
+        account["imagePullSecrets"] = pod_options.pull_secrets(args.workflow_image_pull_secrets)
+    return account
+
+
+def build_feature_rbac_objects(args: RbacArgs) -> dict[str, list[dict[str, Any]]]:
+    """RBAC of the production features: the archive credentials (controller and server),
+    the artifact GC and Argo Events accounts. The artifact credentials join
+    artifact_secret_names, read by the access levels that download artifacts."""
+    control, managed = args.control_namespace, args.managed_namespace
+    return {
+        "archive": archive.secret_objects(args.archive_secret, control),
+        "artifact_gc": artifacts.gc_objects(
+            args.artifact_gc_service_account, managed, dict(args.workflow_account_annotations)
+        ),
+        "events_submitter": events_submitter.submitter_objects(
+            args.events_submitter_service_account, managed
+        ),
+    }
+
+
 class ManagedNamespaceRBAC(pulumi.ComponentResource):
     """Per-install ClusterRoles bound only in the managed namespace, plus Roles, the
     workflow and executor accounts, and SSO RBAC's access levels."""
@@ -371,6 +408,8 @@ class ManagedNamespaceRBAC(pulumi.ComponentResource):
     executor: list[pulumi.CustomResource]
     access: list[pulumi.CustomResource]
     workflow_service_account: pulumi.CustomResource
+    artifact_gc: list[pulumi.CustomResource]
+    events_submitter: list[pulumi.CustomResource]
 
     def __init__(
         self,
@@ -386,8 +425,15 @@ class ManagedNamespaceRBAC(pulumi.ComponentResource):
             identity: [objects.create(m, child_opts) for m in manifests]
             for identity, manifests in build_rbac_objects(args).items()
         }
-        self.controller = groups["controller"]
-        self.server = groups["server"] + groups["access"]
+        features = {
+            group: [objects.create(m, child_opts) for m in manifests]
+            for group, manifests in build_feature_rbac_objects(args).items()
+        }
+        # The Deployments wait for every grant their pods use.
+        self.controller = groups["controller"] + features["archive"]
+        self.server = groups["server"] + groups["access"] + features["archive"]
+        self.artifact_gc = features["artifact_gc"]
+        self.events_submitter = features["events_submitter"]
         self.workflow = groups["workflow"]
         self.executor = groups["executor"]
         self.access = groups["access"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 
-from components import facts, pods
+from components import facts, network_policies, pod_options, pods, routing, scheduling
 from components import k8s as objects
 from components.sso import CLIENT_ID_KEY, CLIENT_SECRET_KEY
 
@@ -50,6 +50,12 @@ class ServerArgs:
     base_href: str = "/"
     ingress: IngressArgs | None = None
     sso_client: SsoClientArgs | None = None
+    # Production features; None keeps the plain defaults.
+    placement: scheduling.PlacementArgs | None = None
+    pod_options: pod_options.PodOptionsArgs | None = None
+    routing: routing.RoutingArgs | None = None
+    http_route: bool = False
+    network: network_policies.NetworkArgs | None = None
 
 
 def build_server_args(args: ServerArgs) -> list[str]:
@@ -82,7 +88,7 @@ def build_deployment(args: ServerArgs) -> dict[str, Any]:
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
         "resources": args.resources.spec(),
     }
-    return pods.deployment(
+    deployment = pods.deployment(
         name=NAME,
         namespace=args.control_namespace,
         labels=objects.labels(NAME),
@@ -91,12 +97,18 @@ def build_deployment(args: ServerArgs) -> dict[str, Any]:
         container=container,
         pod_extra={"volumes": [{"name": "tmp", "emptyDir": {}}]},
     )
+    placement = None
+    if args.placement is not None:
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        placement = scheduling.pod_spec_fields(args.placement, args.replicas, selector)
+    return pod_options.apply_to_deployment(deployment, args.pod_options, placement)
 
 
 def build_service(args: ServerArgs) -> dict[str, Any]:
-    return pods.service(
+    service = pods.service(
         NAME, args.control_namespace, objects.labels(NAME), "web", facts.SERVER_PORT
     )
+    return routing.apply_service_type(args.routing, service) if args.routing else service
 
 
 def build_sso_secret(namespace: str, client: SsoClientArgs) -> dict[str, Any]:
@@ -167,6 +179,8 @@ class ArgoServer(pulumi.ComponentResource):
     service: pulumi.CustomResource
     sso_secret: pulumi.CustomResource | None
     ingress: pulumi.CustomResource | None
+    http_route: pulumi.CustomResource | None
+    network_policy: pulumi.CustomResource | None
     disruption_budget: pulumi.CustomResource | None
 
     def __init__(
@@ -210,8 +224,21 @@ class ArgoServer(pulumi.ComponentResource):
         self.ingress = None
         if args.ingress is not None:
             self.ingress = objects.create(
-                build_ingress(args, args.ingress),
+                routing.build_ingress(args.routing)
+                if args.routing
+                else build_ingress(args, args.ingress),
                 pulumi.ResourceOptions(parent=self, depends_on=[namespace, self.service]),
+            )
+        self.http_route = None
+        if args.http_route and args.routing is not None:
+            self.http_route = objects.create(
+                routing.build_http_route(args.routing),
+                pulumi.ResourceOptions(parent=self, depends_on=[namespace, self.service]),
+            )
+        self.network_policy = None
+        if args.network is not None and args.network.components:
+            self.network_policy = objects.create(
+                network_policies.server_policy(args.network), in_namespace
             )
         self.disruption_budget = None
         if args.replicas > 1:

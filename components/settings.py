@@ -126,6 +126,111 @@ class Settings:
     kubeconfig: str
     kubeContext: str
     installCrds: bool
+    # --- production features: artifacts, archive, scale, scheduling, images, routing,
+    # observability, network isolation, Argo Events (validated in the feature block below)
+    artifactRepository: str
+    artifactBucket: str
+    artifactEndpoint: str
+    artifactRegion: str
+    artifactInsecure: bool
+    artifactKeyFormat: str
+    artifactCredentialsSecret: str
+    artifactAccessKeyKey: str
+    artifactSecretKeyKey: str
+    artifactUseSdkCreds: bool
+    artifactArchiveLogs: bool
+    artifactGcStrategy: str
+    artifactGcServiceAccount: str
+    archiveEnabled: bool
+    archiveNodeStatusOffload: bool
+    archiveDatabase: str
+    archiveHost: str
+    archivePort: int
+    archiveDatabaseName: str
+    archiveTableName: str
+    archiveCredentialsSecret: str
+    archiveUsernameKey: str
+    archivePasswordKey: str
+    archiveTtl: str
+    archiveSslMode: str
+    parallelism: int
+    namespaceParallelism: int
+    resourceRateLimit: str
+    resourceRateBurst: int
+    controllerWorkflowWorkers: int
+    controllerPodCleanupWorkers: int
+    podGcGracePeriodSeconds: int
+    podGcQueueDelay: str
+    retentionCompleted: int
+    retentionSucceeded: int
+    retentionFailed: int
+    retentionErrored: int
+    executorCpuRequest: str
+    executorMemoryRequest: str
+    executorCpuLimit: str
+    executorMemoryLimit: str
+    mainContainerCpuRequest: str
+    mainContainerMemoryRequest: str
+    mainContainerCpuLimit: str
+    mainContainerMemoryLimit: str
+    controllerNodeSelector: str
+    controllerTolerations: str
+    controllerAffinity: str
+    controllerTopologySpread: str
+    serverNodeSelector: str
+    serverTolerations: str
+    serverAffinity: str
+    serverTopologySpread: str
+    controllerImageRepository: str
+    controllerImageTag: str
+    serverImageRepository: str
+    serverImageTag: str
+    executorImageRepository: str
+    executorImageTag: str
+    imagePullPolicy: str
+    imagePullSecrets: list[str]
+    workflowImagePullSecrets: list[str]
+    workflowServiceAccountAnnotations: str
+    controllerExtraArgs: list[str]
+    serverExtraArgs: list[str]
+    controllerExtraEnv: str
+    serverExtraEnv: str
+    controllerPodLabels: str
+    controllerPodAnnotations: str
+    serverPodLabels: str
+    serverPodAnnotations: str
+    serverServiceType: str
+    ingressAnnotations: str
+    ingressLabels: str
+    ingressExtraHosts: list[str]
+    ingressPaths: list[str]
+    ingressPathType: str
+    httpRouteEnabled: bool
+    httpRouteParentRefs: str
+    httpRouteHostnames: list[str]
+    metricsSecure: bool
+    metricsTtl: str
+    otlpEndpoint: str
+    serviceMonitorEnabled: bool
+    serviceMonitorLabels: str
+    serviceMonitorInterval: str
+    networkPoliciesEnabled: bool
+    networkApiServerCidrs: list[str]
+    networkApiServerPorts: list[str]
+    networkDnsNamespace: str
+    networkDnsPodLabels: str
+    networkSsoIssuerCidrs: list[str]
+    networkArchiveCidrs: list[str]
+    networkArtifactStoreCidrs: list[str]
+    networkArtifactStorePort: int
+    networkMetricsNamespaces: list[str]
+    networkServerIngressNamespaces: list[str]
+    networkControllerEgress: str
+    networkServerEgress: str
+    workflowNetworkPolicyEnabled: bool
+    workflowEgress: str
+    eventsSubmitterEnabled: bool
+    eventsSubmitterServiceAccount: str
 
     def image(self, name: str) -> str:
         return f"{self.imageRegistry}/{name}:{self.version}"
@@ -611,7 +716,10 @@ def parse_settings(
     # Cross-key rules still run, so one run reports everything; a rule about a key that
     # already failed on its own would only repeat it.
     problems += [
-        p for p in _cross_checks(settings, set(secret_keys)) if _problem_key(p) not in bad_keys
+        p
+        for p in _cross_checks(settings, set(secret_keys))
+        + _feature_cross_checks(settings, declared)
+        if _problem_key(p) not in bad_keys
     ]
     if problems:
         raise ConfigError(problems, partial=settings)
@@ -651,3 +759,607 @@ def read_pulumi_config() -> tuple[dict[str, Any], set[str]]:
             raw[full_key] = None
     secret = {k for k in raw if runtime_config.is_config_secret(k)}
     return raw, secret
+
+
+# ======================================================================================
+# Production features (artifacts, archive, scale, scheduling, images, routing,
+# observability, network isolation, Argo Events): per-key rules and cross-key rules.
+# Keys that hold a Kubernetes structure are YAML (or JSON) documents in a string.
+# ======================================================================================
+
+ARTIFACT_REPOSITORIES = ("s3", "gcs", "azure")
+ARTIFACT_GC_STRATEGIES = ("OnWorkflowCompletion", "OnWorkflowDeletion")
+ARCHIVE_DATABASES = ("postgresql", "mysql")
+POSTGRES_SSL_MODES = ("disable", "require", "verify-ca", "verify-full")
+PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
+INGRESS_PATH_TYPES = ("Prefix", "Exact", "ImplementationSpecific")
+
+# Flags the program sets itself; an extra arg may not repeat or contradict them.
+CONTROLLER_OWNED_FLAGS = (
+    "--configmap",
+    "--executor-image",
+    "--executor-image-pull-policy",
+    "--namespaced",
+    "--managed-namespace",
+    "--workflow-workers",
+    "--pod-cleanup-workers",
+)
+SERVER_OWNED_FLAGS = (
+    "--namespaced",
+    "--managed-namespace",
+    "--auth-mode",
+    "--secure",
+    "--tls-certificate-secret-name",
+    "--base-href",
+)
+# Environment the program sets on the controller.
+CONTROLLER_OWNED_ENV = ("LEADER_ELECTION_IDENTITY", "OTEL_EXPORTER_OTLP_ENDPOINT")
+# Labels the Deployments select their pods by; pod labels may not change them.
+_SELECTOR_LABEL_PREFIX = "app.kubernetes.io/"
+
+_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_IMAGE_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_LABEL_NAME = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?)$")
+_HOST_PORT = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+_TTL = re.compile(r"^(\d+d|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$")
+_FLAG = re.compile(r"^--[a-z][a-z0-9-]*(=.*)?$")
+_OTLP_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s]*)?$")
+
+
+def _yaml_document(value: str) -> Any:
+    """The document in a structured key; raise ValueError with the parser's reason."""
+    try:
+        return yaml.safe_load(value)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ValueError(f"valid YAML{where}") from None
+
+
+def document(value: str, empty: Any) -> Any:
+    """A structured key's value; ``empty`` when the key is unset. Call on validated
+    settings only."""
+    if not value.strip():
+        return empty
+    found = _yaml_document(value)
+    return empty if found is None else found
+
+
+def _label_key(key: Any) -> bool:
+    if not isinstance(key, str) or not key:
+        return False
+    prefix, _, name = key.rpartition("/")
+    return (not prefix or _dns_subdomain(prefix) is None) and bool(_LABEL_NAME.match(name))
+
+
+def _string_map(kind: str, *, labels: bool) -> Callable[[str], str | None]:
+    expected = f"a YAML mapping of {kind} (key: value, values are strings)"
+
+    def check(value: str) -> str | None:
+        if not value.strip():
+            return None
+        try:
+            found = _yaml_document(value)
+        except ValueError as err:
+            return f"{expected}, in {err}"
+        if found is None:
+            return None
+        if not isinstance(found, dict):
+            return expected
+        for key, item in found.items():
+            if not _label_key(key):
+                return f"{expected}; {key!r} is not a valid key (prefix/name)"
+            if not isinstance(item, str):
+                return f"{expected}; the value of {key!r} is not a string (quote it)"
+            if labels and not _LABEL_VALUE.match(item):
+                return f"{expected}; {item!r} is not a valid label value"
+        return None
+
+    return check
+
+
+def _pod_labels(value: str) -> str | None:
+    expected = _string_map("pod labels", labels=True)(value)
+    if expected:
+        return expected
+    taken = [k for k in document(value, {}) if k.startswith(_SELECTOR_LABEL_PREFIX)]
+    if taken:
+        return f"labels outside app.kubernetes.io/ (set by this program): {taken}"
+    return None
+
+
+def _kube_structure(kind: str, type_file: str, *, is_list: bool) -> Callable[[str], str | None]:
+    from components import kube_schema
+
+    expected = f"a YAML {'list of Kubernetes ' + kind + 's' if is_list else 'Kubernetes ' + kind}"
+
+    def check(value: str) -> str | None:
+        if not value.strip():
+            return None
+        try:
+            found = _yaml_document(value)
+        except ValueError as err:
+            return f"{expected}, in {err}"
+        if found is None:
+            return None
+        if is_list and not isinstance(found, list):
+            return expected
+        if not is_list and not isinstance(found, dict):
+            return expected
+        errors = []
+        for i, item in enumerate(found if is_list else [found]):
+            for path, message in kube_schema.problems(item, type_file):
+                where = ".".join(part for part in (f"[{i}]" if is_list else "", path) if part)
+                errors.append(f"{where}: {message}" if where else message)
+        return f"{expected}; {'; '.join(errors)}" if errors else None
+
+    return check
+
+
+def _parent_refs(value: str) -> str | None:
+    expected = "a YAML list of Gateway references {name, namespace, sectionName}"
+    if not value.strip():
+        return None
+    try:
+        found = _yaml_document(value)
+    except ValueError as err:
+        return f"{expected}, in {err}"
+    if not isinstance(found, list) or not found:
+        return expected
+    for ref in found:
+        if not isinstance(ref, dict) or set(ref) - {"name", "namespace", "sectionName"}:
+            return f"{expected}; bad entry {ref!r}"
+        if not isinstance(ref.get("name"), str) or _dns_subdomain(ref["name"]):
+            return f"{expected}; every entry needs a DNS-1123 name"
+        for key in ("namespace", "sectionName"):
+            if key in ref and (not isinstance(ref[key], str) or _dns_subdomain(ref[key])):
+                return f"{expected}; {key} {ref[key]!r} is not a DNS-1123 name"
+    return None
+
+
+def _image_tag(value: str) -> str | None:
+    if value == "" or _IMAGE_TAG.match(value) or _IMAGE_DIGEST.match(value):
+        return None
+    return "an image tag (v4.1.2) or a digest sha256:<64 hex digits>"
+
+
+def _extra_args(owned: tuple[str, ...]) -> Callable[[list[str]], str | None]:
+    def check(values: list[str]) -> str | None:
+        bad = [v for v in values if not _FLAG.match(v)]
+        if bad:
+            return f"flags of the form --name or --name=value; bad: {bad}"
+        clash = [v for v in values if v.split("=", 1)[0] in owned]
+        if clash:
+            return f"no flag this program sets ({', '.join(owned)}); found {clash}"
+        return None
+
+    return check
+
+
+def _cidr(value: str) -> str | None:
+    import ipaddress
+
+    try:
+        if "/" not in value:
+            raise ValueError
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return "a CIDR such as 10.0.0.0/16 or 192.0.2.10/32"
+    return None
+
+
+def _port_string(value: str) -> str | None:
+    if value.isdigit() and 1 <= int(value) <= 65535:
+        return None
+    return "a port number from 1 to 65535"
+
+
+def _at_least(minimum: int, what: str) -> Callable[[int], str | None]:
+    return lambda value: None if value >= minimum else f"{what}, {minimum} or more"
+
+
+def _path(value: str) -> str | None:
+    return None if value.startswith("/") and " " not in value else "a path starting with '/'"
+
+
+_FEATURE_RULES: dict[str, Callable[[Any], str | None]] = {
+    "artifactRepository": lambda v: None if v == "" else _one_of(*ARTIFACT_REPOSITORIES)(v),
+    "artifactBucket": _optional(
+        lambda v: (
+            None
+            if re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,221}[a-z0-9]", v)
+            else "a bucket or container name (lower-case letters, digits, '.', '-', '_')"
+        )
+    ),
+    "artifactEndpoint": _optional(
+        lambda v: (
+            None
+            if _HOST_PORT.match(v) or _HTTPS_URL.match(v)
+            else "a host[:port] (s3) or an https:// URL (azure)"
+        )
+    ),
+    "artifactRegion": _optional(
+        lambda v: None if re.fullmatch(r"[a-z0-9-]+", v) else "a region such as eu-west-1"
+    ),
+    "artifactKeyFormat": lambda v: None if "\n" not in v else "a single-line key format",
+    "artifactCredentialsSecret": _optional(_dns_subdomain),
+    "artifactAccessKeyKey": lambda v: (
+        None
+        if re.fullmatch(r"[-._a-zA-Z0-9]+", v)
+        else "a Secret key (letters, digits, '-', '_', '.')"
+    ),
+    "artifactSecretKeyKey": _optional(
+        lambda v: (
+            None
+            if re.fullmatch(r"[-._a-zA-Z0-9]+", v)
+            else "a Secret key (letters, digits, '-', '_', '.')"
+        )
+    ),
+    "artifactGcStrategy": lambda v: None if v == "" else _one_of(*ARTIFACT_GC_STRATEGIES)(v),
+    "artifactGcServiceAccount": _dns_subdomain,
+    "archiveDatabase": _one_of(*ARCHIVE_DATABASES),
+    "archiveHost": _optional(_dns_subdomain),
+    "archivePort": lambda v: None if 0 <= v <= 65535 else "a port from 1 to 65535, or 0",
+    "archiveDatabaseName": lambda v: (
+        None
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$-]{0,62}", v)
+        else "a database name (letters, digits, '_')"
+    ),
+    "archiveTableName": lambda v: (
+        None
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", v)
+        else "a table name (letters, digits, '_')"
+    ),
+    "archiveCredentialsSecret": _optional(_dns_subdomain),
+    "archiveUsernameKey": lambda v: (
+        None
+        if re.fullmatch(r"[-._a-zA-Z0-9]+", v)
+        else "a Secret key (letters, digits, '-', '_', '.')"
+    ),
+    "archivePasswordKey": lambda v: (
+        None
+        if re.fullmatch(r"[-._a-zA-Z0-9]+", v)
+        else "a Secret key (letters, digits, '-', '_', '.')"
+    ),
+    # config/ttl.go: a number of days ("7d") or a Go duration.
+    "archiveTtl": _optional(
+        lambda v: None if _TTL.match(v) else "a number of days such as 7d, or a Go duration"
+    ),
+    "archiveSslMode": lambda v: None if v == "" else _one_of(*POSTGRES_SSL_MODES)(v),
+    "parallelism": _at_least(0, "a whole number of workflows"),
+    "namespaceParallelism": _at_least(0, "a whole number of workflows"),
+    "resourceRateLimit": _optional(
+        lambda v: (
+            None
+            if _DECIMAL.match(v) and float(v) > 0
+            else "a positive number of pods per second, such as 10 or 2.5"
+        )
+    ),
+    "resourceRateBurst": _at_least(0, "a whole number of pods"),
+    "controllerWorkflowWorkers": lambda v: (
+        None if 0 <= v <= 1024 else "a number of workers from 1 to 1024, or 0"
+    ),
+    "controllerPodCleanupWorkers": lambda v: (
+        None if 0 <= v <= 1024 else "a number of workers from 1 to 1024, or 0"
+    ),
+    "podGcGracePeriodSeconds": _at_least(-1, "a whole number of seconds (-1 for the default)"),
+    "podGcQueueDelay": _optional(_duration),
+    "retentionCompleted": _at_least(0, "a whole number of workflows"),
+    "retentionSucceeded": _at_least(0, "a whole number of workflows"),
+    "retentionFailed": _at_least(0, "a whole number of workflows"),
+    "retentionErrored": _at_least(0, "a whole number of workflows"),
+    "executorCpuRequest": _optional(_cpu),
+    "executorMemoryRequest": _optional(_memory),
+    "executorCpuLimit": _optional(_cpu),
+    "executorMemoryLimit": _optional(_memory),
+    "mainContainerCpuRequest": _optional(_cpu),
+    "mainContainerMemoryRequest": _optional(_memory),
+    "mainContainerCpuLimit": _optional(_cpu),
+    "mainContainerMemoryLimit": _optional(_memory),
+    "controllerImageRepository": _optional(_registry),
+    "controllerImageTag": _image_tag,
+    "serverImageRepository": _optional(_registry),
+    "serverImageTag": _image_tag,
+    "executorImageRepository": _optional(_registry),
+    "executorImageTag": _image_tag,
+    "imagePullPolicy": lambda v: None if v == "" else _one_of(*PULL_POLICIES)(v),
+    "imagePullSecrets": _each(_dns_subdomain),
+    "workflowImagePullSecrets": _each(_dns_subdomain),
+    "workflowServiceAccountAnnotations": _string_map("annotations", labels=False),
+    "controllerExtraArgs": _extra_args(CONTROLLER_OWNED_FLAGS),
+    "serverExtraArgs": _extra_args(SERVER_OWNED_FLAGS),
+    "serverServiceType": _one_of(*SERVICE_TYPES),
+    "ingressAnnotations": _string_map("annotations", labels=False),
+    "ingressLabels": _string_map("labels", labels=True),
+    "ingressExtraHosts": _each(_dns_subdomain),
+    "ingressPaths": _each(_path),
+    "ingressPathType": _one_of(*INGRESS_PATH_TYPES),
+    "httpRouteParentRefs": _parent_refs,
+    "httpRouteHostnames": _each(_dns_subdomain),
+    "metricsTtl": _optional(_duration),
+    "otlpEndpoint": _optional(
+        lambda v: None if _OTLP_URL.match(v) else "an http:// or https:// URL"
+    ),
+    "serviceMonitorLabels": _string_map("labels", labels=True),
+    "serviceMonitorInterval": _optional(
+        lambda v: None if re.fullmatch(r"(\d+(ms|s|m|h))+", v) else "a duration such as 30s or 1m"
+    ),
+    "networkApiServerCidrs": _each(_cidr),
+    "networkApiServerPorts": _not_empty_list(_port_string),
+    "networkDnsNamespace": _dns_label,
+    "networkDnsPodLabels": _string_map("labels", labels=True),
+    "networkSsoIssuerCidrs": _each(_cidr),
+    "networkArchiveCidrs": _each(_cidr),
+    "networkArtifactStoreCidrs": _each(_cidr),
+    "networkArtifactStorePort": lambda v: None if 1 <= v <= 65535 else "a port from 1 to 65535",
+    "networkMetricsNamespaces": _each(_dns_label),
+    "networkServerIngressNamespaces": _each(_dns_label),
+    "eventsSubmitterServiceAccount": _dns_subdomain,
+}
+for _part in ("controller", "server"):
+    _FEATURE_RULES.update(
+        {
+            f"{_part}NodeSelector": _string_map("node labels", labels=True),
+            f"{_part}Tolerations": _kube_structure("Toleration", "toleration-v1", is_list=True),
+            f"{_part}Affinity": _kube_structure("Affinity", "affinity-v1", is_list=False),
+            f"{_part}TopologySpread": _kube_structure(
+                "TopologySpreadConstraint", "topologyspreadconstraint-v1", is_list=True
+            ),
+            f"{_part}ExtraEnv": _kube_structure("EnvVar", "envvar-v1", is_list=True),
+            f"{_part}PodLabels": _pod_labels,
+            f"{_part}PodAnnotations": _string_map("annotations", labels=False),
+        }
+    )
+for _key in ("networkControllerEgress", "networkServerEgress", "workflowEgress"):
+    _FEATURE_RULES[_key] = _kube_structure(
+        "NetworkPolicyEgressRule", "networkpolicyegressrule-networking-v1", is_list=True
+    )
+_RULES.update(_FEATURE_RULES)
+
+# Keys that only mean something when their feature is on: (is it on?, its keys).
+_FEATURE_SWITCHES: dict[str, tuple[Callable[[Settings], bool], tuple[str, ...]]] = {
+    "artifactRepository": (
+        lambda s: bool(s.artifactRepository),
+        (
+            "artifactBucket",
+            "artifactEndpoint",
+            "artifactRegion",
+            "artifactInsecure",
+            "artifactKeyFormat",
+            "artifactCredentialsSecret",
+            "artifactAccessKeyKey",
+            "artifactSecretKeyKey",
+            "artifactUseSdkCreds",
+            "artifactArchiveLogs",
+            "artifactGcStrategy",
+            "networkArtifactStoreCidrs",
+        ),
+    ),
+    "archiveEnabled or archiveNodeStatusOffload": (
+        lambda s: s.archiveEnabled or s.archiveNodeStatusOffload,
+        (
+            "archiveDatabase",
+            "archiveHost",
+            "archivePort",
+            "archiveDatabaseName",
+            "archiveTableName",
+            "archiveCredentialsSecret",
+            "archiveUsernameKey",
+            "archivePasswordKey",
+            "archiveSslMode",
+            "networkArchiveCidrs",
+        ),
+    ),
+    "archiveEnabled": (lambda s: s.archiveEnabled, ("archiveTtl",)),
+    "resourceRateLimit": (lambda s: bool(s.resourceRateLimit), ("resourceRateBurst",)),
+    "ingressEnabled": (
+        lambda s: s.ingressEnabled,
+        (
+            "ingressAnnotations",
+            "ingressLabels",
+            "ingressExtraHosts",
+            "ingressPaths",
+            "ingressPathType",
+        ),
+    ),
+    "httpRouteEnabled": (
+        lambda s: s.httpRouteEnabled,
+        ("httpRouteParentRefs", "httpRouteHostnames"),
+    ),
+    "serviceMonitorEnabled": (
+        lambda s: s.serviceMonitorEnabled,
+        ("serviceMonitorLabels", "serviceMonitorInterval"),
+    ),
+    "networkPoliciesEnabled or workflowNetworkPolicyEnabled": (
+        lambda s: s.networkPoliciesEnabled or s.workflowNetworkPolicyEnabled,
+        (
+            "networkApiServerCidrs",
+            "networkApiServerPorts",
+            "networkDnsNamespace",
+            "networkDnsPodLabels",
+            "networkArtifactStorePort",
+        ),
+    ),
+    "networkPoliciesEnabled": (
+        lambda s: s.networkPoliciesEnabled,
+        (
+            "networkSsoIssuerCidrs",
+            "networkArchiveCidrs",
+            "networkMetricsNamespaces",
+            "networkServerIngressNamespaces",
+            "networkControllerEgress",
+            "networkServerEgress",
+        ),
+    ),
+    "workflowNetworkPolicyEnabled": (lambda s: s.workflowNetworkPolicyEnabled, ("workflowEgress",)),
+    "eventsSubmitterEnabled": (
+        lambda s: s.eventsSubmitterEnabled,
+        ("eventsSubmitterServiceAccount",),
+    ),
+}
+
+
+def _feature_cross_checks(s: Settings, declared: Mapping[str, KeySpec]) -> list[str]:
+    """Rules of the production features that involve more than one key."""
+    problems: list[str] = []
+    defaults = {key: spec.default for key, spec in declared.items()}
+
+    def fail(key: str, found: Any, expected: str) -> None:
+        problems.append(f"{PROJECT}:{key}: found {found!r}, expected {expected}")
+
+    # A key of a feature that is off would be silently ignored; say so instead. A key
+    # shared by two features is checked only when both are off.
+    switched_on: dict[str, bool] = {}
+    for is_on, keys in _FEATURE_SWITCHES.values():
+        for key in keys:
+            switched_on[key] = switched_on.get(key, False) or is_on(s)
+    for switch, (_, keys) in _FEATURE_SWITCHES.items():
+        for key in keys:
+            value = getattr(s, key)
+            if not switched_on[key] and value != defaults[key]:
+                fail(key, value, f"unset while {switch} is off (it would be ignored)")
+                switched_on[key] = True  # report once
+
+    repo = s.artifactRepository
+    if repo:
+        if not s.artifactBucket:
+            fail("artifactBucket", "", f"a bucket name when artifactRepository is {repo}")
+        if repo == "s3":
+            if not s.artifactEndpoint or not _HOST_PORT.match(s.artifactEndpoint):
+                fail(
+                    "artifactEndpoint",
+                    s.artifactEndpoint,
+                    "the S3 endpoint host[:port] without scheme, e.g. s3.amazonaws.com",
+                )
+        elif repo == "azure":
+            if not _HTTPS_URL.match(s.artifactEndpoint):
+                fail(
+                    "artifactEndpoint",
+                    s.artifactEndpoint,
+                    "the https:// URL of the storage account's blob endpoint",
+                )
+        elif s.artifactEndpoint:
+            fail("artifactEndpoint", s.artifactEndpoint, "unset for gcs (it has no endpoint)")
+        if repo != "s3":
+            for key in ("artifactRegion", "artifactInsecure"):
+                if getattr(s, key) != defaults[key]:
+                    fail(key, getattr(s, key), f"unset for {repo} (s3 only)")
+            if s.artifactAccessKeyKey != defaults["artifactAccessKeyKey"]:
+                fail("artifactAccessKeyKey", s.artifactAccessKeyKey, f"unset for {repo} (s3 only)")
+        if repo == "gcs" and s.artifactUseSdkCreds:
+            fail(
+                "artifactUseSdkCreds",
+                True,
+                "false for gcs: leave artifactCredentialsSecret empty for Workload Identity",
+            )
+        if repo in ("s3", "azure") and s.artifactUseSdkCreds == bool(s.artifactCredentialsSecret):
+            fail(
+                "artifactCredentialsSecret",
+                s.artifactCredentialsSecret,
+                "the name of an existing Secret, or artifactUseSdkCreds true (one of them)",
+            )
+        if not s.artifactCredentialsSecret and s.artifactSecretKeyKey:
+            fail(
+                "artifactSecretKeyKey",
+                s.artifactSecretKeyKey,
+                "unset without artifactCredentialsSecret",
+            )
+
+    if s.archiveEnabled or s.archiveNodeStatusOffload:
+        if not s.archiveHost:
+            fail("archiveHost", "", "the database host when the archive or offload is on")
+        if not s.archiveCredentialsSecret:
+            fail(
+                "archiveCredentialsSecret",
+                "",
+                "the name of an existing Secret with the database credentials",
+            )
+        if s.archiveSslMode and s.archiveDatabase != "postgresql":
+            fail("archiveSslMode", s.archiveSslMode, "unset for mysql (postgresql only)")
+        if s.archiveUsernameKey == s.archivePasswordKey:
+            fail("archivePasswordKey", s.archivePasswordKey, "a key other than archiveUsernameKey")
+
+    if s.resourceRateLimit and s.resourceRateBurst < 1:
+        fail("resourceRateBurst", s.resourceRateBurst, "at least 1 when resourceRateLimit is set")
+
+    for part in ("executor", "mainContainer"):
+        for resource in ("Cpu", "Memory"):
+            request_key, limit_key = f"{part}{resource}Request", f"{part}{resource}Limit"
+            request, limit = getattr(s, request_key), getattr(s, limit_key)
+            if not request or not limit or _quantity(request) or _quantity(limit):
+                continue
+            if _quantity_value(request) > _quantity_value(limit):
+                fail(request_key, request, f"no more than {limit_key} {limit!r}")
+
+    env_names = [e.get("name") for e in document(s.controllerExtraEnv, []) if isinstance(e, dict)]
+    taken = sorted(set(env_names) & set(CONTROLLER_OWNED_ENV))
+    if taken:
+        fail("controllerExtraEnv", taken, "no variable this program sets")
+
+    if s.ingressEnabled:
+        hosts = [s.ingressHost, *s.ingressExtraHosts]
+        if len(set(hosts)) != len(hosts):
+            fail(
+                "ingressExtraHosts",
+                s.ingressExtraHosts,
+                "host names other than ingressHost, each once",
+            )
+    if s.httpRouteEnabled:
+        if not s.httpRouteParentRefs.strip():
+            fail("httpRouteParentRefs", "", "at least one Gateway when httpRouteEnabled is true")
+        if s.serverSecure:
+            # The route forwards plain HTTP unless a BackendTLSPolicy (not created here)
+            # tells the Gateway to speak TLS to the server.
+            fail(
+                "httpRouteEnabled",
+                True,
+                "serverSecure false with an HTTPRoute: the Gateway terminates TLS and "
+                "forwards plain HTTP to the server",
+            )
+    network_on = s.networkPoliciesEnabled or s.workflowNetworkPolicyEnabled
+    if network_on and not s.networkApiServerCidrs:
+        fail(
+            "networkApiServerCidrs",
+            [],
+            "the API server endpoint CIDRs when network policies are on "
+            "(kubectl get endpoints kubernetes -n default)",
+        )
+    if s.networkPoliciesEnabled:
+        needs = {
+            "networkSsoIssuerCidrs": (s.ssoEnabled, "ssoEnabled"),
+            "networkArchiveCidrs": (
+                s.archiveEnabled or s.archiveNodeStatusOffload,
+                "the archive or node-status offload",
+            ),
+        }
+        for key, (needed, why) in needs.items():
+            if needed and not getattr(s, key):
+                fail(key, [], f"at least one CIDR with network policies and {why}")
+    if network_on and s.artifactRepository and not s.networkArtifactStoreCidrs:
+        fail(
+            "networkArtifactStoreCidrs",
+            [],
+            "at least one CIDR with network policies and an artifact repository",
+        )
+
+    accounts = {
+        "eventsSubmitterServiceAccount": s.eventsSubmitterEnabled,
+        "artifactGcServiceAccount": bool(s.artifactRepository and s.artifactGcStrategy),
+    }
+    for key, on in accounts.items():
+        if on and getattr(s, key) in (s.workflowServiceAccount, *s.allowedServiceAccounts):
+            fail(key, getattr(s, key), "an account of its own, not one workflows run as")
+    if (
+        s.eventsSubmitterEnabled
+        and accounts["artifactGcServiceAccount"]
+        and s.eventsSubmitterServiceAccount == s.artifactGcServiceAccount
+    ):
+        fail(
+            "eventsSubmitterServiceAccount",
+            s.eventsSubmitterServiceAccount,
+            "a name other than artifactGcServiceAccount",
+        )
+    return problems

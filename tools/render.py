@@ -1,6 +1,7 @@
 """Render every Kubernetes object a stack would register, offline.
 
     python -m tools.render --stack dev --out rendered/dev [--set key=value ...] [--check]
+    python -m tools.render --stack-file tests/stacks/Pulumi.full.yaml --check
 
 Runs the program under the Pulumi SDK's mock runtime (the same path the tests use) with
 the stack's config merged as the CLI would, and writes one YAML file per object under
@@ -111,9 +112,12 @@ def render_stack(
     stack: str,
     overrides: dict[str, str] | None = None,
     secret_overrides: dict[str, str] | None = None,
+    stack_file: Path | None = None,
 ) -> Render:
     """Run the program for ``stack``; raise ConfigError / StackConfigError on bad input."""
-    config, secret_keys = merged_config(stack, overrides, secret_overrides=secret_overrides)
+    config, secret_keys = merged_config(
+        stack, overrides, secret_overrides=secret_overrides, stack_file=stack_file
+    )
     resources, outputs = mock_runtime.run(run_program, config, secret_keys, stack=stack)
     return Render(stack, config, secret_keys, resources, outputs or {})
 
@@ -172,7 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.render", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--stack", required=True, help="stack name (Pulumi.<stack>.yaml)")
+    stack = parser.add_mutually_exclusive_group(required=True)
+    stack.add_argument("--stack", help="stack name (Pulumi.<stack>.yaml)")
+    stack.add_argument(
+        "--stack-file", type=Path, help="a stack file kept elsewhere (Pulumi.<stack>.yaml)"
+    )
     parser.add_argument("--out", type=Path, help="folder to write the objects to")
     parser.add_argument(
         "--set",
@@ -191,9 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="validate schemas and policies")
     parser.add_argument("--kubernetes-version", help="Kubernetes version for --check")
     args = parser.parse_args(argv)
+    if args.stack_file:
+        args.stack = args.stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
     try:
         render = render_stack(
-            args.stack, parse_overrides(args.set), parse_overrides(args.set_secret)
+            args.stack,
+            parse_overrides(args.set),
+            parse_overrides(args.set_secret),
+            stack_file=args.stack_file,
         )
     except (ConfigError, StackConfigError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -14,6 +14,8 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
+from tools import crd_schemas
+
 # The Kubernetes minor the rendered objects must be valid for.
 KUBERNETES_VERSION = "1.33.0"
 
@@ -49,9 +51,12 @@ class SchemaChecker:
             # rbac.authorization.k8s.io/v1 -> rbac-v1, v1 -> v1 (the package's file naming).
             group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
             path = self._dir / f"{kind.lower()}-{group_version}.json"
-            if not path.is_file():
+            if path.is_file():
+                schema = _load(path)
+            elif key in crd_schemas.SCHEMAS:
+                schema = crd_schemas.SCHEMAS[key]
+            else:
                 return None
-            schema = _load(path)
             registry = Resource.from_contents(schema) @ self._registry
             self._validators[key] = jsonschema.Draft202012Validator(schema, registry=registry)
         return self._validators[key]

@@ -45,9 +45,11 @@ def merged_config(
     overrides: dict[str, str] | None = None,
     root: Path = PROJECT_ROOT,
     secret_overrides: dict[str, str] | None = None,
+    stack_file: Path | None = None,
 ) -> tuple[dict[str, str], set[str]]:
-    """Return (config as the program receives it, the secret keys)."""
-    stack_file = root / f"Pulumi.{stack}.yaml"
+    """Return (config as the program receives it, the secret keys). ``stack_file``
+    replaces ``<root>/Pulumi.<stack>.yaml`` (a stack kept elsewhere, e.g. for tests)."""
+    stack_file = stack_file or root / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         raise StackConfigError(
             f"stack {stack!r}: {stack_file.name} not found; stacks here: {', '.join(stacks(root))}"
