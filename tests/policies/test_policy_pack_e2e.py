@@ -21,8 +21,15 @@ RESOURCE_POLICIES = {
     "no-cluster-workflow-templates",
     "workflowtemplate-in-managed-namespace",
     "sensor-workflows-must-reference-template",
+    "kubernetes-type-matches-object",
+    "helm-releases-allow-listed",
 }
-STACK_POLICIES = {"controller-template-referencing-enforced", "no-cluster-wide-argo-grants"}
+STACK_POLICIES = {
+    "controller-template-referencing-enforced",
+    "no-cluster-wide-argo-grants",
+    "argo-install-unchanged",
+    "workflowtemplates-follow-catalog-rules",
+}
 
 INLINE_WORKFLOW = resource(
     "kubernetes:argoproj.io/v1alpha1:Workflow",
