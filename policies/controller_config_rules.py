@@ -112,11 +112,6 @@ def read_controller_config(data: Any) -> ControllerConfig:
         for collision in canonical.collisions
     ]
     value = canonical.value
-    defaults = value.get(facts.CONTROLLER_CONFIG_DEFAULTS_KEY)
-    if is_mapping(defaults):
-        nested = canonicalize(defaults, facts.WORKFLOW)
-        value = {**value, facts.CONTROLLER_CONFIG_DEFAULTS_KEY: nested.value}
-        problems += [f"workflowDefaults: {collision}; keep one" for collision in nested.collisions]
     return ControllerConfig(value, problems)
 
 
