@@ -13,7 +13,7 @@ from typing import Any
 
 import upstream_facts as facts
 from controller_config_rules import read_controller_config
-from k8s_objects import get
+from k8s_objects import UNKNOWN, Unjudged, get
 from pack_settings import Settings
 from resource_objects import FoundObject
 
@@ -58,11 +58,38 @@ def _context(objects: list[FoundObject], templates: list[FoundObject], settings:
     )
 
 
+def _namespace_problems(
+    templates: list[FoundObject], settings: Settings
+) -> list[tuple[str, str | None]]:
+    """WorkflowTemplates live in the managed namespace the controller runs (from the stack)."""
+    problems: list[tuple[str, str | None]] = []
+    for found in templates:
+        if found.kind.kind != facts.WORKFLOW_TEMPLATE:
+            continue
+        namespace = get(found.manifest, "metadata", "namespace")
+        if namespace is UNKNOWN:
+            problems.append(
+                (
+                    Unjudged(f"{found.label}: metadata.namespace is unknown during preview"),
+                    found.urn,
+                )
+            )
+        elif namespace != settings.managed_namespace and not (
+            found.kind.patch and namespace is None
+        ):
+            problems.append(
+                (
+                    f"{found.label}: it is in namespace {namespace}, but the stack's controller "
+                    f"runs workflows in {settings.managed_namespace}; move it there",
+                    found.urn,
+                )
+            )
+    return problems
+
+
 def template_content_problems(
     objects: list[FoundObject], settings: Settings
 ) -> list[tuple[str, str | None]]:
-    if _template_rules is None:
-        return []
     templates = [
         found
         for found in objects
@@ -70,11 +97,13 @@ def template_content_problems(
         and found.kind.kind in _TEMPLATE_KINDS
         and not found.kind.patch
     ]
-    if not templates:
-        return []
+    problems = _namespace_problems(templates, settings)
+    if _template_rules is None or not templates:
+        return problems
     context = _context(objects, templates, settings)
-    problems: list[tuple[str, str | None]] = []
     for found in templates:
+        if found.kind.patch:
+            continue
         for problem in _template_rules.template_problems(found.manifest, context):
             problems.append((f"{found.label}: {getattr(problem, 'message', problem)}", found.urn))
     return problems
