@@ -84,119 +84,232 @@ def once_per_request(fn: Callable[..., T]) -> Callable[..., T]:
     return cached
 
 
-# --- properties: protobuf Struct -> the SDK's values, once, lazily --------------------
+# --- properties: read from the protobuf Struct on demand, each value once ---------------
+#
+# The SDK turns the whole Struct into dicts (json_format.MessageToDict), decodes assets,
+# archives and secrets (deserialize_properties) and wraps every dict and list in a proxy
+# that raises UnknownValueError when a value unknown during preview is read
+# (unknown_checking_proxy). Here a dict or list is a view over its part of the Struct: a
+# value is converted when first read, then kept, so what no policy reads is never
+# converted. Values with the special signature key (assets, archives, secrets) are
+# converted whole, by the SDK's own decoding, and viewed the same way.
 
 
-def _value(value: Any) -> Any:
-    """One google.protobuf.Value as MessageToDict then deserialize_properties give it."""
+def _number(value: float) -> float:
+    if math.isinf(value) or math.isnan(value):
+        # as json_format does: such a number has no JSON form
+        raise ValueError(f"cannot convert number_value {value}")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A google.protobuf.Value as MessageToDict then deserialize_properties give it."""
     kind = value.WhichOneof("kind")
     if kind == "string_value":
         return value.string_value
     if kind == "struct_value":
-        return _struct(value.struct_value, nested=True)
+        return _plain_struct(value.struct_value, nested=True)
     if kind == "number_value":
-        number = value.number_value
-        if math.isinf(number) or math.isnan(number):
-            # as json_format does: such a number has no JSON form
-            raise ValueError(f"cannot convert number_value {number}")
-        return number
+        return _number(value.number_value)
     if kind == "bool_value":
         return value.bool_value
     if kind == "list_value":
-        return [_value(item) for item in value.list_value.values]
+        return [_plain(item) for item in value.list_value.values]
     return None  # null_value, or unset
 
 
-def _struct(struct: Any, *, nested: bool = False) -> dict[str, Any]:
-    converted = {key: _value(item) for key, item in struct.fields.items()}
+def _plain_struct(struct: Any, *, nested: bool = False) -> Any:
+    converted = {key: _plain(item) for key, item in struct.fields.items()}
     if nested and SPECIAL_SIG_KEY in converted:
-        # an asset, archive or secret: the SDK's own decoding (secrets are unwrapped)
-        return _deserialize_property(converted)
+        return _deserialize_property(converted)  # asset, archive, or secret (unwrapped)
     return converted
 
 
 def convert_properties(struct: Any) -> dict[str, Any]:
-    """A properties Struct as the SDK deserializes it, before its proxy is applied."""
-    return _struct(struct)
+    """A whole properties Struct as the SDK deserializes it (before its proxy)."""
+    return _plain_struct(struct)
 
 
-class SharedDict(_DictProxy):
-    """A read-only view of converted properties, unknown-checking like the SDK's proxy;
-    nested dicts and lists are wrapped when first read, then reused."""
+def _view(value: Any, path: list[str], check: bool = True) -> Any:
+    """One protobuf Value as a policy sees it: a scalar, or a view of a dict or list."""
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        result = value.string_value
+        if check and _is_unknown(result):
+            raise UnknownValueError(result, path)
+        return result
+    if kind == "struct_value":
+        struct = value.struct_value
+        if SPECIAL_SIG_KEY in struct.fields:
+            return _plain_view(_plain_struct(struct, nested=True), path, check)
+        return ProtoDict(struct, path)
+    if kind == "number_value":
+        return _number(value.number_value)
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "list_value":
+        return ProtoList(value.list_value, path)
+    return None
 
-    def __init__(self, target: dict[str, Any] | None, path: list[str], source: Any = None):
+
+def _plain_view(value: Any, path: list[str], check: bool = True) -> Any:
+    """An already converted value as a policy sees it."""
+    if isinstance(value, dict):
+        return PlainDict(value, path)
+    if isinstance(value, list):
+        return PlainList(value, path)
+    if check and _is_unknown(value):
+        raise UnknownValueError(value, path)
+    return value
+
+
+class _SharedMapping(_DictProxy):
+    """Read-only, unknown-checking mapping; subclasses say where values come from."""
+
+    def __init__(self, path: list[str]) -> None:
         super().__init__({}, path)
-        self._target = target
-        self._source = source
         self._path = path
-        self._children: dict[Any, Any] = {}
-
-    def _data(self) -> dict[str, Any]:
-        if self._target is None:
-            self._target = convert_properties(self._source)
-            self._source = None
-        return self._target
+        self._views: dict[str, Any] = {}  # every value read so far
 
     def __getitem__(self, key: Any) -> Any:
-        if key == "__target":
-            return self._data()
         try:
-            return self._children[key]
-        except KeyError:
+            return self._views[key]
+        except (KeyError, TypeError):
             pass
-        value = self._data()[key]
-        return _checked(self._children, key, value, self._path)
+        if key == "__target":
+            return self._target()
+        found = self._views[key] = self._read(key, [*self._path, str(key)])
+        return found
 
     def __setitem__(self, key: Any, value: Any) -> None:
         raise TypeError(_READ_ONLY)
 
-    def __len__(self) -> int:
-        return len(self._data())
+    def _read(self, key: Any, path: list[str]) -> Any:
+        raise NotImplementedError
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data())
+    def _target(self) -> dict[str, Any]:
+        raise NotImplementedError
 
 
-class SharedList(_ListProxy):
-    """The list counterpart of SharedDict."""
+class _SharedSequence(_ListProxy):
+    """Read-only, unknown-checking sequence; subclasses say where items come from."""
 
-    def __init__(self, target: list[Any], path: list[str]):
-        super().__init__(target, path)
-        self._target = target
+    def __init__(self, path: list[str]) -> None:
+        super().__init__([], path)
         self._path = path
-        self._children: dict[Any, Any] = {}
+        self._views: dict[int, Any] = {}
 
     def __getitem__(self, key: Any) -> Any:
         if key == "__target":
-            return self._target
+            return self._target()
         if isinstance(key, slice):
-            return [self[i] for i in range(*key.indices(len(self._target)))]
+            # as the SDK's proxy: a plain list of the items, not checked for unknowns
+            return [self._item(i, False) for i in range(*key.indices(len(self)))]
+        return self._item(key, True)
+
+    def _item(self, index: int, check: bool) -> Any:
+        index = index.__index__()
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("list index out of range")
         try:
-            return self._children[key]
+            return self._views[index]
         except KeyError:
             pass
-        return _checked(self._children, key, self._target[key], self._path)
+        found = self._read(index, [*self._path, str(index)], check)
+        if check:  # an unchecked read may be an unknown value: read it again next time
+            self._views[index] = found
+        return found
+
+    def _read(self, index: int, path: list[str], check: bool) -> Any:
+        raise NotImplementedError
+
+    def _target(self) -> list[Any]:
+        raise NotImplementedError
+
+
+class ProtoDict(_SharedMapping):
+    """A view of a protobuf Struct."""
+
+    def __init__(self, struct: Any, path: list[str]) -> None:
+        super().__init__(path)
+        self._fields = struct.fields
+        self._struct = struct
+
+    def _read(self, key: Any, path: list[str]) -> Any:
+        # never index a missing key: a message-valued protobuf map would insert it
+        if not isinstance(key, str) or key not in self._fields:
+            raise KeyError(key)
+        return _view(self._fields[key], path)
+
+    def _target(self) -> dict[str, Any]:
+        return _plain_struct(self._struct)
 
     def __len__(self) -> int:
-        return len(self._target)
+        return len(self._fields)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
 
 
-def _checked(children: dict[Any, Any], key: Any, value: Any, path: list[str]) -> Any:
-    if _is_unknown(value):
-        raise UnknownValueError(value, [*path, str(key)])
-    if isinstance(value, dict):
-        value = SharedDict(value, [*path, str(key)])
-    elif isinstance(value, list):
-        value = SharedList(value, [*path, str(key)])
-    else:
-        return value
-    children[key] = value
-    return value
+class ProtoList(_SharedSequence):
+    """A view of a protobuf ListValue."""
+
+    def __init__(self, values: Any, path: list[str]) -> None:
+        super().__init__(path)
+        self._values = values.values
+
+    def _read(self, index: int, path: list[str], check: bool) -> Any:
+        return _view(self._values[index], path, check)
+
+    def _target(self) -> list[Any]:
+        return [_plain(item) for item in self._values]
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
-def shared_properties(struct: Any) -> SharedDict:
-    """Properties converted on first read; the same object for every policy."""
-    return SharedDict(None, [], source=struct)
+class PlainDict(_SharedMapping):
+    """A view of an already converted dict (inside an asset, archive or secret)."""
+
+    def __init__(self, target: dict[str, Any], path: list[str]) -> None:
+        super().__init__(path)
+        self._data = target
+
+    def _read(self, key: Any, path: list[str]) -> Any:
+        return _plain_view(self._data[key], path)
+
+    def _target(self) -> dict[str, Any]:
+        return self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+
+class PlainList(_SharedSequence):
+    """A view of an already converted list."""
+
+    def __init__(self, target: list[Any], path: list[str]) -> None:
+        super().__init__(path)
+        self._data = target
+
+    def _read(self, index: int, path: list[str], check: bool) -> Any:
+        return _plain_view(self._data[index], path, check)
+
+    def _target(self) -> list[Any]:
+        return self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def shared_properties(struct: Any) -> ProtoDict:
+    """The properties of a request as every policy of it sees them."""
+    return ProtoDict(struct, [])
 
 
 # --- the servicer --------------------------------------------------------------------
@@ -273,7 +386,7 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
         response = proto.AnalyzeResponse()
         token = _REQUEST_CACHE.set({})
         try:
-            props: SharedDict | None = None
+            props: ProtoDict | None = None
             for policy, level in self._levels(_sdk.ResourceValidationPolicy):
                 if not policy.has_validation():
                     response.not_applicable.append(

@@ -71,6 +71,9 @@ def _probe_props(args, report_violation) -> None:
         f"list: {[_kind(x) for x in spec.get('items', [])]}, "
         f"slice: {_plain(spec.get('items', [])[1:])}, last: {_plain(spec.get('items', [0])[-1])}, "
         f"equal to itself: {props == props}, config: {dict(args.get_config())}, "
+        f"odd keys: {props.get(1)} {props.get('missing', 'default')}, "
+        f"keys: {list(props.keys())}, reversed: {_plain(list(reversed(spec.get('items', []))))}, "
+        f"contains: {'s' in spec.get('items', [])}, "
         f"type {args.resource_type} name {args.name} urn {args.urn} "
         f"parent {args.opts.parent} protect {args.opts.protect} "
         f"provider {args.provider and (args.provider.urn, _plain(args.provider.props))}"
@@ -297,18 +300,28 @@ def test_a_value_unknown_during_preview_is_reported_as_the_sdk_does() -> None:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the protobuf values converted (shared_analysis._view reads one)."""
     calls: list[int] = []
-    convert = shared_analysis.convert_properties
+    view = shared_analysis._view
 
-    def counted(struct):
+    def counted(*args):
         calls.append(1)
-        return convert(struct)
+        return view(*args)
 
-    monkeypatch.setattr(shared_analysis, "convert_properties", counted)
+    monkeypatch.setattr(shared_analysis, "_view", counted)
     return calls
 
 
-def test_properties_are_converted_once_per_request_for_every_policy(
+def _values(props: Any) -> int:
+    """How many values a properties dict holds (an asset, archive or secret is one)."""
+    if isinstance(props, dict) and SPECIAL_SIG_KEY not in props:
+        return sum(1 + _values(v) for v in props.values())
+    if isinstance(props, list):
+        return sum(1 + _values(v) for v in props)
+    return 0
+
+
+def test_each_value_is_converted_once_per_request_for_every_policy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls = _counting(monkeypatch)
@@ -316,7 +329,7 @@ def test_properties_are_converted_once_per_request_for_every_policy(
     _, shared = _servicers(policies)
     response = shared.Analyze(_requests()[0], None)
     assert len(response.diagnostics) == 5
-    assert len(calls) == 1
+    assert len(calls) == _values(PROPERTIES[0]) > 10
 
     calls.clear()
     stack_policies = [_stack(f"stack-{i}", _stack_dump) for i in range(3)]
@@ -324,14 +337,19 @@ def test_properties_are_converted_once_per_request_for_every_policy(
     known = [PROPERTIES[0], PROPERTIES[2]]
     response = shared.AnalyzeStack(_stack_request(known), None)
     assert len(response.diagnostics) == 3 * len(known)
-    assert len(calls) == len(known)
+    assert len(calls) == sum(_values(p) for p in known)
 
 
-def test_properties_no_policy_reads_are_not_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_what_a_policy_reads_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
-    _, shared = _servicers([_resource("a", _ignores_props), _resource("b", _ignores_props)])
+
+    def reads_name(args, report_violation):
+        report_violation(args.props["metadata"]["name"])
+
+    policies = [_resource("a", _ignores_props), _resource("b", reads_name)]
+    _, shared = _servicers(policies)
     assert len(shared.Analyze(_requests()[0], None).diagnostics) == 2
-    assert calls == []
+    assert len(calls) == 2  # metadata, then its name
 
 
 def test_shared_properties_are_read_only() -> None:
