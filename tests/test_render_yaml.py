@@ -22,7 +22,7 @@ TRICKY = {
         "looks-like-number": "0123",
         "empty": "",
         "colon": "a: b",
-        "quote": "it's \"quoted\"",
+        "quote": 'it\'s "quoted"',
         "tab": "a\tb",
     },
     "list": [1, 2.5, True, None, {"nested": []}],
