@@ -116,7 +116,8 @@ def bad_stack(path: Path) -> tuple[list[StackResource], set[str]]:
 #   remove: [resource name, ...]   # optional: program resources to drop
 #   modify:                        # optional: change program resources in place
 #     - {resource: name, set: {"dotted.path[0].key": value}}
-#     - {resource: name, append: {"dotted.path": value}}
+#     - {resource: name, append: {"dotted.path": value}, delete: ["dotted.path"]}
+#     - {resource: name, fold_data_into_config: true}   # a ConfigMap's data as `config`
 #   resources: [{type, name, inputs, parent?}]   # added; a same name replaces
 
 ATTACKS = sorted((FIXTURES / "attacks").glob("*.yaml"))
@@ -143,6 +144,14 @@ def _apply(inputs: dict[str, Any], operation: dict[str, Any]) -> None:
     for path in operation.get("delete") or []:
         *head, last = _steps(path)
         del _walk(inputs, head)[last]
+    if operation.get("fold_data_into_config"):
+        # every key of a ConfigMap's data under the single `config` key, as one document
+        data = inputs["data"]
+        text = "".join(
+            f"{key}:\n" + "".join(f"  {line}\n" for line in str(value).strip("\n").split("\n"))
+            for key, value in data.items()
+        )
+        inputs["data"] = {"config": text}
 
 
 @dataclass(frozen=True)
