@@ -77,7 +77,7 @@ def _validate_install(args: StackValidationArgs, report_violation: ReportViolati
 
 
 def _template_content(view: StackView, settings: Settings) -> Problems:
-    return template_content_problems(view.objects, settings)
+    return template_content_problems(view.objects, settings, view.install)
 
 
 validate_controller_config = _validate(_controller_config)

@@ -33,13 +33,20 @@ def _controller_config(objects: list[FoundObject], settings: Settings) -> dict[s
     return {}
 
 
-def _context(objects: list[FoundObject], settings: Settings) -> Any:
+def _context(objects: list[FoundObject], settings: Settings, install: Any = None) -> Any:
     config = _controller_config(objects, settings)
+    accounts = {settings.workflow_service_account}
+    level = "restricted"
+    if install is not None:
+        accounts |= install.workflow_accounts
+        if isinstance(install.pod_security, str) and install.pod_security:
+            level = install.pod_security
     # templateRef resolution is skipped (catalog=None): a stack may add templates that
     # call catalog templates registered elsewhere; the catalog loader checks its own.
     return _template_rules.TemplateContext(
         managed_namespace=settings.managed_namespace,
-        allowed_service_accounts=(settings.workflow_service_account,),
+        allowed_service_accounts=tuple(sorted(accounts)),
+        pod_security=level,
         main_container=_mapping(config.get("mainContainer")),
         executor=_mapping(config.get("executor")),
         workflow_defaults=_mapping(config.get(facts.CONTROLLER_CONFIG_DEFAULTS_KEY)),
@@ -81,7 +88,7 @@ def _namespace_problems(
 
 
 def template_content_problems(
-    objects: list[FoundObject], settings: Settings
+    objects: list[FoundObject], settings: Settings, install: Any = None
 ) -> list[tuple[str, str | None]]:
     templates = [
         found
@@ -91,7 +98,7 @@ def template_content_problems(
     problems = _namespace_problems(templates, settings)
     if not templates:
         return problems
-    context = _context(objects, settings)
+    context = _context(objects, settings, install)
     full = {_key(found): found for found in templates if not found.kind.patch}
     for found in templates:
         manifest = found.manifest
