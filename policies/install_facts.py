@@ -53,6 +53,8 @@ class InstallFacts:
     # to a role that grants the executor's workflowtaskresults create in the managed
     # namespace (pods without it fail, so only those accounts can run workflows).
     workflow_accounts: set[str] = field(default_factory=set)
+    workflow_service_account: Any = None  # spec.serviceAccountName of workflowDefaults
+    executor_accounts: set[str] = field(default_factory=set)  # bound to the executor role
     # The managed Namespace's Pod Security enforce label, if the stack sets it.
     pod_security: Any = None
     unjudged: list[str] = field(default_factory=list)
@@ -232,7 +234,9 @@ def install_facts(objects: Iterable[FoundObject]) -> InstallFacts:
         if isinstance(account, str):
             result.service_accounts.add((result.managed_namespace, account))
             result.workflow_accounts.add(account)
-        result.workflow_accounts |= _workflow_accounts(objects, result.managed_namespace)
+            result.workflow_service_account = account
+        result.executor_accounts = _workflow_accounts(objects, result.managed_namespace)
+        result.workflow_accounts |= result.executor_accounts
         result.pod_security = _pod_security(objects, result.managed_namespace)
     for found in objects:
         if found.kind.group != facts.RBAC_GROUP:
@@ -262,6 +266,7 @@ def effective_settings(settings: Settings, install: InstallFacts) -> Settings:
     changes["argo_cluster_roles"] = settings.argo_cluster_roles | frozenset(
         install.argo_cluster_roles
     )
+    changes["workflow_accounts"] = frozenset(install.executor_accounts)
     controller, server = install.controller, install.server
     for workload, key in (
         (controller, "controller_service_account"),

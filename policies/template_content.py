@@ -35,12 +35,10 @@ def _controller_config(objects: list[FoundObject], settings: Settings) -> dict[s
 
 def _context(objects: list[FoundObject], settings: Settings, install: Any = None) -> Any:
     config = _controller_config(objects, settings)
-    accounts = {settings.workflow_service_account}
+    accounts = set(settings.allowed_workflow_accounts)
     level = "restricted"
-    if install is not None:
-        accounts |= install.workflow_accounts
-        if isinstance(install.pod_security, str) and install.pod_security:
-            level = install.pod_security
+    if install is not None and isinstance(install.pod_security, str) and install.pod_security:
+        level = install.pod_security
     # templateRef resolution is skipped (catalog=None): a stack may add templates that
     # call catalog templates registered elsewhere; the catalog loader checks its own.
     return _template_rules.TemplateContext(
