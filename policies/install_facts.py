@@ -94,7 +94,7 @@ def _workflow_service_account(objects: list[FoundObject], namespace: Any, name: 
             text = get(found.manifest, "data", "workflowDefaults")
             if isinstance(text, str):
                 try:
-                    defaults = yaml.safe_load(text)
+                    defaults = yaml.load(text, Loader=_LOADER)  # noqa: S506 (safe loader)
                 except yaml.YAMLError:
                     return None
                 return get(defaults, "spec", "serviceAccountName")
@@ -102,6 +102,7 @@ def _workflow_service_account(objects: list[FoundObject], namespace: Any, name: 
 
 
 _CONFIG_MAP = Kind("", facts.CONFIG_MAP)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _grants_argo_writes(role: Any) -> bool:
