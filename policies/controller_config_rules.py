@@ -174,6 +174,7 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
             f"{' or '.join(repr(a) for a in sorted(allowed))}"
         )
     problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
+    problems += _defaults_executor_problems(spec.get("executor"), settings, where)
     template_defaults = spec.get("templateDefaults")
     if is_mapping(template_defaults):
         extra = sorted(k for k in template_defaults if k not in facts.TEMPLATE_DEFAULTS_FIELDS)
@@ -184,6 +185,28 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
             )
     elif template_defaults is not None:
         problems.append(f"{where}.templateDefaults is not an object; remove it")
+    return problems
+
+
+def _defaults_executor_problems(executor: Any, settings: Settings, where: str) -> list[str]:
+    if executor is None:
+        return []
+    if not is_mapping(executor):
+        return [f"{where}.executor is not an object; remove it"]
+    problems = []
+    extra = sorted(k for k in executor if k not in facts.WORKFLOW_DEFAULTS_EXECUTOR_FIELDS)
+    if extra:
+        problems.append(
+            f"{where}.executor sets {', '.join(extra)}; only its serviceAccountName may be "
+            "defaulted"
+        )
+    account = executor.get("serviceAccountName")
+    allowed = settings.allowed_workflow_accounts
+    if account is not None and account not in allowed:
+        problems.append(
+            f"{where}.executor.serviceAccountName is {account!r}; the executor may only run "
+            f"as {' or '.join(repr(a) for a in sorted(allowed))} (bound to the executor role)"
+        )
     return problems
 
 

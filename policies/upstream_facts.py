@@ -289,8 +289,12 @@ WORKFLOW_DEFAULTS_SPEC_FIELDS = frozenset(
         "serviceAccountName",
         "securityContext",
         "templateDefaults",
+        "executor",
     }
 )
+# workflowDefaults.spec.executor: only the account the executor (init / wait containers)
+# runs as, which must be one the stack binds to the executor role.
+WORKFLOW_DEFAULTS_EXECUTOR_FIELDS = frozenset({"serviceAccountName"})
 # templateDefaults is merged under every template: only limits, never something to run.
 TEMPLATE_DEFAULTS_FIELDS = frozenset(
     {"activeDeadlineSeconds", "timeout", "retryStrategy", "failFast", "parallelism"}
