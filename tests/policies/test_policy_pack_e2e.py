@@ -21,8 +21,15 @@ RESOURCE_POLICIES = {
     "no-cluster-workflow-templates",
     "workflowtemplate-in-managed-namespace",
     "sensor-workflows-must-reference-template",
+    "kubernetes-type-matches-object",
+    "helm-releases-allow-listed",
 }
-STACK_POLICIES = {"controller-template-referencing-enforced", "no-cluster-wide-argo-grants"}
+STACK_POLICIES = {
+    "controller-template-referencing-enforced",
+    "no-cluster-wide-argo-grants",
+    "argo-install-unchanged",
+    "workflowtemplates-follow-catalog-rules",
+}
 
 INLINE_WORKFLOW = resource(
     "kubernetes:argoproj.io/v1alpha1:Workflow",
@@ -132,6 +139,8 @@ def test_configure_changes_levels_and_settings(default_config: PolicyRunner) -> 
     assert levels == {
         ("workflow-must-reference-template", "advisory"),
         ("workflowtemplate-in-managed-namespace", "mandatory"),
+        # the stack policy judges templates with the stack's install, whatever this config
+        ("workflowtemplates-follow-catalog-rules", "mandatory"),
     }, describe(violations)
     moved = [v for v in violations if v.policy_name == "workflowtemplate-in-managed-namespace"]
     assert all("set metadata.namespace to team-a" in v.message for v in moved)

@@ -1,0 +1,183 @@
+"""Every WorkflowTemplate the pack sees is held to the catalog's content rules.
+
+The rules (service accounts, Pod Security by construction, podSpecPatch, semantic and
+schema checks) have one implementation, `argo_rules.template_rules.template_problems`,
+which the catalog loader uses too. The context comes from the stack: the managed
+namespace and the controller config's mainContainer / executor / workflowDefaults as the
+controller reads them, and the catalog's template names for templateRef resolution.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import upstream_facts as facts
+from argo_rules import template_rules as _template_rules
+from argo_rules.template_variables import declared_parameters
+from controller_config_rules import read_controller_config
+from k8s_objects import UNKNOWN, Unjudged, get
+from pack_settings import Settings
+from resource_objects import FoundObject
+
+_TEMPLATE_KINDS = (facts.WORKFLOW_TEMPLATE, facts.CLUSTER_WORKFLOW_TEMPLATE)
+
+
+def _controller_config(objects: list[FoundObject], settings: Settings) -> dict[str, Any]:
+    for found in objects:
+        if (
+            (found.kind.group, found.kind.kind) == ("", facts.CONFIG_MAP)
+            and not found.kind.patch
+            and get(found.manifest, "metadata", "name") == settings.config_map_name
+            and get(found.manifest, "metadata", "namespace") == settings.control_namespace
+        ):
+            return read_controller_config(get(found.manifest, "data")).value
+    return {}
+
+
+def _template_refs(value: Any) -> set[str]:
+    """Names of the WorkflowTemplates a spec calls with templateRef, anywhere in it."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("templateRef")
+            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                found.add(ref["name"])
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
+    return found
+
+
+def _caller_parameters(templates: list[FoundObject]) -> dict[str, frozenset[str]]:
+    """Template name -> workflow parameters its callers declare (directly or through
+    other templates): a library template may use `{{workflow.parameters.x}}` of the
+    templates that call it, as the catalog loader allows."""
+    declared: dict[str, set[str]] = {}
+    calls: dict[str, set[str]] = {}
+    for found in templates:
+        name, spec = get(found.manifest, "metadata", "name"), get(found.manifest, "spec")
+        if found.kind.kind != facts.WORKFLOW_TEMPLATE or not isinstance(name, str):
+            continue
+        if isinstance(spec, dict):
+            declared.setdefault(name, set()).update(declared_parameters(spec))
+            calls.setdefault(name, set()).update(_template_refs(spec))
+    result: dict[str, set[str]] = {}
+    for caller, called_names in calls.items():
+        seen: set[str] = set()
+        todo = list(called_names)
+        while todo:
+            called = todo.pop()
+            if called in seen:
+                continue
+            seen.add(called)
+            result.setdefault(called, set()).update(declared.get(caller, ()))
+            todo.extend(calls.get(called, ()))
+    return {name: frozenset(params) for name, params in result.items()}
+
+
+def _context(
+    objects: list[FoundObject],
+    settings: Settings,
+    install: Any = None,
+    templates: list[FoundObject] | None = None,
+) -> Any:
+    config = _controller_config(objects, settings)
+    accounts = set(settings.allowed_workflow_accounts)
+    level = "restricted"
+    if install is not None and isinstance(install.pod_security, str) and install.pod_security:
+        level = install.pod_security
+    # templateRef resolution is skipped (catalog=None): a stack may add templates that
+    # call catalog templates registered elsewhere; the catalog loader checks its own.
+    return _template_rules.TemplateContext(
+        managed_namespace=settings.managed_namespace,
+        allowed_service_accounts=tuple(sorted(accounts)),
+        pod_security=level,
+        main_container=_mapping(config.get("mainContainer")),
+        executor=_mapping(config.get("executor")),
+        workflow_defaults=_mapping(config.get(facts.CONTROLLER_CONFIG_DEFAULTS_KEY)),
+        catalog=None,
+        caller_parameters=_caller_parameters(templates or []),
+    )
+
+
+def _mapping(value: Any) -> Any:
+    return value if isinstance(value, dict) else None
+
+
+def _namespace_problems(
+    templates: list[FoundObject], settings: Settings
+) -> list[tuple[str, str | None]]:
+    """WorkflowTemplates live in the managed namespace the controller runs (from the stack)."""
+    problems: list[tuple[str, str | None]] = []
+    for found in templates:
+        if found.kind.kind != facts.WORKFLOW_TEMPLATE:
+            continue
+        namespace = get(found.manifest, "metadata", "namespace")
+        if namespace is UNKNOWN:
+            problems.append(
+                (
+                    Unjudged(f"{found.label}: metadata.namespace is unknown during preview"),
+                    found.urn,
+                )
+            )
+        elif namespace != settings.managed_namespace and not (
+            found.kind.patch and namespace is None
+        ):
+            problems.append(
+                (
+                    f"{found.label}: it is in namespace {namespace}, but the stack's controller "
+                    f"runs workflows in {settings.managed_namespace}; move it there",
+                    found.urn,
+                )
+            )
+    return problems
+
+
+def template_content_problems(
+    objects: list[FoundObject], settings: Settings, install: Any = None
+) -> list[tuple[str, str | None]]:
+    templates = [
+        found
+        for found in objects
+        if found.kind.group == facts.ARGO_GROUP and found.kind.kind in _TEMPLATE_KINDS
+    ]
+    problems = _namespace_problems(templates, settings)
+    if not templates:
+        return problems
+    context = _context(objects, settings, install, templates)
+    full = {_key(found): found for found in templates if not found.kind.patch}
+    for found in templates:
+        manifest = found.manifest
+        if found.kind.patch:
+            # A server-side-apply patch: judge the template it produces. CRD lists are
+            # atomic (no list-map keys in the Argo CRDs), so a patched list replaces.
+            base = full.get(_key(found))
+            manifest = _merged(base.manifest if base else {}, found.manifest)
+        name = get(manifest, "metadata", "name")
+        if not isinstance(name, str | None):
+            problems.append((f"{found.label}: metadata.name is not a string", found.urn))
+            continue
+        for problem in _template_rules.template_problems(manifest, context):
+            problems.append((f"{found.label}: {problem}", found.urn))
+    return problems
+
+
+def _key(found: FoundObject) -> tuple[str, Any, Any]:
+    metadata = get(found.manifest, "metadata")
+    namespace, name = get(metadata, "namespace"), get(metadata, "name")
+    return (
+        found.kind.kind,
+        namespace if isinstance(namespace, str | None) else repr(namespace),
+        name if isinstance(name, str | None) else repr(name),
+    )
+
+
+def _merged(base: Any, patch: Any) -> Any:
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    merged = dict(base)
+    for key, value in patch.items():
+        merged[key] = _merged(base.get(key), value) if key in base else value
+    return merged
