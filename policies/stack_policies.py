@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from controller_config_rules import controller_config_problems
+from effective_rbac_rules import deployer_only_problems
 from pack_settings import Settings, config_schema, settings_from_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -65,4 +66,20 @@ CLUSTER_WIDE_GRANTS_POLICY = StackValidationPolicy(
     ),
 )
 
-STACK_POLICIES = [CONTROLLER_CONFIG_POLICY, CLUSTER_WIDE_GRANTS_POLICY]
+DEPLOYER_ONLY_POLICY = StackValidationPolicy(
+    name="only-deployer-changes-what-runs",
+    description="Over the effective RBAC of the stack, no in-cluster identity (nor workload) "
+    "may write WorkflowTemplates, CronWorkflows, ClusterWorkflowTemplates, Sensors, "
+    "EventSources, the controller ConfigMap, the Argo Deployments or RBAC in the Argo "
+    "namespaces, escalate, bind, impersonate, or act as an account that may.",
+    validate=_validate(deployer_only_problems),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=config_schema(
+        "controlNamespace",
+        "managedNamespace",
+        "configMapName",
+        "controllerServiceAccount",
+    ),
+)
+
+STACK_POLICIES = [CONTROLLER_CONFIG_POLICY, CLUSTER_WIDE_GRANTS_POLICY, DEPLOYER_ONLY_POLICY]

@@ -22,7 +22,11 @@ RESOURCE_POLICIES = {
     "workflowtemplate-in-managed-namespace",
     "sensor-workflows-must-reference-template",
 }
-STACK_POLICIES = {"controller-template-referencing-enforced", "no-cluster-wide-argo-grants"}
+STACK_POLICIES = {
+    "controller-template-referencing-enforced",
+    "no-cluster-wide-argo-grants",
+    "only-deployer-changes-what-runs",
+}
 
 INLINE_WORKFLOW = resource(
     "kubernetes:argoproj.io/v1alpha1:Workflow",

@@ -1,0 +1,374 @@
+"""Effective RBAC of a stack (effective_rbac) and the rule built on it.
+
+Expected answers follow Kubernetes' own authorizer (pkg/apis/rbac/v1/evaluation_helpers.go:
+`*` in verbs / apiGroups / resources, `*/sub` for subresources, resourceNames never
+narrowing a create) and the upstream needs of the Argo controller (cronworkflows update /
+patch / delete, argo-workflows workflow/cron).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from effective_rbac import (
+    SOME_NAME,
+    Identity,
+    StackObject,
+    effective_rbac,
+    service_account,
+    to_plain,
+)
+from effective_rbac_rules import deployer_only_problems, install_facts
+from k8s_objects import kind_of_manifest
+from pack_settings import Settings
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from resource_objects import FoundObject
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rbac"
+MAIN_DEV_STACK = FIXTURES / "dev-stack-main-4ed615c.yaml"
+RBAC = "rbac.authorization.k8s.io/v1"
+
+
+def _objects(manifests: list[dict[str, Any]]) -> list[StackObject]:
+    found = []
+    for manifest in manifests:
+        kind = kind_of_manifest(manifest)
+        found.append(StackObject(kind.group, kind.kind, manifest, manifest["kind"]))
+    return found
+
+
+def role(name: str, namespace: str, rules: list[dict], kind: str = "Role") -> dict:
+    metadata = {"name": name, "namespace": namespace} if kind == "Role" else {"name": name}
+    return {"apiVersion": RBAC, "kind": kind, "metadata": metadata, "rules": rules}
+
+
+def binding(
+    name: str, ref_kind: str, ref_name: str, subjects: list[dict], namespace: str | None = None
+) -> dict:
+    kind = "RoleBinding" if namespace else "ClusterRoleBinding"
+    metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
+    return {
+        "apiVersion": RBAC,
+        "kind": kind,
+        "metadata": metadata,
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": ref_kind, "name": ref_name},
+        "subjects": subjects,
+    }
+
+
+def sa(name: str, namespace: str) -> dict:
+    return {"kind": "ServiceAccount", "name": name, "namespace": namespace}
+
+
+def rule(groups, resources, verbs, names=None) -> dict:
+    found = {"apiGroups": groups, "resources": resources, "verbs": verbs}
+    if names:
+        found["resourceNames"] = names
+    return found
+
+
+ALICE = service_account("argo-events", "alice")
+WT = ("argoproj.io", "workflowtemplates")
+
+
+def _allows(manifests, identity, namespace, group, resource, verb, name=None) -> bool:
+    model = effective_rbac(_objects(manifests))
+    return model.allows(identity, namespace, group, resource, verb, name) is not None
+
+
+# --- request matching -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "verb", "name", "expected"),
+    [
+        ([rule(["argoproj.io"], ["workflowtemplates"], ["create"])], "create", None, True),
+        ([rule(["argoproj.io"], ["workflowtemplates"], ["get"])], "create", None, False),
+        ([rule(["*"], ["*"], ["*"])], "delete", SOME_NAME, True),
+        ([rule(["argoproj.io"], ["*"], ["patch"])], "patch", SOME_NAME, True),
+        ([rule([""], ["workflowtemplates"], ["*"])], "patch", SOME_NAME, False),
+        ([rule(["argoproj.io"], ["workflows"], ["*"])], "patch", SOME_NAME, False),
+        # resourceNames narrow update to the named objects, never a create.
+        ([rule(["argoproj.io"], ["workflowtemplates"], ["update"], ["a"])], "update", "a", True),
+        ([rule(["argoproj.io"], ["workflowtemplates"], ["update"], ["a"])], "update", "b", False),
+        ([rule(["argoproj.io"], ["workflowtemplates"], ["create"], ["a"])], "create", None, False),
+    ],
+)
+def test_rules_match_requests_as_the_authorizer_does(rules, verb, name, expected) -> None:
+    manifests = [
+        role("r", "argo-events", rules),
+        binding("b", "Role", "r", [sa("alice", "argo-events")], "argo-events"),
+    ]
+    assert _allows(manifests, ALICE, "argo-events", *WT, verb, name) is expected
+
+
+def test_subresource_wildcard_matches_only_that_subresource() -> None:
+    manifests = [
+        role("r", "argo-events", [rule([""], ["*/exec"], ["create"])]),
+        binding("b", "Role", "r", [sa("alice", "argo-events")], "argo-events"),
+    ]
+    assert _allows(manifests, ALICE, "argo-events", "", "pods/exec", "create", SOME_NAME)
+    assert not _allows(manifests, ALICE, "argo-events", "", "pods", "create")
+
+
+def test_role_binding_to_cluster_role_grants_only_in_its_namespace() -> None:
+    manifests = [
+        role(
+            "writer", "", [rule(["argoproj.io"], ["workflowtemplates"], ["create"])], "ClusterRole"
+        ),
+        binding("b", "ClusterRole", "writer", [sa("alice", "argo-events")], "other"),
+    ]
+    assert _allows(manifests, ALICE, "other", *WT, "create")
+    assert not _allows(manifests, ALICE, "argo-events", *WT, "create")
+    assert not _allows(manifests, ALICE, None, "argoproj.io", "workflowtemplates", "create")
+
+
+def test_cluster_role_binding_grants_everywhere_and_cluster_scope() -> None:
+    manifests = [
+        role("writer", "", [rule(["argoproj.io"], ["*"], ["create"])], "ClusterRole"),
+        binding("b", "ClusterRole", "writer", [sa("alice", "argo-events")]),
+    ]
+    assert _allows(manifests, ALICE, "argo-events", *WT, "create")
+    assert _allows(manifests, ALICE, None, "argoproj.io", "clusterworkflowtemplates", "create")
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        {"kind": "User", "name": "system:serviceaccount:argo-events:alice"},
+        {"kind": "Group", "name": "system:serviceaccounts"},
+        {"kind": "Group", "name": "system:serviceaccounts:argo-events"},
+        {"kind": "Group", "name": "system:authenticated"},
+        {"kind": "ServiceAccount", "name": "alice"},  # a RoleBinding's own namespace
+    ],
+)
+def test_account_is_reached_through_user_and_group_subjects(subject) -> None:
+    manifests = [
+        role("r", "argo-events", [rule(["argoproj.io"], ["workflowtemplates"], ["create"])]),
+        binding("b", "Role", "r", [subject], "argo-events"),
+    ]
+    assert _allows(manifests, ALICE, "argo-events", *WT, "create")
+
+
+def test_group_of_another_namespace_does_not_include_the_account() -> None:
+    manifests = [
+        role("r", "argo-events", [rule(["argoproj.io"], ["workflowtemplates"], ["create"])]),
+        binding(
+            "b", "Role", "r", [{"kind": "Group", "name": "system:serviceaccounts:x"}], "argo-events"
+        ),
+    ]
+    assert not _allows(manifests, ALICE, "argo-events", *WT, "create")
+
+
+def _aggregated(selector: dict, labels: dict) -> list[dict]:
+    aggregate = role("aggregate", "", [], "ClusterRole")
+    aggregate["aggregationRule"] = {"clusterRoleSelectors": [selector]}
+    part = role(
+        "part", "", [rule(["argoproj.io"], ["workflowtemplates"], ["create"])], "ClusterRole"
+    )
+    part["metadata"]["labels"] = labels
+    return [
+        aggregate,
+        part,
+        binding("b", "ClusterRole", "aggregate", [sa("alice", "argo-events")], "argo-events"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "expected"),
+    [
+        ({"matchLabels": {"team": "a"}}, {"team": "a"}, True),
+        ({"matchLabels": {"team": "a"}}, {"team": "b"}, False),
+        (
+            {"matchExpressions": [{"key": "team", "operator": "In", "values": ["a", "c"]}]},
+            {"team": "a"},
+            True,
+        ),
+        ({"matchExpressions": [{"key": "team", "operator": "Exists"}]}, {"team": "z"}, True),
+        (
+            {"matchExpressions": [{"key": "team", "operator": "NotIn", "values": ["a"]}]},
+            {"team": "a"},
+            False,
+        ),
+        ({"matchExpressions": [{"key": "team", "operator": "DoesNotExist"}]}, {}, True),
+    ],
+)
+def test_aggregation_rule_collects_selected_cluster_roles(selector, labels, expected) -> None:
+    assert _allows(_aggregated(selector, labels), ALICE, "argo-events", *WT, "create") is expected
+
+
+def test_aggregation_into_builtin_edit_reaches_its_holders() -> None:
+    part = role(
+        "argo-edit", "", [rule(["argoproj.io"], ["workflowtemplates"], ["create"])], "ClusterRole"
+    )
+    part["metadata"]["labels"] = {"rbac.authorization.k8s.io/aggregate-to-edit": "true"}
+    model = effective_rbac(_objects([part]))
+    holders = [i for i in model.subjects() if "edit" in i.name]
+    assert holders and all(i.kind == "Group" for i in holders)
+    assert model.allows(holders[0], "argo-events", *WT, "create") is not None
+    admin = [i for i in model.subjects() if "ClusterRole admin" in i.name]
+    assert admin, "admin aggregates what is aggregated into edit"
+
+
+def test_binding_to_builtin_edit_lets_the_account_act_as_others() -> None:
+    manifests = [
+        binding("b", "ClusterRole", "edit", [sa("alice", "argo-events")], "argo-events"),
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {"name": "bob", "namespace": "argo-events"},
+        },
+    ]
+    model = effective_rbac(_objects(manifests))
+    assert service_account("argo-events", "bob") in model.acts_as(ALICE)
+
+
+@pytest.mark.parametrize(
+    ("rules", "reached"),
+    [
+        ([rule([""], ["pods"], ["create"])], True),
+        ([rule([""], ["pods/exec"], ["get"])], True),
+        ([rule(["batch"], ["jobs"], ["create"])], True),
+        ([rule([""], ["serviceaccounts/token"], ["create"], ["bob"])], True),
+        ([rule([""], ["serviceaccounts/token"], ["create"], ["carol"])], False),
+        ([rule([""], ["secrets"], ["get"], ["bob.service-account-token"])], True),
+        ([rule([""], ["secrets"], ["get"], ["argo-workflows-agent-ca-certificates"])], False),
+        ([rule([""], ["serviceaccounts"], ["impersonate"], ["bob"])], True),
+        ([rule([""], ["pods"], ["get", "list", "watch", "delete"])], False),
+    ],
+)
+def test_acting_as_another_account(rules, reached) -> None:
+    manifests = [
+        role("r", "argo-events", rules),
+        binding("b", "Role", "r", [sa("alice", "argo-events")], "argo-events"),
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {"name": "bob", "namespace": "argo-events"},
+        },
+    ]
+    model = effective_rbac(_objects(manifests))
+    assert (service_account("argo-events", "bob") in model.acts_as(ALICE)) is reached
+
+
+def test_unknown_values_count_as_wildcards() -> None:
+    manifest = role("r", "argo-events", [rule(["argoproj.io"], ["workflowtemplates"], ["get"])])
+    manifest["rules"][0]["verbs"] = [UNKNOWN_STRING_VALUE]
+    plain = to_plain(unknown_checking_proxy(manifest))
+    manifests = [plain, binding("b", "Role", "r", [sa("alice", "argo-events")], "argo-events")]
+    assert _allows(manifests, ALICE, "argo-events", *WT, "delete", SOME_NAME)
+
+
+# --- the rule over a whole stack ---------------------------------------------------------
+
+
+def _found(manifests: list[dict]) -> list[FoundObject]:
+    return [
+        FoundObject(kind_of_manifest(m), m, f"{m['kind']} {m['metadata'].get('name')}", "")
+        for m in manifests
+    ]
+
+
+def _main_dev_stack() -> list[dict]:
+    return [doc for doc in yaml.safe_load_all(MAIN_DEV_STACK.read_text()) if doc]
+
+
+def _fixed(manifests: list[dict]) -> list[dict]:
+    """main's dev stack with the server's write verbs and `server` auth mode removed."""
+    fixed = []
+    for manifest in manifests:
+        manifest = yaml.safe_load(yaml.safe_dump(manifest))
+        if (
+            manifest["kind"] == "ClusterRole"
+            and manifest["metadata"]["name"] == "argo-workflows-server"
+        ):
+            for item in manifest["rules"]:
+                item["verbs"] = [v for v in item["verbs"] if v in ("get", "list", "watch")]
+            manifest["rules"][0]["resources"].remove("workflows")
+            manifest["rules"].append(
+                rule(["argoproj.io"], ["workflows"], ["create", "get", "list", "watch"])
+            )
+        fixed.append(manifest)
+    return fixed
+
+
+def test_main_dev_stack_is_refused_for_the_server_writing_templates() -> None:
+    problems = [m for m, _ in deployer_only_problems(_found(_main_dev_stack()), Settings())]
+    server = [m for m in problems if m.startswith("Service account argo/argo-server may")]
+    assert any("workflowtemplates in namespace argo-events" in m for m in server), problems
+    assert any("cronworkflows in namespace argo-events" in m for m in server), problems
+    assert any("--auth-mode server" in m for m in server)
+    assert not any(m.startswith("Service account argo/argo may") for m in problems), problems
+
+
+def test_dev_stack_without_server_writes_passes() -> None:
+    problems = deployer_only_problems(_found(_fixed(_main_dev_stack())), Settings())
+    assert problems == []
+
+
+def test_install_facts_come_from_the_deployments() -> None:
+    stack = _objects(_main_dev_stack())
+    facts = install_facts(stack, Settings(control_namespace="x", managed_namespace="y"))
+    assert {"argo", "x"} <= facts.control_namespaces
+    assert {"argo-events", "y"} <= facts.managed_namespaces
+    assert ("argo", "workflow-controller-configmap") in facts.config_maps
+    assert ("argo", "workflow-controller") in facts.deployments
+    assert ("argo", "argo-server") in facts.deployments
+    assert service_account("argo", "argo") in facts.controller_accounts
+    assert facts.server_accounts[service_account("argo", "argo-server")] == ["client", "server"]
+
+
+def _with(*extra: dict) -> list[FoundObject]:
+    return _found([*_fixed(_main_dev_stack()), *extra])
+
+
+def test_controller_keeps_exactly_the_cron_writes_upstream_needs() -> None:
+    controller_role = next(
+        m
+        for m in _fixed(_main_dev_stack())
+        if m["kind"] == "ClusterRole" and m["metadata"]["name"] == "argo-workflows-controller"
+    )
+    cron = next(r for r in controller_role["rules"] if "cronworkflows" in r["resources"])
+    assert {"update", "patch", "delete"} <= set(cron["verbs"])
+    extra = role("more", "argo-events", [rule(["argoproj.io"], ["cronworkflows"], ["create"])])
+    bound = binding("more", "Role", "more", [sa("argo", "argo")], "argo-events")
+    problems = [m for m, _ in deployer_only_problems(_with(extra, bound), Settings())]
+    assert problems and all("may create cronworkflows" in m for m in problems), problems
+
+
+def test_a_job_running_as_the_controller_account_gets_no_exemption() -> None:
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "j", "namespace": "argo"},
+        "spec": {"template": {"spec": {"serviceAccountName": "argo", "containers": []}}},
+    }
+    problems = [m for m, _ in deployer_only_problems(_with(job), Settings())]
+    assert any(
+        m.startswith("Job j runs as service account argo/argo") and "cronworkflows" in m
+        for m in problems
+    )
+
+
+def test_sso_account_is_named_in_the_message() -> None:
+    account = {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {
+            "name": "admin-users",
+            "namespace": "argo-events",
+            "annotations": {"workflows.argoproj.io/rbac-rule": "'admins' in groups"},
+        },
+    }
+    writer = role("w", "argo-events", [rule(["argoproj.io"], ["workflowtemplates"], ["update"])])
+    bound = binding("w", "Role", "w", [sa("admin-users", "argo-events")], "argo-events")
+    problems = [m for m, _ in deployer_only_problems(_with(account, writer, bound), Settings())]
+    assert any("SSO users matching" in m and "admin-users" in m for m in problems), problems
+
+
+def test_identity_strings() -> None:
+    assert str(Identity("Group", "system:authenticated")) == "group system:authenticated"
+    assert str(service_account("a", "b")) == "service account a/b"
