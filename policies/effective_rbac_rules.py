@@ -158,7 +158,9 @@ def _target(resource: str, namespace: str | None, name: str | None = None) -> st
     return f"{what} in namespace {namespace}" if namespace else f"{what} cluster-wide"
 
 
-def _direct_findings(rbac: EffectiveRbac, identity: Identity, install: InstallFacts):
+def _direct_findings(
+    rbac: EffectiveRbac, identity: Identity, install: InstallFacts, *, exempt: bool
+) -> list[Finding]:
     def check(namespace, group, resource, verb, name=None, label=None):
         grant = rbac.allows(identity, namespace, group, resource, verb, name)
         if grant is not None:
@@ -185,7 +187,7 @@ def _direct_findings(rbac: EffectiveRbac, identity: Identity, install: InstallFa
         for verb in facts.NAMED_OBJECT_WRITE_VERBS:
             candidates.append(check(namespace, group, resource, verb, name, name))
     found = [c for c in candidates if c is not None]
-    if identity in install.controller_accounts:
+    if exempt:
         found = [
             f
             for f in found
@@ -203,18 +205,27 @@ class Reach:
     """What an identity may do that decides what runs, and how."""
 
     identity: Identity
-    findings: list[tuple[Finding, str]]  # (finding, "" or " as <account> (<how>)")
+    # (finding, "" or ", acting as <account> (<how>)", urn of the grant to remove)
+    findings: list[tuple[Finding, str, str | None]]
 
 
-def reach(rbac: EffectiveRbac, identity: Identity, install: InstallFacts) -> Reach:
-    """Direct findings, plus those of every account the identity can act as."""
-    findings = [(f, "") for f in _direct_findings(rbac, identity, install)]
+def reach(
+    rbac: EffectiveRbac, identity: Identity, install: InstallFacts, *, exempt: bool = True
+) -> Reach:
+    """Direct findings, plus those of every account the identity can act as. The
+    controller's own account keeps its required writes (exempt); whoever acts as it, or a
+    workload other than the controller running as it, does not."""
+    own_exemption = exempt and identity in install.controller_accounts
+    direct = _direct_findings(rbac, identity, install, exempt=own_exemption)
+    findings = [(f, "", f.grant.urn) for f in direct]
     for account, (step_from, grant) in rbac.acts_as(identity).items():
         how = (
             f", acting as {account} ({grant.source} lets {step_from} run or enter its "
             f"pods, or use its token)"
         )
-        findings += [(f, how) for f in _direct_findings(rbac, account, install)]
+        findings += [
+            (f, how, grant.urn) for f in _direct_findings(rbac, account, install, exempt=False)
+        ]
     return Reach(identity, findings)
 
 
@@ -251,8 +262,8 @@ def _sso_accounts(objects: list[StackObject]) -> dict[Identity, str]:
 def _messages(found: Reach, prefix: str, suffix: str) -> Iterator[tuple[str, str | None]]:
     """One message per target, way and grant, with the verbs joined."""
     verbs: dict[tuple[str, str, str, str | None], list[str]] = {}
-    for finding, how in found.findings:
-        key = (finding.target, how, finding.grant.source, finding.grant.urn)
+    for finding, how, urn in found.findings:
+        key = (finding.target, how, finding.grant.source, urn)
         if finding.verb not in verbs.setdefault(key, []):
             verbs[key].append(finding.verb)
     for (target, how, source, urn), verb_list in verbs.items():
@@ -317,24 +328,10 @@ def deployer_only_problems(
         # Only the controller's own Deployment keeps the controller's required writes.
         exempt = (obj.namespace, obj.name) in install.deployments
         if (account, exempt) not in cache:
-            judged = install if exempt else _without_exemption(install, account)
-            cache[(account, exempt)] = reach(rbac, account, judged)
+            cache[(account, exempt)] = reach(rbac, account, install, exempt=exempt)
         problems += _messages(
             cache[(account, exempt)],
             f"{obj.label} runs as {account}, which",
             "; or run it as an account without it",
         )
     return problems
-
-
-def _without_exemption(install: InstallFacts, account: Identity) -> InstallFacts:
-    if account not in install.controller_accounts:
-        return install
-    return InstallFacts(
-        install.control_namespaces,
-        install.managed_namespaces,
-        install.config_maps,
-        install.deployments,
-        install.controller_accounts - {account},
-        install.server_accounts,
-    )

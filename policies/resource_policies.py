@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import event_binding_rules
 import sensor_rules
 import upstream_facts as facts
 import workflow_rules
@@ -60,6 +61,9 @@ validate_workflow_template = _validate_kind(
     facts.WORKFLOW_TEMPLATE, workflow_rules.check_workflow_template
 )
 validate_sensor = _validate_kind(facts.SENSOR, sensor_rules.check_sensor)
+validate_event_binding = _validate_kind(
+    "WorkflowEventBinding", event_binding_rules.check_event_binding
+)
 
 WORKFLOW_POLICY = _policy(
     "workflow-must-reference-template",
@@ -95,10 +99,19 @@ SENSOR_POLICY = _policy(
     "extraAllowedWorkflowFields",
 )
 
+EVENT_BINDING_POLICY = _policy(
+    "workfloweventbinding-managed-template",
+    "A WorkflowEventBinding lives in the managed namespace and submits a WorkflowTemplate "
+    "of it, never a ClusterWorkflowTemplate.",
+    validate_event_binding,
+    "managedNamespace",
+)
+
 RESOURCE_POLICIES = [
     WORKFLOW_POLICY,
     CRON_WORKFLOW_POLICY,
     CLUSTER_WORKFLOW_TEMPLATE_POLICY,
     WORKFLOW_TEMPLATE_POLICY,
     SENSOR_POLICY,
+    EVENT_BINDING_POLICY,
 ]

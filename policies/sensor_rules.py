@@ -23,10 +23,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sensor_fields as fields
 import upstream_facts as facts
 import workflow_rules
 import yaml
-from k8s_objects import get, is_list, is_mapping, kind_of_manifest, load_yaml_documents
+from effective_rbac import to_plain
+from json_keys import canonical_keys
+from k8s_objects import (
+    api_group,
+    get,
+    is_list,
+    is_mapping,
+    kind_of_manifest,
+    load_yaml_documents,
+)
 from pack_settings import Settings
 
 # Kinds whose created objects start workflows: held to their rule, and parameters may not
@@ -66,10 +76,14 @@ _PATTERN_CHARS = frozenset("|#@*?")
 _PATTERN_PROBLEM = "is a pattern that may match any field"
 
 
+_GUARDED_BY_FOLD = {kind.casefold(): kind for kind in facts.GUARDED_KINDS}
+
+
 def _argo_kind(manifest: Any) -> str | None:
+    """The Argo kind of an object (a kind in another letter case maps to the same one)."""
     kind = kind_of_manifest(manifest)
-    if kind and kind.group == facts.ARGO_GROUP and kind.kind in facts.GUARDED_KINDS:
-        return kind.kind
+    if kind and kind.group == facts.ARGO_GROUP:
+        return _GUARDED_BY_FOLD.get(kind.kind.casefold())
     return None
 
 
@@ -134,10 +148,10 @@ def _dest_path(dest: Any) -> list[str | None]:
 
 def _object_dest_problem(path: list[str | None], kind: str, settings: Settings) -> str | None:
     """Why a parameter may not write at `path` inside a created Workflow/CronWorkflow."""
-    if path[0] == "metadata":
-        return None
     if path[0] is None:
         return _PATTERN_PROBLEM
+    if path[0] == "metadata":
+        return _metadata_dest_problem(path)
     if path[0] != "spec" or len(path) < 2:
         return "may only fill metadata or allowed spec fields"
     spec_path = path[1:]
@@ -159,6 +173,14 @@ def _object_dest_problem(path: list[str | None], kind: str, settings: Settings) 
             return "may replace workflowTemplateRef (and set clusterScope); fill only its name"
         if spec_path[1].casefold() == "clusterscope":
             return "may not set workflowTemplateRef.clusterScope"
+    return None
+
+
+def _metadata_dest_problem(path: list[str | None]) -> str | None:
+    """Parameters may fill an object's name, labels and annotations; replacing the whole
+    metadata would set its namespace too (the namespace itself: _namespace_parameter_problems)."""
+    if len(path) < 2 or path[1] is None:
+        return "may replace the whole metadata, namespace included; fill name or labels only"
     return None
 
 
@@ -186,7 +208,9 @@ def _other_object_parameter_problems(parameters: Any, manifest: Any) -> list[str
         dest = get(parameter, "dest")
         head = _dest_path(dest)[0]
         label = f"k8s.parameters[{index}].dest {dest!r}"
-        if not head:
+        if head == "metadata" and _metadata_dest_problem(_dest_path(dest)):
+            problems.append(f"{label} {_metadata_dest_problem(_dest_path(dest))}")
+        elif not head:
             problems.append(
                 f"{label} may write any field of {what}, kind and spec included (event data "
                 "could make it an inline Workflow); spell out the metadata or data key it fills"
@@ -286,51 +310,220 @@ def _args_problems(args: Any) -> list[str]:
     return problems
 
 
-def _k8s_trigger_problems(k8s: Any, settings: Settings) -> list[str]:
-    if get(k8s, "operation") == facts.K8S_DELETE_OPERATION:
-        return []
-    objects, unreadable = _source_objects(get(k8s, "source"))
-    if unreadable:
-        return [f"k8s trigger {unreadable}"]
+def _is_index(part: str | None, *, append: bool = False) -> bool:
+    return part is not None and (part.isdigit() or (append and part == "-1"))
+
+
+def _matches(path: list[str | None], pattern: tuple) -> bool:
+    if len(path) != len(pattern):
+        return False
+    return all(
+        _is_index(part, append=True) if want is int else part == want
+        for part, want in zip(path, pattern, strict=True)
+    )
+
+
+def _pod_value_path(rest: list[str | None], mounts_allowed: bool) -> bool:
+    """Whether a path inside a pod spec is a value event data may fill."""
+    if len(rest) > 2 and rest[0] in fields.CONTAINER_LISTS and _is_index(rest[1]):
+        return any(_matches(rest[2:], pattern) for pattern in fields.CONTAINER_VALUE_PATHS)
+    return mounts_allowed and any(_matches(rest, p) for p in fields.VOLUME_SOURCE_PATHS)
+
+
+def _workload_parameter_problems(
+    parameters: Any, manifest: Any, pod_spec: tuple[str, ...], mounts_allowed: bool
+) -> list[str]:
+    """A Job / Pod keeps the spec written in the Sensor: parameters fill values only."""
+    kind = get(manifest, "kind")
+    allowed = "env values, args" + (", mounted Secret / ConfigMap names" if mounts_allowed else "")
     problems = []
-    patch = get(k8s, "operation") == "patch"
-    parameters = get(k8s, "parameters")
-    # An empty inline source still gets its parameters checked (they could build an object).
-    for manifest in objects or [None]:
-        kind = _argo_kind(manifest)
-        label = f"k8s trigger writes a {kind}"
-        if kind in _TEMPLATE_KINDS:
-            problems.append(
-                f"{label}; templates written at run time are never reviewed, deploy the "
-                "template with the program instead and only submit Workflows that reference it"
-            )
-        elif kind == facts.SENSOR:
-            problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
-        elif kind in _WORKFLOW_STARTING_KINDS:
-            found = _WORKFLOW_STARTING_KINDS[kind](manifest, settings, patch=patch)
-            problems += [f"{label}: {problem}" for problem in found]
-            problems += _parameter_problems(parameters, kind, settings, "k8s.parameters")
-        if kind not in _WORKFLOW_STARTING_KINDS:
-            problems += _other_object_parameter_problems(parameters, manifest)
+    for index, parameter in enumerate(parameters if is_list(parameters) else []):
+        dest = get(parameter, "dest")
+        path = _dest_path(dest)
+        label = f"k8s.parameters[{index}].dest {dest!r}"
+        if None in path:
+            problems.append(f"{label} {_PATTERN_PROBLEM} of the {kind}; spell out the value")
+            continue
+        if path[0] == "metadata":
+            reason = _metadata_dest_problem(path)
+            if reason is None and (
+                path[1] in fields.METADATA_VALUE_KEYS or str(path[1]).casefold() == "namespace"
+            ):
+                continue
+            problems.append(f"{label} {reason or 'may fill only name, labels and annotations'}")
+            continue
+        if tuple(path[: len(pod_spec)]) == pod_spec and _pod_value_path(
+            path[len(pod_spec) :], mounts_allowed
+        ):
+            continue
+        problems.append(
+            f"{label} writes the {kind}'s {'.'.join(str(p) for p in path)}; event data may only "
+            f"fill {allowed} and its name and labels, so what runs stays as written in the "
+            "Sensor"
+        )
     return problems
 
 
-def _argo_workflow_trigger_problems(argo: Any, settings: Settings) -> list[str]:
-    operation = get(argo, "operation") or facts.ARGO_SUBMIT
-    if operation not in (facts.ARGO_SUBMIT, facts.ARGO_SUBMIT_FROM):
+def _namespace_of(manifest: Any, sensor_namespace: str | None) -> str | None:
+    """Where a trigger's object lands: its namespace, else the Sensor's (argo-events
+    pkg/sensors/triggers/standard-k8s/standard-k8s.go, argo-workflow/argo-workflow.go)."""
+    namespace = get(manifest, "metadata", "namespace")
+    if isinstance(namespace, str) and namespace:
+        return namespace
+    return sensor_namespace
+
+
+def _forbidden_object_problems(
+    manifest: Any, operation: str, settings: Settings, sensor_namespace: str | None
+) -> list[str]:
+    """Objects a trigger may never write, whatever the operation."""
+    kind_name = get(manifest, "kind")
+    group = api_group(get(manifest, "apiVersion"))
+    verb = "deletes" if operation == facts.K8S_DELETE_OPERATION else "writes"
+    what = f"k8s trigger {verb} a {kind_name}"
+    if group in fields.FORBIDDEN_GROUPS:
+        return [
+            f"{what}: {fields.FORBIDDEN_GROUPS[group]} may only change with the deployer's "
+            "own credentials, never from event data at run time; remove the trigger"
+        ]
+    if _argo_kind(manifest) in _TEMPLATE_KINDS:
+        return [
+            f"{what}; templates written at run time are never reviewed, deploy the template "
+            "with the program instead and only submit Workflows that reference it"
+        ]
+    namespace = _namespace_of(manifest, sensor_namespace)
+    if namespace == settings.control_namespace:
+        return [
+            f"{what} in namespace {namespace}, the controller's namespace (its ConfigMap, "
+            "Deployments and roles live there); a trigger may not write there"
+        ]
+    return []
+
+
+def _status_problems(manifest: Any, label: str) -> list[str]:
+    """Workflow, CronWorkflow and WorkflowTemplate have no status subresource: a status
+    sent with the object is stored and run (argo-workflows workflow/templateresolution)."""
+    if _argo_kind(manifest) is None or not is_mapping(manifest):
         return []
+    return [
+        f"{label}: the payload sets {key}; a status written with an Argo object is what the "
+        "controller runs, remove it"
+        for key in manifest
+        if isinstance(key, str) and key.casefold() == "status"
+    ]
+
+
+def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:
+    """Event data may not choose the namespace an object lands in (or a submit-from /
+    resubmit acts in): outside the managed namespace nothing is reviewed."""
+    problems = []
+    for index, parameter in enumerate(parameters if is_list(parameters) else []):
+        dest = get(parameter, "dest")
+        path = _dest_path(dest)
+        if (
+            len(path) > 1
+            and path[0] is not None
+            and path[0].casefold() == "metadata"
+            and path[1] is not None
+            and path[1].casefold() == "namespace"
+        ):
+            problems.append(
+                f"{label}[{index}].dest {dest!r} chooses the namespace; event data may not "
+                "decide where the object lands, remove the parameter"
+            )
+    return problems
+
+
+def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | None) -> list[str]:
+    operation = get(k8s, "operation") or "create"
+    objects, unreadable = _source_objects(get(k8s, "source"))
+    if unreadable:
+        return [f"k8s trigger {unreadable}"]
+    parameters = get(k8s, "parameters")
+    problems = _namespace_parameter_problems(parameters, "k8s.parameters")
+    # An empty inline source still gets its parameters checked (they could build an object).
+    for manifest in objects or [None]:
+        forbidden = _forbidden_object_problems(manifest, operation, settings, sensor_namespace)
+        problems += forbidden
+        if forbidden or operation == facts.K8S_DELETE_OPERATION:
+            continue
+        kind = _argo_kind(manifest)
+        label = f"k8s trigger writes a {kind}"
+        problems += _status_problems(manifest, label)
+        workload = kind_of_manifest(manifest)
+        pod_spec = (
+            fields.WORKLOAD_POD_SPEC_PATHS.get((workload.group, workload.kind.casefold()))
+            if workload
+            else None
+        )
+        if kind == facts.SENSOR:
+            problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
+            problems += _other_object_parameter_problems(parameters, manifest)
+        elif kind in _WORKFLOW_STARTING_KINDS:
+            found = _WORKFLOW_STARTING_KINDS[kind](manifest, settings, patch=operation == "patch")
+            problems += [f"{label}: {problem}" for problem in found]
+            problems += [
+                p
+                for p in _parameter_problems(parameters, kind, settings, "k8s.parameters")
+                if p not in problems
+            ]
+        elif pod_spec is not None:
+            namespace = _namespace_of(manifest, sensor_namespace)
+            mounts_allowed = namespace is not None and namespace not in (
+                settings.control_namespace,
+                settings.managed_namespace,
+            )
+            problems += _workload_parameter_problems(parameters, manifest, pod_spec, mounts_allowed)
+        else:
+            problems += _other_object_parameter_problems(parameters, manifest)
+    return list(dict.fromkeys(problems))
+
+
+def _submit_from_problems(
+    manifest: Any, settings: Settings, sensor_namespace: str | None
+) -> list[str]:
+    kind = get(manifest, "kind")
+    if not isinstance(kind, str) or kind.casefold() not in _SUBMIT_FROM_BY_FOLD:
+        return [
+            f"argoWorkflow submit-from names a {kind}; it may only submit from a "
+            "WorkflowTemplate (or a CronWorkflow) in the managed namespace"
+        ]
+    namespace = _namespace_of(manifest, sensor_namespace)
+    if namespace != settings.managed_namespace:
+        where = f"namespace {namespace}" if namespace else "an unknown namespace"
+        return [
+            f"argoWorkflow submit-from runs a {kind} of {where}; set metadata.namespace to "
+            f"{settings.managed_namespace}, where the reviewed templates are"
+        ]
+    return []
+
+
+_SUBMIT_FROM_BY_FOLD = {kind.casefold() for kind in facts.SUBMIT_FROM_KINDS}
+_NAMESPACE_FLAGS = ("-n", "--namespace")
+
+
+def _argo_workflow_trigger_problems(
+    argo: Any, settings: Settings, sensor_namespace: str | None
+) -> list[str]:
+    operation = get(argo, "operation") or facts.ARGO_SUBMIT
+    parameters = get(argo, "parameters")
+    problems = _namespace_parameter_problems(parameters, "argoWorkflow.parameters")
+    if operation not in (facts.ARGO_SUBMIT, facts.ARGO_SUBMIT_FROM):
+        args = get(argo, "args")
+        tokens = [str(token) for token in args] if is_list(args) else []
+        problems += [
+            f"argoWorkflow.args flag {token.split('=', 1)[0]} chooses the namespace; remove it"
+            for token in tokens
+            if token.split("=", 1)[0] in _NAMESPACE_FLAGS
+        ]
+        return problems
     objects, unreadable = _source_objects(get(argo, "source"))
     if unreadable:
-        return [f"argoWorkflow trigger {unreadable}"]
-    problems = _args_problems(get(argo, "args"))
+        return [*problems, f"argoWorkflow trigger {unreadable}"]
+    problems += _args_problems(get(argo, "args"))
     if operation == facts.ARGO_SUBMIT_FROM:
         for manifest in objects:
-            kind = get(manifest, "kind")
-            if kind not in facts.SUBMIT_FROM_KINDS:
-                problems.append(
-                    f"argoWorkflow submit-from names a {kind}; it may only submit from a "
-                    "WorkflowTemplate (or a CronWorkflow) in the managed namespace"
-                )
+            problems += _submit_from_problems(manifest, settings, sensor_namespace)
         return problems
     for manifest in objects:
         if _argo_kind(manifest) != facts.WORKFLOW:
@@ -339,73 +532,51 @@ def _argo_workflow_trigger_problems(argo: Any, settings: Settings) -> list[str]:
                 "submit a Workflow that sets spec.workflowTemplateRef"
             )
             continue
+        problems += _status_problems(manifest, "argoWorkflow trigger submits a Workflow")
         problems += [
             f"argoWorkflow trigger submits a Workflow: {problem}"
             for problem in workflow_rules.check_workflow(manifest, settings)
         ]
-    problems += _parameter_problems(
-        get(argo, "parameters"), facts.WORKFLOW, settings, "argoWorkflow.parameters"
-    )
-    return problems
-
-
-# Keys the rules read, per level. Go's encoding/json also fills them from keys that differ
-# only in case (golang/go#43664), which the rules would not see: such keys are refused.
-_READ_KEYS = {
-    "trigger": ("template", "parameters", "dlqTrigger"),
-    "template": ("name", facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER),
-    "part": ("source", "operation", "parameters", "args"),
-    "source": ("resource", "inline", "s3", "file", "url", "configmap", "git"),
-}
-
-
-def _case_variant_problems(mapping: Any, level: str, where: str) -> list[str]:
-    if not is_mapping(mapping):
-        return []
-    wanted = {key.casefold(): key for key in _READ_KEYS[level]}
-    return [
-        f"{where}{key}: differs from {wanted[key.casefold()]!r} only in case, which Argo "
-        f"Events reads as {wanted[key.casefold()]!r}; spell it exactly"
-        for key in mapping
-        if isinstance(key, str) and key.casefold() in wanted and key != wanted[key.casefold()]
-    ]
-
-
-def _spelling_problems(trigger: Any) -> list[str]:
-    template = get(trigger, "template")
-    problems = _case_variant_problems(trigger, "trigger", "")
-    problems += _case_variant_problems(template, "template", "template.")
-    for part in (facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER):
-        problems += _case_variant_problems(get(template, part), "part", f"template.{part}.")
-        problems += _case_variant_problems(
-            get(template, part, "source"), "source", f"template.{part}.source."
+    problems += [
+        p
+        for p in _parameter_problems(
+            parameters, facts.WORKFLOW, settings, "argoWorkflow.parameters"
         )
-    return problems
+        if p not in problems
+    ]
+    return list(dict.fromkeys(problems))
 
 
-def _trigger_problems(trigger: Any, settings: Settings, label: str) -> list[str]:
+def _trigger_problems(
+    trigger: Any, settings: Settings, label: str, sensor_namespace: str | None
+) -> list[str]:
     template = get(trigger, "template")
-    problems = _spelling_problems(trigger)
+    problems: list[str] = []
     k8s = get(template, facts.K8S_TRIGGER)
     if k8s is not None:
-        problems += _k8s_trigger_problems(k8s, settings)
+        problems += _k8s_trigger_problems(k8s, settings, sensor_namespace)
     argo = get(template, facts.ARGO_WORKFLOW_TRIGGER)
     if argo is not None:
-        problems += _argo_workflow_trigger_problems(argo, settings)
+        problems += _argo_workflow_trigger_problems(argo, settings, sensor_namespace)
     problems += _template_parameter_problems(trigger, settings)
     name = get(template, "name")
     named = f'{label} "{name}"' if isinstance(name, str) and name else label
     found = [f"{named}: {problem}" for problem in problems]
     dlq = get(trigger, "dlqTrigger")
     if dlq is not None:
-        found += _trigger_problems(dlq, settings, f"{named} dlqTrigger")
+        found += _trigger_problems(dlq, settings, f"{named} dlqTrigger", sensor_namespace)
     return found
 
 
 def check_sensor(manifest: Any, settings: Settings, *, patch: bool = False) -> list[str]:
-    """Every Workflow a Sensor's triggers create must only reference a WorkflowTemplate."""
-    triggers = get(manifest, "spec", "triggers")
-    problems = []
+    """Every trigger of a Sensor, read with its keys as Argo Events binds them."""
+    canonical = canonical_keys(
+        to_plain(get(manifest, "spec")), fields.SENSOR_SPEC_TYPE, fields.SENSOR_FIELDS
+    )
+    problems = [f"spec.{collision}" for collision in canonical.collisions]
+    namespace = get(manifest, "metadata", "namespace")
+    sensor_namespace = namespace if isinstance(namespace, str) and namespace else None
+    triggers = get(canonical.value, "triggers")
     for index, trigger in enumerate(triggers if is_list(triggers) else []):
-        problems += _trigger_problems(trigger, settings, f"trigger {index}")
+        problems += _trigger_problems(trigger, settings, f"trigger {index}", sensor_namespace)
     return problems

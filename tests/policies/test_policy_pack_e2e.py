@@ -21,6 +21,7 @@ RESOURCE_POLICIES = {
     "no-cluster-workflow-templates",
     "workflowtemplate-in-managed-namespace",
     "sensor-workflows-must-reference-template",
+    "workfloweventbinding-managed-template",
 }
 STACK_POLICIES = {
     "controller-template-referencing-enforced",
