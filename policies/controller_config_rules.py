@@ -1,99 +1,278 @@
-"""Rule for the workflow-controller ConfigMap: runtime template enforcement stays on.
+"""The workflow-controller ConfigMap, read the way the controller reads it.
 
-The controller reads `workflowRestrictions` (a YAML document in a string) from its
-ConfigMap, or every setting from the single key `config`. With templateReferencing Strict
-or Secure it runs only Workflows that reference a WorkflowTemplate; anything else (or no
-setting at all) lets inline workflows run.
+The controller (config/controller.go, parseConfigMap) takes either the single key
+`config` (then it must be the only key), or writes every key out as `key: value` (a
+value with line breaks indented under its key) into one YAML document, then decodes it
+with sigs.k8s.io/yaml: YAML to JSON to Go structs, field names matched case-insensitively.
+So `WorkflowRestrictions` counts, `workflowRestrictions: ""`, `{}` or `null` all mean no
+restriction, and two keys that differ only in case are ambiguous (refused).
+
+Every object that ends up as that ConfigMap counts: the ConfigMap (whatever its token or
+where it comes from) with every server-side-apply patch of it applied on top.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import upstream_facts as facts
 import yaml
-from k8s_objects import get, is_mapping
+from canonical import canonicalize
+from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping
 from pack_settings import Settings
 from resource_objects import FoundObject
 
-_UNSET = object()
+
+class _DuplicateKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (sigs.k8s.io/yaml UnmarshalStrict)."""
 
 
-def _parsed(value: Any) -> Any:
-    if isinstance(value, str):
-        return yaml.safe_load(value)
-    return value
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
 
 
-def template_referencing(data: Any) -> Any:
-    """The configured templateReferencing value, _UNSET if the ConfigMap does not set it.
+_DuplicateKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
 
-    Raises yaml.YAMLError when the value is not valid YAML.
-    """
-    if not is_mapping(data):
-        return _UNSET
+
+@dataclass
+class ControllerConfig:
+    """The decoded config (canonical keys), or why it cannot be read."""
+
+    value: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _raw_config(data: dict[str, Any]) -> tuple[str, list[str]]:
+    """The YAML text the controller builds from the ConfigMap's data."""
     if facts.CONTROLLER_CONFIG_ALL_IN_ONE_KEY in data:
-        restrictions = get(
-            _parsed(data[facts.CONTROLLER_CONFIG_ALL_IN_ONE_KEY]),
-            facts.CONTROLLER_CONFIG_RESTRICTIONS_KEY,
+        value = data[facts.CONTROLLER_CONFIG_ALL_IN_ONE_KEY]
+        if len(data) != 1:
+            return "", [
+                f"data has '{facts.CONTROLLER_CONFIG_ALL_IN_ONE_KEY}' next to other keys "
+                f"({', '.join(sorted(k for k in data if k != 'config'))}); the controller "
+                "refuses such a ConfigMap, keep one form"
+            ]
+        if value is UNKNOWN:
+            return "", [Unjudged("data.config is unknown during preview")]
+        return value if isinstance(value, str) else "", []
+    lines: list[str] = []
+    notes: list[str] = []
+    for name, value in data.items():
+        if value is UNKNOWN:
+            notes.append(Unjudged(f"data.{name} is unknown during preview"))
+            continue
+        if not isinstance(value, str):
+            continue
+        if "\n" in value:
+            body = "\n  ".join(value.strip("\n").split("\n"))
+            lines.append(f"{name}:\n  {body}\n")
+        else:
+            lines.append(f"{name}: {value}\n")
+    return "".join(lines), notes
+
+
+def read_controller_config(data: Any) -> ControllerConfig:
+    """Decode ConfigMap data as the controller does; problems if it cannot be."""
+    if data is UNKNOWN:
+        return ControllerConfig(problems=[Unjudged("data is unknown during preview")])
+    if not is_mapping(data):
+        return ControllerConfig()
+    text, problems = _raw_config(data)
+    if any(not isinstance(p, Unjudged) for p in problems):
+        return ControllerConfig(problems=problems)
+    try:
+        parsed = yaml.load(text, Loader=_DuplicateKeyLoader)  # noqa: S506 (safe loader)
+    except yaml.YAMLError as err:
+        detail = str(err).replace("\n", " ")
+        return ControllerConfig(
+            problems=[
+                *problems,
+                f"the data does not decode as the controller's config ({detail}); fix it",
+            ]
         )
-    elif facts.CONTROLLER_CONFIG_RESTRICTIONS_KEY in data:
-        restrictions = _parsed(data[facts.CONTROLLER_CONFIG_RESTRICTIONS_KEY])
-    else:
-        return _UNSET
-    if not is_mapping(restrictions) or "templateReferencing" not in restrictions:
-        return _UNSET
-    return restrictions["templateReferencing"]
+    if parsed is None:
+        parsed = {}
+    if not is_mapping(parsed):
+        return ControllerConfig(problems=[*problems, "the data is not a config mapping"])
+    canonical = canonicalize(parsed, facts.CONTROLLER_CONFIG_TYPE)
+    problems += [
+        f"{collision}; which one the controller reads depends on key order, keep one"
+        for collision in canonical.collisions
+    ]
+    value = canonical.value
+    return ControllerConfig(value, problems)
 
 
-def _is_controller_config_map(found: FoundObject, settings: Settings) -> bool:
-    return (
-        found.kind.group == ""
-        and found.kind.kind == facts.CONFIG_MAP
-        and get(found.manifest, "metadata", "name") == settings.config_map_name
-        and get(found.manifest, "metadata", "namespace") == settings.control_namespace
-    )
+def template_referencing_problems(config: dict[str, Any]) -> list[str]:
+    value = get(config, facts.CONTROLLER_CONFIG_RESTRICTIONS_KEY, "templateReferencing")
+    if value in facts.ENFORCING_TEMPLATE_REFERENCING:
+        return []
+    strict = facts.ENFORCING_TEMPLATE_REFERENCING[0]
+    found = "not set" if value is None or value in ("", {}) else f"{value!r}"
+    return [
+        f"workflowRestrictions.templateReferencing is {found}, so the controller runs "
+        f"inline workflows; set data.workflowRestrictions to 'templateReferencing: {strict}'"
+    ]
+
+
+def _security_context_problems(context: Any, where: str) -> list[str]:
+    if not is_mapping(context):
+        return []
+    problems = []
+    if context.get("runAsNonRoot") is False or context.get("runAsUser") == 0:
+        problems.append(f"{where} lets pods run as root; keep runAsNonRoot: true")
+    return problems
+
+
+def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> list[str]:
+    """workflowDefaults is merged under every Workflow: it may not change what runs."""
+    spec = get(config, facts.CONTROLLER_CONFIG_DEFAULTS_KEY, "spec")
+    where = "workflowDefaults.spec"
+    if not is_mapping(spec):
+        return []
+    problems = []
+    extra = sorted(key for key in spec if key not in facts.WORKFLOW_DEFAULTS_SPEC_FIELDS)
+    if extra:
+        problems.append(
+            f"{', '.join(f'{where}.{key}' for key in extra)} would be merged into every "
+            "Workflow and change what runs; put it in the reviewed WorkflowTemplates instead"
+        )
+    account = spec.get("serviceAccountName")
+    if account is not None and account != settings.workflow_service_account:
+        problems.append(
+            f"{where}.serviceAccountName is {account!r}; workflows may only run as "
+            f"{settings.workflow_service_account!r}"
+        )
+    problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
+    template_defaults = spec.get("templateDefaults")
+    if is_mapping(template_defaults):
+        extra = sorted(k for k in template_defaults if k not in facts.TEMPLATE_DEFAULTS_FIELDS)
+        if extra:
+            problems.append(
+                f"{where}.templateDefaults sets {', '.join(extra)}, merged into every "
+                "template (a container, volumes, ...); only limits may be defaulted there"
+            )
+    elif template_defaults is not None:
+        problems.append(f"{where}.templateDefaults is not an object; remove it")
+    return problems
+
+
+def _container_defaults_problems(config: dict[str, Any]) -> list[str]:
+    """mainContainer / executor are merged under every workflow container."""
+    problems = []
+    for key in ("mainContainer", "executor"):
+        container = config.get(key)
+        if not is_mapping(container):
+            continue
+        context = container.get("securityContext")
+        if is_mapping(context) and (
+            context.get("privileged") is True
+            or context.get("allowPrivilegeEscalation") is True
+            or is_list(get(context, "capabilities", "add"))
+        ):
+            problems.append(
+                f"{key}.securityContext grants privileges to every workflow container; "
+                "remove privileged, allowPrivilegeEscalation and capabilities.add"
+            )
+        problems += _security_context_problems(context, f"{key}.securityContext")
+        for field_name in ("command", "args", "image", "volumeMounts", "envFrom"):
+            if field_name in container:
+                problems.append(
+                    f"{key}.{field_name} is merged into every workflow container and changes "
+                    "what runs; remove it"
+                )
+    return problems
+
+
+def config_problems(data: Any, settings: Settings, *, patch_only: bool = False) -> list[str]:
+    """Everything wrong with ConfigMap data as the controller's config."""
+    config = read_controller_config(data)
+    problems = list(config.problems)
+    if any(not isinstance(p, Unjudged) for p in problems) and not config.value:
+        return problems
+    if not patch_only or get(config.value, facts.CONTROLLER_CONFIG_RESTRICTIONS_KEY) is not None:
+        problems += template_referencing_problems(config.value)
+    problems += workflow_defaults_problems(config.value, settings)
+    problems += _container_defaults_problems(config.value)
+    return problems
+
+
+def _target(found: FoundObject) -> tuple[Any, Any]:
+    return get(found.manifest, "metadata", "namespace"), get(found.manifest, "metadata", "name")
+
+
+def _matches(found: FoundObject, settings: Settings) -> bool | None:
+    """True for the controller ConfigMap, None if that cannot be known at preview."""
+    if found.kind.group != "" or found.kind.kind != facts.CONFIG_MAP:
+        return False
+    namespace, name = _target(found)
+    if UNKNOWN in (namespace, name):
+        return None if name in (UNKNOWN, settings.config_map_name) else False
+    return name == settings.config_map_name and namespace in (settings.control_namespace, None)
+
+
+def _overlay(base: Any, patch: Any) -> Any:
+    if not is_mapping(patch):
+        return base
+    merged = dict(base) if is_mapping(base) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
 
 
 def controller_config_problems(
     objects: Iterable[FoundObject], settings: Settings
 ) -> list[tuple[str, str | None]]:
     """(message, urn) for every way the stack leaves template enforcement off."""
-    wanted = " or ".join(facts.ENFORCING_TEMPLATE_REFERENCING)
     strict = facts.ENFORCING_TEMPLATE_REFERENCING[0]
     fix = f"set data.workflowRestrictions to 'templateReferencing: {strict}'"
-    problems: list[tuple[str, str | None]] = []
-    full_config_maps = 0
+    full: list[FoundObject] = []
+    patches: list[FoundObject] = []
+    maybe: list[FoundObject] = []
     for found in objects:
-        if not _is_controller_config_map(found, settings):
+        match = _matches(found, settings)
+        if match is None:
+            maybe.append(found)
+        elif match:
+            (patches if found.kind.patch else full).append(found)
+    problems: list[tuple[str, str | None]] = []
+    for found in full:
+        data = get(found.manifest, "data")
+        own = config_problems(data, settings)
+        problems += [(f"{found.label}: {problem}", found.urn) for problem in own]
+        if not patches:
             continue
-        full_config_maps += not found.kind.patch
-        try:
-            value = template_referencing(get(found.manifest, "data"))
-        except yaml.YAMLError:
-            problems.append(
-                (f"{found.label}: workflowRestrictions is not valid YAML; {fix}", found.urn)
-            )
-            continue
-        if value is _UNSET:
-            if not found.kind.patch:
-                problems.append(
-                    (
-                        f"{found.label}: templateReferencing is not set, so the controller "
-                        f"runs inline workflows; {fix}",
-                        found.urn,
-                    )
+        for patch in patches:
+            data = _overlay(data, get(patch.manifest, "data"))
+        last = patches[-1]
+        problems += [
+            (f"{last.label} (applied on top of {found.label}): {problem}", last.urn)
+            for problem in config_problems(data, settings)
+            if problem not in own
+        ]
+    if not full:
+        for patch in patches:
+            problems += [
+                (f"{patch.label}: {problem}", patch.urn)
+                for problem in config_problems(
+                    get(patch.manifest, "data"), settings, patch_only=True
                 )
-        elif value not in facts.ENFORCING_TEMPLATE_REFERENCING:
-            problems.append(
-                (
-                    f"{found.label}: templateReferencing is {value!r}, which lets inline "
-                    f"workflows run; set it to {wanted}",
-                    found.urn,
-                )
-            )
-    if not full_config_maps:
+            ]
         problems.append(
             (
                 f"the stack has no ConfigMap {settings.control_namespace}/"
@@ -101,4 +280,15 @@ def controller_config_problems(
                 None,
             )
         )
+    for found in maybe:
+        for problem in config_problems(get(found.manifest, "data"), settings, patch_only=True):
+            problems.append(
+                (
+                    Unjudged(
+                        f"{found.label}: its name or namespace is unknown during preview; if "
+                        f"it is the controller ConfigMap: {problem}"
+                    ),
+                    found.urn,
+                )
+            )
     return problems

@@ -9,48 +9,28 @@ accounts without naming them). `allows` answers one request
 (namespace, apiGroup, resource, resourceName, verb) with the matching rules of
 kubernetes `pkg/apis/rbac/v1/evaluation_helpers.go`.
 
+Values unknown at preview (k8s_objects.UNKNOWN) count as `*` where they stand for verbs,
+resources or groups, and as any namespace where they stand for one.
+
 `acts_as` follows what an identity can turn itself into: any account of a namespace where
 it may run or enter pods, one named account whose token it may mint, read or impersonate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import effective_rbac_facts as facts
+from k8s_objects import UNKNOWN
 
-# A value that could not be read (unknown at preview). Where it stands for a list of
-# verbs, resources or groups, it counts as `*`; for a namespace, as any namespace.
-UNKNOWN = "<unknown at preview>"
 # The namespace of a namespaced object that sets none: the provider's default namespace,
 # which the stack does not say. It counts as any namespace.
 ANY_NAMESPACE = "<the provider's default namespace>"
 # Request name meaning "some object, whichever": a rule narrowed by resourceNames still
 # allows it (except create, which resourceNames never narrow).
 SOME_NAME = "<some object>"
-
-
-def to_plain(value: Any) -> Any:
-    """dict / list copy of SDK property proxies; unreadable (unknown) values become UNKNOWN."""
-    if isinstance(value, Mapping):
-        plain = {}
-        for key in list(value.keys()):
-            try:
-                plain[key] = to_plain(value[key])
-            except Exception:  # noqa: BLE001 (pulumi_policy UnknownValueError at preview)
-                plain[key] = UNKNOWN
-        return plain
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        items = []
-        for index in range(len(value)):
-            try:
-                items.append(to_plain(value[index]))
-            except Exception:  # noqa: BLE001
-                items.append(UNKNOWN)
-        return items
-    return value
 
 
 def _get(value: Any, *path: str) -> Any:
@@ -273,6 +253,8 @@ def _binding_subjects(binding: StackObject) -> Iterator[Identity]:
     subjects = _get(binding.manifest, "subjects")
     for subject in subjects if isinstance(subjects, list) else []:
         kind, name = _get(subject, "kind"), _get(subject, "name")
+        if name is UNKNOWN:
+            name = str(UNKNOWN)  # judged as one more identity: what it is granted counts
         if not isinstance(name, str):
             continue
         if kind == "ServiceAccount":
@@ -409,7 +391,7 @@ def effective_rbac(objects: Iterable[StackObject]) -> EffectiveRbac:
                     )
                 )
             continue
-        source = f"{what} through {found.kind} {found.label}"
+        source = f"{what} through {found.label}"
         for subject in subjects:
             held = model.grants.setdefault(subject, [])
             held += [Grant(subject, namespace, rule, source, found.urn) for rule in rules]

@@ -25,16 +25,15 @@ import effective_rbac_facts as facts
 from effective_rbac import (
     ANY_NAMESPACE,
     SOME_NAME,
-    UNKNOWN,
     EffectiveRbac,
     Grant,
     Identity,
     StackObject,
     effective_rbac,
     service_account,
-    to_plain,
     workload_account,
 )
+from k8s_objects import UNKNOWN, to_plain
 from pack_settings import Settings
 
 _CONTROLLER_BINARY = "workflow-controller"
@@ -296,6 +295,10 @@ def _trigger_workloads(sensor: StackObject) -> Iterator[tuple[StackObject, str]]
             yield obj, namespace
 
 
+def _plain(manifest: Any) -> dict:
+    return manifest if isinstance(manifest, dict) else to_plain(manifest)
+
+
 def deployer_only_problems(
     objects: Iterable[Any], settings: Settings
 ) -> list[tuple[str, str | None]]:
@@ -304,7 +307,7 @@ def deployer_only_problems(
     `objects` are FoundObjects (kind, manifest, label, urn); their manifests are read once.
     """
     stack = [
-        StackObject(o.kind.group, o.kind.kind, to_plain(o.manifest), o.label, o.urn)
+        StackObject(o.kind.group, o.kind.kind, _plain(o.manifest), o.label, o.urn)
         for o in objects
         if not o.kind.patch
     ]

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import sensor_fields as fields
-from effective_rbac import to_plain
 from json_keys import canonical_keys
-from k8s_objects import get
+from k8s_objects import get, to_plain
 from pack_settings import Settings
 
 

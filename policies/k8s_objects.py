@@ -1,8 +1,10 @@
 """Reading Kubernetes objects as the policy SDK hands them over.
 
-Resource properties arrive as read-only Mapping / Sequence proxies (not dict / list)
-that raise when an unknown preview value is read, so everything here works on the
-abstract collection types and reads only what a rule asks for.
+Resource properties arrive as read-only Mapping / Sequence proxies that raise when an
+unknown preview value is read. `to_plain` turns them (once) into plain dicts and lists
+in which every unknown value is the `UNKNOWN` marker, so one unknown value never stops a
+rule from reading the rest of an object; rules say what they could not judge with an
+`Unjudged` message, which the policies report as advisory.
 """
 
 from __future__ import annotations
@@ -16,6 +18,87 @@ import yaml
 
 _TOKEN = re.compile(r"^kubernetes:(?P<module>[^:]+):(?P<kind>[A-Za-z0-9]+)$")
 
+# The policy SDK's sentinels for values not known during preview
+# (pulumi_policy/proxy.py UNKNOWN_*_VALUE; the engine sends them as strings).
+_UNKNOWN_SENTINELS = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "030794c1-ac77-496b-92df-f27374a8bd58",
+        "e48ece36-62e2-4504-bad9-02848725956a",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+    }
+)
+
+
+class _Unknown:
+    """A value not known during preview (one marker object)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unknown during preview>"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Any = _Unknown()
+
+
+class Unjudged(str):
+    """A message for something a rule could not judge (a value unknown at preview)."""
+
+
+class PlainDict(dict):
+    """A resource's properties already converted by to_plain (converted only once)."""
+
+
+def is_unknown(value: Any) -> bool:
+    return value is UNKNOWN
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return UNKNOWN if value in _UNKNOWN_SENTINELS else value
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in _raw_items(value)}
+    if isinstance(value, Sequence) and not isinstance(value, bytes):
+        return [_plain(item) for item in _raw_list(value)]
+    return value
+
+
+def _raw_items(mapping: Mapping) -> Iterator[tuple[Any, Any]]:
+    target = _target(mapping)
+    if target is not None:
+        return iter(target.items())
+    return iter(mapping.items())
+
+
+def _raw_list(sequence: Sequence) -> Sequence:
+    target = _target(sequence)
+    return target if target is not None else sequence
+
+
+def _target(proxy: Any) -> Any:
+    """The unproxied value behind a pulumi_policy proxy (it hands it out as '__target')."""
+    if isinstance(proxy, (dict, list)):
+        return None
+    try:
+        return proxy["__target"]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def to_plain(props: Any) -> PlainDict:
+    """Resource properties as plain dicts / lists, unknown preview values as UNKNOWN."""
+    if isinstance(props, PlainDict):
+        return props
+    plain = _plain(props) if props is not None else {}
+    return PlainDict(plain if isinstance(plain, dict) else {})
+
 
 def is_mapping(value: Any) -> bool:
     return isinstance(value, Mapping)
@@ -26,8 +109,11 @@ def is_list(value: Any) -> bool:
 
 
 def get(value: Any, *path: str) -> Any:
-    """value[path[0]][path[1]]..., or None where a step is missing or not a mapping."""
+    """value[path[0]][path[1]]..., None where a step is missing or not a mapping, UNKNOWN
+    where a step is unknown at preview."""
     for key in path:
+        if value is UNKNOWN:
+            return UNKNOWN
         if not is_mapping(value) or key not in value:
             return None
         value = value[key]

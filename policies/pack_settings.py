@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
-from upstream_facts import STRICT_WORKFLOW_SPEC_FIELDS
+from upstream_facts import EXTRA_ALLOWABLE_WORKFLOW_FIELDS, STRICT_WORKFLOW_SPEC_FIELDS
 
 _K8S_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 
@@ -34,6 +34,9 @@ class Settings:
     argo_cluster_roles: frozenset[str] = frozenset(
         {"argo-workflows-controller", "argo-workflows-server"}
     )
+    # (repo, chart, version or "") a Helm v3 Release may install; "" repo: chart is a
+    # full reference (oci://... or a local path).
+    allowed_helm_charts: frozenset[tuple[str, str, str]] = frozenset()
 
     @property
     def allowed_workflow_fields(self) -> frozenset[str]:
@@ -89,10 +92,11 @@ _KEYS: dict[str, tuple[str, dict[str, Any]]] = {
         "extra_allowed_workflow_fields",
         {
             "type": "array",
-            "items": {"type": "string", "minLength": 1},
+            "items": {"type": "string", "enum": list(EXTRA_ALLOWABLE_WORKFLOW_FIELDS)},
             "uniqueItems": True,
-            "description": "Workflow spec fields allowed on top of the controller's Strict "
-            "allow-list (mirror the controller's WORKFLOW_USER_OVERRIDE_ALLOWLIST).",
+            "description": "Scheduling fields a Workflow may set on top of the controller's "
+            "Strict allow-list. Fields that change what runs (templates, podSpecPatch, "
+            "serviceAccountName, volumes, hooks, ...) can never be allowed.",
         },
     ),
     "configMapName": (
@@ -137,6 +141,25 @@ _KEYS: dict[str, tuple[str, dict[str, Any]]] = {
             "the control and managed namespaces.",
         },
     ),
+    "allowedHelmCharts": (
+        "allowed_helm_charts",
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "chart": {"type": "string", "minLength": 1},
+                    "repo": {"type": "string"},
+                    "version": {"type": "string"},
+                },
+                "required": ["chart"],
+                "additionalProperties": False,
+            },
+            "description": "Helm charts a kubernetes:helm.sh/v3:Release may install: chart "
+            "(name, oci:// reference or path), repo (repositoryOpts.repo, omit for none), "
+            "version (omit for any).",
+        },
+    ),
 }
 
 CONFIG_KEYS = tuple(_KEYS)
@@ -146,6 +169,28 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, frozenset):
         return sorted(value)
     return value
+
+
+def _helm_charts(value: Any) -> frozenset[tuple[str, str, str]]:
+    charts = set()
+    for entry in value or []:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("chart"), str):
+            raise ValueError(
+                f"policy config allowedHelmCharts: {entry!r} is not an object with a chart"
+            )
+        charts.add((str(entry.get("repo") or ""), entry["chart"], str(entry.get("version") or "")))
+    return frozenset(charts)
+
+
+def _extra_fields(value: Any) -> frozenset[str]:
+    fields = frozenset(str(item) for item in value)
+    refused = sorted(fields - frozenset(EXTRA_ALLOWABLE_WORKFLOW_FIELDS))
+    if refused:
+        raise ValueError(
+            f"policy config extraAllowedWorkflowFields: {refused} change what runs and can "
+            f"never be allowed; allowed extras are {list(EXTRA_ALLOWABLE_WORKFLOW_FIELDS)}"
+        )
+    return fields
 
 
 def config_schema(*keys: str) -> PolicyConfigSchema:
@@ -164,7 +209,11 @@ def settings_from_config(config: Mapping[str, Any] | None) -> Settings:
         if key not in _KEYS or value is None:
             continue
         field = _KEYS[key][0]
-        if isinstance(getattr(_DEFAULTS, field), frozenset):
+        if field == "allowed_helm_charts":
+            values[field] = _helm_charts(value)
+        elif field == "extra_allowed_workflow_fields":
+            values[field] = _extra_fields(value)
+        elif isinstance(getattr(_DEFAULTS, field), frozenset):
             values[field] = frozenset(str(item) for item in value)
         elif isinstance(getattr(_DEFAULTS, field), bool):
             values[field] = bool(value)

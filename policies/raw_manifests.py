@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from k8s_objects import flatten_objects, is_list, is_mapping, load_yaml_documents
+from k8s_objects import UNKNOWN, flatten_objects, is_list, is_mapping, load_yaml_documents
 from upstream_facts import RAW_MANIFEST_TYPES, RAW_OBJS_INPUT, RAW_YAML_INPUT
 
 
@@ -31,7 +31,7 @@ class Unreadable:
     """Inline YAML that does not parse: nothing in it can be checked."""
 
     where: str
-    error: str
+    error: str | None  # None: the input is unknown during preview
 
 
 def is_raw_manifest_type(type_token: str) -> bool:
@@ -41,10 +41,14 @@ def is_raw_manifest_type(type_token: str) -> bool:
 def inline_objects(props: Mapping[str, Any]) -> Iterator[InlineObject | Unreadable]:
     """Every object in a component's `yaml` and `objs` inputs, in order."""
     texts = props.get(RAW_YAML_INPUT)
+    if texts is UNKNOWN:
+        yield Unreadable("input yaml", None)
     if isinstance(texts, str):
         texts = [texts]
     for index, text in enumerate(texts if is_list(texts) else []):
         label = f"yaml[{index}]" if len(texts) > 1 else "yaml"
+        if text is UNKNOWN:
+            yield Unreadable(f"input {label}", None)
         if not isinstance(text, str):
             continue
         try:
@@ -56,8 +60,12 @@ def inline_objects(props: Mapping[str, Any]) -> Iterator[InlineObject | Unreadab
             for manifest in flatten_objects(document):
                 yield InlineObject(manifest, f"document {number} of input {label}")
     objs = props.get(RAW_OBJS_INPUT)
+    if objs is UNKNOWN:
+        yield Unreadable("input objs", None)
     if is_mapping(objs):
         objs = [objs]
     for index, item in enumerate(objs if is_list(objs) else []):
+        if item is UNKNOWN:
+            yield Unreadable(f"input objs[{index}]", None)
         for manifest in flatten_objects(item):
             yield InlineObject(manifest, f"input objs[{index}]")

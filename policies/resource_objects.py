@@ -1,20 +1,59 @@
-"""The Kubernetes objects a Pulumi resource carries.
+"""The Kubernetes objects a Pulumi resource carries, classified by what they are.
 
-A pulumi-kubernetes resource is one object (its properties are the manifest; the kind
-comes from the type token, `...Patch` for a server-side-apply patch); a yaml ConfigGroup /
-ConfigFile carries inline objects in its inputs. Both are yielded the same way, with a
-label that names the Pulumi resource, so every rule applies to both.
+pulumi-kubernetes creates the object its properties describe (`apiVersion` / `kind`),
+whatever the type token says: `pulumi.CustomResource("kubernetes:core/v1:ConfigMap",
+props=<a Workflow>)` creates a Workflow (provider/pkg/provider/provider.go: the token
+only drives deprecation warnings and default-namespace scoping; create and update send
+the inputs). So every `kubernetes:*` resource is classified by its properties; a token
+ending in `Patch` makes it a server-side-apply patch (provider/pkg/kinds `IsPatchURN`);
+the items of a `...List` are classified one by one; a yaml / yaml/v2 ConfigGroup or
+ConfigFile carries inline objects in its inputs. All are yielded the same way, with a
+label naming the Pulumi resource, so every rule applies to all of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from k8s_objects import Kind, kind_of_manifest, kind_of_type, object_name
+import upstream_facts as facts
+from canonical import canonicalize
+from k8s_objects import (
+    UNKNOWN,
+    Kind,
+    Unjudged,
+    api_group,
+    get,
+    is_list,
+    kind_of_type,
+    object_name,
+    to_plain,
+)
 from raw_manifests import InlineObject, Unreadable, inline_objects, is_raw_manifest_type
-from upstream_facts import PATCH_SUFFIX
+
+# Kinds spelled in another letter case still name the kind the pack guards (the pack
+# judges `kind: workflow` as a Workflow; the token check refuses the spelling).
+_KNOWN_KINDS = {
+    kind.casefold(): kind
+    for kind in (
+        *facts.ARGO_WORKFLOWS_KINDS,
+        facts.SENSOR,
+        "EventSource",
+        facts.CONFIG_MAP,
+        facts.CLUSTER_ROLE,
+        facts.CLUSTER_ROLE_BINDING,
+        facts.ROLE_BINDING,
+        "Role",
+        "ServiceAccount",
+        facts.NAMESPACE,
+        facts.CUSTOM_RESOURCE_DEFINITION,
+        facts.MUTATING_WEBHOOK_CONFIGURATION,
+        facts.MUTATING_ADMISSION_POLICY,
+        facts.MUTATING_ADMISSION_POLICY_BINDING,
+        *(kind for _, kind in facts.WORKLOAD_POD_SPECS),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -23,42 +62,146 @@ class FoundObject:
     manifest: Any
     label: str
     urn: str
+    # Go-style key collisions of an Argo object (see canonical.py).
+    collisions: list[str] = field(default_factory=list)
+
+
+def classify(api_version: Any, kind: Any, patch: bool = False) -> Kind | None:
+    """Group and kind an object's apiVersion/kind name (known kinds in canonical case)."""
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not kind:
+        return None
+    group = api_group(api_version).casefold()
+    return Kind(group, _KNOWN_KINDS.get(kind.casefold(), kind), patch)
+
+
+def kind_of_object(manifest: Any, patch: bool = False) -> Kind | None:
+    return classify(get(manifest, "apiVersion"), get(manifest, "kind"), patch)
 
 
 def _resource_label(type_token: str, name: str) -> str:
     return f'{type_token} "{name}"'
 
 
-def objects_of(
-    type_token: str, props: Mapping[str, Any], name: str, urn: str = ""
-) -> Iterator[FoundObject]:
-    """The object a resource registers, or the inline objects of a raw manifest."""
+def _found(kind: Kind, manifest: Any, label: str, urn: str) -> FoundObject:
+    if kind.group == facts.ARGO_GROUP and kind.kind in facts.CANONICALIZED_KINDS:
+        canonical = canonicalize(manifest, kind.kind)
+        return FoundObject(kind, canonical.value, label, urn, canonical.collisions)
+    return FoundObject(kind, manifest, label, urn)
+
+
+def _list_items(kind: Kind, manifest: Any, label: str, urn: str) -> Iterator[FoundObject]:
+    """The objects in a `<Kind>List` (the provider sends each item as it is)."""
+    if not kind.kind.endswith(facts.LIST_SUFFIX) or not is_list(get(manifest, "items")):
+        return
+    for index, item in enumerate(manifest["items"]):
+        item_kind = kind_of_object(item)
+        if item_kind is not None:
+            where = f'{item_kind.kind} "{object_name(item)}" in items[{index}] of {label}'
+            yield _found(item_kind, item, where, urn)
+
+
+def token_kind(type_token: str) -> Kind | None:
+    """The kind a type token names (only a fallback: the properties decide)."""
+    return kind_of_type(type_token, facts.PATCH_SUFFIX)
+
+
+def is_object_type(type_token: str) -> bool:
+    """A pulumi-kubernetes resource that is one object (not a component or a provider)."""
+    return type_token.startswith("kubernetes:") and not type_token.startswith(
+        facts.NOT_OBJECT_TOKEN_PREFIXES
+    )
+
+
+def expected_token(api_version: str, kind: str, patch: bool) -> str:
+    module = api_version if "/" in api_version else facts.CORE_MODULE_PREFIX + api_version
+    return f"kubernetes:{module}:{kind}{facts.PATCH_SUFFIX if patch else ''}"
+
+
+def is_patch_token(type_token: str) -> bool:
+    return type_token.endswith(facts.PATCH_SUFFIX)
+
+
+def resource_kind(type_token: str, props: Any) -> Kind | None:
+    """What the provider creates for a typed resource: its properties' kind, else the token's."""
+    kind = kind_of_object(props, is_patch_token(type_token))
+    if kind is not None:
+        return kind
+    return token_kind(type_token)
+
+
+def objects_of(type_token: str, props: Any, name: str, urn: str = "") -> Iterator[FoundObject]:
+    """The object a resource registers (and a List's items), or a raw manifest's objects."""
+    props = to_plain(props)
     if is_raw_manifest_type(type_token):
         for found in inline_objects(props):
             if isinstance(found, InlineObject):
-                kind = kind_of_manifest(found.manifest)
+                kind = kind_of_object(found.manifest)
                 if kind is None:
                     continue
                 label = (
                     f'{kind.kind} "{object_name(found.manifest)}" in {found.where} of '
                     f"{_resource_label(type_token, name)}"
                 )
-                yield FoundObject(kind, found.manifest, label, urn)
+                yield _found(kind, found.manifest, label, urn)
+                yield from _list_items(kind, found.manifest, label, urn)
         return
-    kind = kind_of_type(type_token, PATCH_SUFFIX)
+    if not is_object_type(type_token):
+        return
+    kind = resource_kind(type_token, props)
     if kind is None:
         return
-    what = f'{kind.kind}{PATCH_SUFFIX if kind.patch else ""} "{object_name(props)}"'
-    yield FoundObject(kind, props, f'{what} (Pulumi resource "{name}")', urn)
+    what = f'{kind.kind}{facts.PATCH_SUFFIX if kind.patch else ""} "{object_name(props)}"'
+    label = f'{what} (Pulumi resource "{name}")'
+    yield _found(kind, props, label, urn)
+    yield from _list_items(kind, props, label, urn)
 
 
-def unreadable_inline_yaml(type_token: str, props: Mapping[str, Any], name: str) -> list[str]:
+def token_problems(type_token: str, props: Any) -> list[str]:
+    """A typed resource whose token disagrees with the object its properties describe."""
+    if not is_object_type(type_token):
+        return []
+    props = to_plain(props)
+    api_version, kind = get(props, "apiVersion"), get(props, "kind")
+    if api_version is UNKNOWN or kind is UNKNOWN:
+        return [
+            Unjudged(
+                "apiVersion/kind are unknown during preview, so what this resource creates "
+                f"cannot be judged from its properties; judged as its type token {type_token}"
+            )
+        ]
+    if api_version is None and kind is None:
+        return []
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return [
+            f"apiVersion {api_version!r} / kind {kind!r} do not name an object; the provider "
+            "creates what they say, so set both as strings matching the type token"
+        ]
+    expected = expected_token(api_version, kind, is_patch_token(type_token))
+    if type_token == expected:
+        return []
+    return [
+        f"the type token {type_token} does not match the object it creates "
+        f"(apiVersion {api_version}, kind {kind}): the provider creates what apiVersion/kind "
+        f"say; register it as {expected}"
+    ]
+
+
+def unreadable_inline_yaml(type_token: str, props: Any, name: str) -> list[str]:
     """Messages for inline YAML of a raw manifest that does not parse."""
     if not is_raw_manifest_type(type_token):
         return []
-    return [
-        f"{found.where} of {_resource_label(type_token, name)} is not valid YAML "
-        f"({found.error}); fix it so it can be checked for inline workflows"
-        for found in inline_objects(props)
-        if isinstance(found, Unreadable)
-    ]
+    messages: list[str] = []
+    for found in inline_objects(to_plain(props)):
+        if isinstance(found, Unreadable) and found.error is None:
+            messages.append(
+                Unjudged(
+                    f"{found.where} of {_resource_label(type_token, name)} is unknown during "
+                    "preview; its objects cannot be judged until it is known"
+                )
+            )
+        elif isinstance(found, Unreadable):
+            messages.append(
+                f"{found.where} of {_resource_label(type_token, name)} is not valid YAML "
+                f"({found.error}); fix it so it can be checked for inline workflows"
+            )
+    return messages

@@ -1,4 +1,5 @@
-"""Resource policies: each Argo kind is held to its rule, typed or inline in raw manifests."""
+"""Resource policies: each Argo kind is held to its rule, wherever it comes from (a typed
+resource, another token whose properties describe it, a List item, a raw manifest)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import event_binding_rules
+import helm_rules
 import sensor_rules
 import upstream_facts as facts
 import workflow_rules
+from k8s_objects import to_plain
 from pack_settings import Settings, config_schema, settings_from_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -16,7 +19,8 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
 )
-from resource_objects import objects_of, unreadable_inline_yaml
+from reporting import report
+from resource_objects import objects_of, token_problems, unreadable_inline_yaml
 
 Check = Callable[..., list[str]]
 
@@ -26,16 +30,48 @@ def _validate_kind(kind: str, check: Check, *, report_unreadable: bool = False):
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         settings: Settings = settings_from_config(args.get_config())
-        for found in objects_of(args.resource_type, args.props, args.name, args.urn):
+        props = to_plain(args.props)
+        problems: list[tuple[str, str | None]] = []
+        for found in objects_of(args.resource_type, props, args.name, args.urn):
             if found.kind.group != facts.ARGO_GROUP or found.kind.kind != kind:
                 continue
-            for problem in check(found.manifest, settings, patch=found.kind.patch):
-                report_violation(f"{found.label}: {problem}", None)
+            found_problems = [
+                *(
+                    f"{c}; the controller reads only one of them, keep one"
+                    for c in found.collisions
+                ),
+                *workflow_rules.status_problems(found.manifest, kind),
+                *check(found.manifest, settings, patch=found.kind.patch),
+            ]
+            problems += [(_prefixed(found.label, problem), None) for problem in found_problems]
         if report_unreadable:
-            for message in unreadable_inline_yaml(args.resource_type, args.props, args.name):
-                report_violation(message, None)
+            problems += [
+                (message, None)
+                for message in unreadable_inline_yaml(args.resource_type, props, args.name)
+            ]
+        report(problems, report_violation)
 
     return validate
+
+
+def _prefixed(label: str, problem: str) -> str:
+    """The problem with the object's label in front (keeping it Unjudged if it was)."""
+    return type(problem)(f"{label}: {problem}")
+
+
+def validate_type_token(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    label = f'{args.resource_type} "{args.name}"'
+    problems = token_problems(args.resource_type, to_plain(args.props))
+    report([(_prefixed(label, problem), None) for problem in problems], report_violation)
+
+
+def validate_helm_release(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != facts.HELM_RELEASE_TYPE:
+        return
+    settings = settings_from_config(args.get_config())
+    label = f'{args.resource_type} "{args.name}"'
+    problems = helm_rules.release_problems(to_plain(args.props), settings)
+    report([(_prefixed(label, problem), None) for problem in problems], report_violation)
 
 
 def _policy(
@@ -106,6 +142,18 @@ EVENT_BINDING_POLICY = _policy(
     validate_event_binding,
     "managedNamespace",
 )
+TYPE_TOKEN_POLICY = _policy(
+    "kubernetes-type-matches-object",
+    "A pulumi-kubernetes resource's type token must name the object its apiVersion/kind "
+    "describe: the provider creates what the properties say.",
+    validate_type_token,
+)
+HELM_RELEASE_POLICY = _policy(
+    "helm-releases-allow-listed",
+    "A Helm v3 Release installs objects the pack never sees: only allow-listed charts.",
+    validate_helm_release,
+    "allowedHelmCharts",
+)
 
 RESOURCE_POLICIES = [
     WORKFLOW_POLICY,
@@ -114,4 +162,6 @@ RESOURCE_POLICIES = [
     WORKFLOW_TEMPLATE_POLICY,
     SENSOR_POLICY,
     EVENT_BINDING_POLICY,
+    TYPE_TOKEN_POLICY,
+    HELM_RELEASE_POLICY,
 ]

@@ -27,7 +27,6 @@ import sensor_fields as fields
 import upstream_facts as facts
 import workflow_rules
 import yaml
-from effective_rbac import to_plain
 from json_keys import canonical_keys
 from k8s_objects import (
     api_group,
@@ -36,6 +35,7 @@ from k8s_objects import (
     is_mapping,
     kind_of_manifest,
     load_yaml_documents,
+    to_plain,
 )
 from pack_settings import Settings
 
@@ -401,16 +401,11 @@ def _forbidden_object_problems(
 
 
 def _status_problems(manifest: Any, label: str) -> list[str]:
-    """Workflow, CronWorkflow and WorkflowTemplate have no status subresource: a status
-    sent with the object is stored and run (argo-workflows workflow/templateresolution)."""
-    if _argo_kind(manifest) is None or not is_mapping(manifest):
+    """A status sent with an Argo object is stored and run (workflow_rules.status_problems)."""
+    kind = _argo_kind(manifest)
+    if kind is None:
         return []
-    return [
-        f"{label}: the payload sets {key}; a status written with an Argo object is what the "
-        "controller runs, remove it"
-        for key in manifest
-        if isinstance(key, str) and key.casefold() == "status"
-    ]
+    return [f"{label}: {problem}" for problem in workflow_rules.status_problems(manifest, kind)]
 
 
 def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:

@@ -1,12 +1,17 @@
-"""Stack policies: the install itself keeps runtime enforcement on and grants nothing
-cluster-wide. They see every resource of the stack, typed or inline in raw manifests."""
+"""Stack policies: the install keeps runtime enforcement on, stays the install, and grants
+nothing cluster-wide. They see every object of the stack (typed, another token, List
+items, raw manifests) and the install's facts read from the stack (stack_view.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
+from admission_rules import admission_problems
 from controller_config_rules import controller_config_problems
+from crd_rules import crd_problems
 from effective_rbac_rules import deployer_only_problems
+from install_facts import config_mismatches, effective_settings
+from install_rules import install_problems
 from pack_settings import Settings, config_schema, settings_from_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -15,71 +20,146 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from rbac_rules import cluster_wide_grant_problems
-from resource_objects import FoundObject, objects_of
+from reporting import report
+from resource_objects import FoundObject
+from stack_view import StackView, stack_view
+from template_content import template_content_problems
 
-StackRule = Callable[[Iterable[FoundObject], Settings], list[tuple[str, str | None]]]
+Problems = list[tuple[str, str | None]]
 
 
 def stack_objects(args: StackValidationArgs) -> list[FoundObject]:
     """Every Kubernetes object of the stack, with the URN of the resource carrying it."""
-    return [
-        found
-        for resource in args.resources
-        for found in objects_of(resource.resource_type, resource.props, resource.name, resource.urn)
-    ]
+    return stack_view(args.resources).objects
 
 
-def _validate(rule: StackRule):
+def _validate(rule: Callable[[StackView, Settings], Problems], *, facts_first: bool = True):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        view = stack_view(args.resources)
         settings = settings_from_config(args.get_config())
-        for message, urn in rule(stack_objects(args), settings):
-            report_violation(message, urn)
+        if facts_first:
+            settings = effective_settings(settings, view.install)
+        problems = [(note, None) for note in view.install.unjudged] + rule(view, settings)
+        report(problems, report_violation)
 
     return validate
 
 
-validate_controller_config = _validate(controller_config_problems)
-validate_cluster_wide_grants = _validate(cluster_wide_grant_problems)
+def _controller_config(view: StackView, settings: Settings) -> Problems:
+    return controller_config_problems(view.objects, settings)
 
-CONTROLLER_CONFIG_POLICY = StackValidationPolicy(
-    name="controller-template-referencing-enforced",
-    description="The workflow-controller ConfigMap must set workflowRestrictions."
-    "templateReferencing to Strict or Secure, so the controller itself refuses inline "
-    "workflows.",
-    validate=validate_controller_config,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=config_schema("controlNamespace", "configMapName"),
+
+def _cluster_wide_grants(view: StackView, settings: Settings) -> Problems:
+    return cluster_wide_grant_problems(view.objects, settings)
+
+
+_CHECKED_CONFIG_KEYS = ("controlNamespace", "managedNamespace", "configMapName")
+
+
+def _install(view: StackView, settings: Settings) -> Problems:
+    return (
+        install_problems(view.objects, view.install, settings)
+        + crd_problems(view.objects)
+        + admission_problems(view.objects, settings)
+    )
+
+
+def _validate_install(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    view = stack_view(args.resources)
+    configured = settings_from_config(args.get_config())
+    settings = effective_settings(configured, view.install)
+    problems: Problems = [(note, None) for note in view.install.unjudged]
+    problems += [
+        (message, None)
+        for message in config_mismatches(configured, view.install, _CHECKED_CONFIG_KEYS)
+    ]
+    problems += _install(view, settings)
+    report(problems, report_violation)
+
+
+def _deployer_only(view: StackView, settings: Settings) -> Problems:
+    return deployer_only_problems(view.objects, settings)
+
+
+def _template_content(view: StackView, settings: Settings) -> Problems:
+    return template_content_problems(view.objects, settings)
+
+
+validate_controller_config = _validate(_controller_config)
+validate_cluster_wide_grants = _validate(_cluster_wide_grants)
+validate_template_content = _validate(_template_content)
+validate_install = _validate_install
+
+
+def _policy(name: str, description: str, validate, *keys: str) -> StackValidationPolicy:
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=config_schema(*keys),
+    )
+
+
+CONTROLLER_CONFIG_POLICY = _policy(
+    "controller-template-referencing-enforced",
+    "The workflow-controller ConfigMap, read as the controller reads it and with every "
+    "patch applied, sets workflowRestrictions.templateReferencing to Strict or Secure, and "
+    "its workflowDefaults, mainContainer and executor add nothing that changes what runs.",
+    validate_controller_config,
+    "controlNamespace",
+    "configMapName",
+    "workflowServiceAccount",
 )
-CLUSTER_WIDE_GRANTS_POLICY = StackValidationPolicy(
-    name="no-cluster-wide-argo-grants",
-    description="No ClusterRoleBinding may bind an Argo service account or ClusterRole, and "
+CLUSTER_WIDE_GRANTS_POLICY = _policy(
+    "no-cluster-wide-argo-grants",
+    "No ClusterRoleBinding may bind an Argo service account or ClusterRole, and "
     "no RoleBinding outside the control and managed namespaces may grant an Argo ClusterRole.",
-    validate=validate_cluster_wide_grants,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=config_schema(
-        "controlNamespace",
-        "managedNamespace",
-        "controllerServiceAccount",
-        "serverServiceAccount",
-        "workflowServiceAccount",
-        "argoClusterRoles",
-    ),
+    validate_cluster_wide_grants,
+    "controlNamespace",
+    "managedNamespace",
+    "controllerServiceAccount",
+    "serverServiceAccount",
+    "workflowServiceAccount",
+    "argoClusterRoles",
+)
+INSTALL_POLICY = _policy(
+    "argo-install-unchanged",
+    "The controller and server keep --namespaced, --managed-namespace and --configmap and "
+    "get no env that widens what users may run; no second workflow controller; the Argo "
+    "Workflows CRDs are defined once, without conversion webhook or defaults; no mutating "
+    "admission reaches pods in the managed namespace; pack config names the stack's install.",
+    validate_install,
+    "controlNamespace",
+    "managedNamespace",
+    "configMapName",
+)
+TEMPLATE_CONTENT_POLICY = _policy(
+    "workflowtemplates-follow-catalog-rules",
+    "Every WorkflowTemplate follows the catalog's content rules (service accounts, Pod "
+    "Security, podSpecPatch, ...), judged with the stack's controller config.",
+    validate_template_content,
+    "managedNamespace",
+    "workflowServiceAccount",
 )
 
-DEPLOYER_ONLY_POLICY = StackValidationPolicy(
-    name="only-deployer-changes-what-runs",
-    description="Over the effective RBAC of the stack, no in-cluster identity (nor workload) "
-    "may write WorkflowTemplates, CronWorkflows, ClusterWorkflowTemplates, Sensors, "
-    "EventSources, the controller ConfigMap, the Argo Deployments or RBAC in the Argo "
-    "namespaces, escalate, bind, impersonate, or act as an account that may.",
-    validate=_validate(deployer_only_problems),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=config_schema(
-        "controlNamespace",
-        "managedNamespace",
-        "configMapName",
-        "controllerServiceAccount",
-    ),
+DEPLOYER_ONLY_POLICY = _policy(
+    "only-deployer-changes-what-runs",
+    "Over the effective RBAC of the stack, no in-cluster identity (nor workload) may write "
+    "WorkflowTemplates, CronWorkflows, ClusterWorkflowTemplates, Sensors, EventSources, the "
+    "controller ConfigMap, the Argo Deployments or RBAC in the Argo namespaces, escalate, "
+    "bind, impersonate, or act as an account that may.",
+    _validate(_deployer_only),
+    "controlNamespace",
+    "managedNamespace",
+    "configMapName",
+    "controllerServiceAccount",
 )
 
-STACK_POLICIES = [CONTROLLER_CONFIG_POLICY, CLUSTER_WIDE_GRANTS_POLICY, DEPLOYER_ONLY_POLICY]
+STACK_POLICIES = [
+    CONTROLLER_CONFIG_POLICY,
+    CLUSTER_WIDE_GRANTS_POLICY,
+    INSTALL_POLICY,
+    TEMPLATE_CONTENT_POLICY,
+    DEPLOYER_ONLY_POLICY,
+]

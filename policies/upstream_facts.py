@@ -119,3 +119,167 @@ ROLE_BINDING = "RoleBinding"
 ALL_SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts"
 ALL_AUTHENTICATED_GROUP = "system:authenticated"
 SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"
+
+# --- Classifying pulumi-kubernetes resources (item: type tokens lie) ---
+# The provider creates the object its properties describe: Create and Update send the
+# inputs' own apiVersion/kind (provider/pkg/provider/provider.go uses the type token only
+# for deprecation warnings and default-namespace scoping, `gvkFromURN`), and a token ending
+# in `Patch` makes it a server-side-apply patch (provider/pkg/kinds, `IsPatchURN`).
+CORE_MODULE_PREFIX = "core/"
+LIST_SUFFIX = "List"
+# Component tokens whose inputs are not one object (handled by their own readers).
+HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
+NOT_OBJECT_TOKEN_PREFIXES = ("kubernetes:yaml", "kubernetes:helm.sh/", "kubernetes:kustomize")
+WORKFLOW_EVENT_BINDING = "WorkflowEventBinding"
+# Kinds whose objects are Workflow-like: their `status` is input (no status subresource,
+# argo-workflows manifests/base/crds: Workflow, CronWorkflow, WorkflowTemplate,
+# ClusterWorkflowTemplate), and a pre-filled status.storedWorkflowTemplateSpec /
+# storedTemplates is what the controller runs (workflow/templateresolution).
+STATUS_IS_INPUT_KINDS = frozenset(
+    {WORKFLOW, CRON_WORKFLOW, WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE}
+)
+# Kinds whose keys Argo decodes with Go's case-insensitive encoding/json.
+CANONICALIZED_KINDS = frozenset(
+    {WORKFLOW, CRON_WORKFLOW, WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE, WORKFLOW_EVENT_BINDING}
+)
+
+# --- Run-time refusals of the controller next to a workflowTemplateRef ---
+# workflow/util/merge.go artifactGCOverrideViolations: refused even when
+# WORKFLOW_USER_OVERRIDE_ALLOWLIST re-opens other fields (argo-workflows#16345).
+ARTIFACT_GC_REFUSED_FIELDS = ("serviceAccountName", "podSpecPatch", "podMetadata")
+
+# Workflow spec fields pack config (extraAllowedWorkflowFields) may add to the Strict
+# allow-list: scheduling knobs only. Everything else (templates, templateDefaults, hooks,
+# onExit, podSpecPatch, serviceAccountName, volumes, securityContext, executor, ...)
+# changes what runs and can never be re-allowed.
+EXTRA_ALLOWABLE_WORKFLOW_FIELDS = (
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "schedulerName",
+    "podPriorityClassName",
+    "parallelism",
+    "podDisruptionBudget",
+)
+
+# --- The install: controller and server (cmd/workflow-controller, cmd/argo/commands/server) ---
+CONTROLLER_BINARY = "workflow-controller"
+CONTROLLER_IMAGE = "workflow-controller"
+SERVER_IMAGE = "argocli"
+SERVER_COMMAND = "server"
+FLAG_NAMESPACED = "--namespaced"
+FLAG_MANAGED_NAMESPACE = "--managed-namespace"
+FLAG_CONFIGMAP = "--configmap"
+# Both binaries default --configmap to this name.
+DEFAULT_CONFIGMAP = "workflow-controller-configmap"
+# Env that widens what users may change, or replaces the flags above (viper binds
+# ARGO_<FLAG>): WORKFLOW_USER_OVERRIDE_ALLOWLIST (workflow/util/merge.go),
+# ARGO_EXECUTOR_PLUGINS (plugin sidecars from ConfigMaps, docs/executor_plugins.md).
+WIDENING_ENV = frozenset(
+    {
+        "WORKFLOW_USER_OVERRIDE_ALLOWLIST",
+        "ARGO_EXECUTOR_PLUGINS",
+        "ARGO_NAMESPACED",
+        "ARGO_MANAGED_NAMESPACE",
+        "ARGO_CONFIGMAP",
+    }
+)
+APPS_GROUP = "apps"
+BATCH_GROUP = "batch"
+DEPLOYMENT = "Deployment"
+# Workloads and where their pod spec sits.
+WORKLOAD_POD_SPECS: dict[tuple[str, str], tuple[str, ...]] = {
+    (APPS_GROUP, DEPLOYMENT): ("spec", "template", "spec"),
+    (APPS_GROUP, "StatefulSet"): ("spec", "template", "spec"),
+    (APPS_GROUP, "DaemonSet"): ("spec", "template", "spec"),
+    (APPS_GROUP, "ReplicaSet"): ("spec", "template", "spec"),
+    ("", "ReplicationController"): ("spec", "template", "spec"),
+    (BATCH_GROUP, "Job"): ("spec", "template", "spec"),
+    (BATCH_GROUP, "CronJob"): ("spec", "jobTemplate", "spec", "template", "spec"),
+    ("", "Pod"): ("spec",),
+    ("", "PodTemplate"): ("template", "spec"),
+}
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+# --- CRDs ---
+APIEXTENSIONS_GROUP = "apiextensions.k8s.io"
+CUSTOM_RESOURCE_DEFINITION = "CustomResourceDefinition"
+# The eight Argo Workflows CRDs (plural.group).
+ARGO_WORKFLOWS_CRDS = frozenset(
+    f"{plural}.{ARGO_GROUP}"
+    for plural in (
+        "workflows",
+        "workflowtemplates",
+        "clusterworkflowtemplates",
+        "cronworkflows",
+        "workfloweventbindings",
+        "workflowtasksets",
+        "workflowtaskresults",
+        "workflowartifactgctasks",
+    )
+)
+ARGO_WORKFLOWS_KINDS = frozenset(
+    {
+        WORKFLOW,
+        WORKFLOW_TEMPLATE,
+        CLUSTER_WORKFLOW_TEMPLATE,
+        CRON_WORKFLOW,
+        WORKFLOW_EVENT_BINDING,
+        "WorkflowTaskSet",
+        "WorkflowTaskResult",
+        "WorkflowArtifactGCTask",
+    }
+)
+
+# --- Admission that can rewrite workflow pods ---
+ADMISSION_GROUP = "admissionregistration.k8s.io"
+MUTATING_WEBHOOK_CONFIGURATION = "MutatingWebhookConfiguration"
+MUTATING_ADMISSION_POLICY = "MutatingAdmissionPolicy"
+MUTATING_ADMISSION_POLICY_BINDING = "MutatingAdmissionPolicyBinding"
+# The API server labels every namespace with its name (Kubernetes 1.22+).
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+NAMESPACE = "Namespace"
+
+# --- workflow-controller-configmap as the controller reads it (config/controller.go
+# parseConfigMap: one `config` key alone, or every key written out as `key: value` into
+# one YAML document, then sigs.k8s.io/yaml -> JSON -> Go structs) ---
+CONTROLLER_CONFIG_TYPE = "ControllerConfig"
+CONTROLLER_CONFIG_DEFAULTS_KEY = "workflowDefaults"
+# What workflowDefaults.spec may hold: it is merged under every Workflow (workflow/util
+# JoinWorkflowSpec), so anything that changes what runs (templates, templateDefaults with
+# a container, hooks, onExit, podSpecPatch, podMetadata, volumes, executor,
+# artifactRepositoryRef, dnsConfig, hostNetwork, ...) is refused. serviceAccountName must
+# be the install's workflow account; securityContext must keep pods non-root.
+WORKFLOW_DEFAULTS_SPEC_FIELDS = frozenset(
+    {
+        "arguments",
+        "entrypoint",
+        "activeDeadlineSeconds",
+        "priority",
+        "ttlStrategy",
+        "podGC",
+        "volumeClaimGC",
+        "archiveLogs",
+        "workflowMetadata",
+        "metrics",
+        "artifactGC",
+        "retryStrategy",
+        "synchronization",
+        "parallelism",
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "schedulerName",
+        "podPriorityClassName",
+        "podDisruptionBudget",
+        "imagePullSecrets",
+        "automountServiceAccountToken",
+        "serviceAccountName",
+        "securityContext",
+        "templateDefaults",
+    }
+)
+# templateDefaults is merged under every template: only limits, never something to run.
+TEMPLATE_DEFAULTS_FIELDS = frozenset(
+    {"activeDeadlineSeconds", "timeout", "retryStrategy", "failFast", "parallelism"}
+)

@@ -9,8 +9,49 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from k8s_objects import get, is_mapping
+import upstream_facts as facts
+from k8s_objects import UNKNOWN, Unjudged, get, is_mapping
 from pack_settings import Settings
+
+
+def status_problems(manifest: Any, kind: str) -> list[str]:
+    """`status` on a Workflow-like object is input: the controller runs what it holds.
+
+    These CRDs have no status subresource, so a created object keeps its `status`, and a
+    pre-filled `status.storedWorkflowTemplateSpec` / `storedTemplates` is what runs under
+    Strict and Secure (workflow/templateresolution, workflow/controller/operator.go).
+    Any top-level key that Go would bind to `status` (any letter case) counts.
+    """
+    if kind not in facts.STATUS_IS_INPUT_KINDS or not is_mapping(manifest):
+        return []
+    keys = sorted(key for key in manifest if isinstance(key, str) and key.casefold() == "status")
+    if not keys:
+        return []
+    return [
+        f"it sets {', '.join(keys)}; a {kind}'s status is input the controller trusts "
+        "(stored templates run as they are written there), remove it"
+    ]
+
+
+def _artifact_gc_problems(artifact_gc: Any, path: str) -> list[str]:
+    """The controller refuses these next to a workflowTemplateRef, allow-list or not
+    (workflow/util/merge.go artifactGCOverrideViolations)."""
+    if artifact_gc is UNKNOWN:
+        return [Unjudged(f"{path}.artifactGC is unknown during preview")]
+    if not is_mapping(artifact_gc):
+        return []
+    problems: list[str] = []
+    for name in facts.ARTIFACT_GC_REFUSED_FIELDS:
+        value = artifact_gc.get(name)
+        if value is UNKNOWN:
+            problems.append(Unjudged(f"{path}.artifactGC.{name} is unknown during preview"))
+        elif value not in (None, "", {}):
+            problems.append(
+                f"{path}.artifactGC.{name} is set; the controller refuses it next to a "
+                "workflowTemplateRef (it reaches the artifact-GC pod), move it into the "
+                "WorkflowTemplate"
+            )
+    return problems
 
 
 def workflow_spec_problems(
@@ -26,6 +67,8 @@ def workflow_spec_problems(
     is required and only the allow-listed spec fields may be set next to it.
     require_ref=False checks a partial spec (a patch) for forbidden fields only.
     """
+    if spec is UNKNOWN:
+        return [Unjudged(f"{path} is unknown during preview, so it cannot be judged")]
     if not is_mapping(spec):
         if require_ref:
             return [
@@ -35,17 +78,25 @@ def workflow_spec_problems(
         return []
     problems: list[str] = []
     ref = spec.get("workflowTemplateRef")
-    if ref is None:
+    if ref is UNKNOWN:
+        problems.append(Unjudged(f"{path}.workflowTemplateRef is unknown during preview"))
+    elif ref is None:
         if require_ref:
             problems.append(
                 f"{path}.workflowTemplateRef is not set; move the templates into a reviewed "
                 f"WorkflowTemplate and reference it with {path}.workflowTemplateRef.name"
             )
+    elif is_mapping(ref) and ref.get("name") is UNKNOWN:
+        problems.append(Unjudged(f"{path}.workflowTemplateRef.name can't be known during preview"))
     elif not is_mapping(ref) or (
         require_ref and not (isinstance(ref.get("name"), str) and ref.get("name"))
     ):
         problems.append(f"{path}.workflowTemplateRef.name must name a WorkflowTemplate")
-    elif ref.get("clusterScope"):
+    if is_mapping(ref) and ref.get("clusterScope") is UNKNOWN:
+        problems.append(
+            Unjudged(f"{path}.workflowTemplateRef.clusterScope is unknown during preview")
+        )
+    elif is_mapping(ref) and ref.get("clusterScope"):
         problems.append(
             f"{path}.workflowTemplateRef.clusterScope is true; ClusterWorkflowTemplates "
             "escape the managed namespace, reference a namespaced WorkflowTemplate instead "
@@ -60,6 +111,8 @@ def workflow_spec_problems(
             f"{fields} {verb} not allowed next to workflowTemplateRef (the controller's "
             "Strict allow-list); move it into the WorkflowTemplate or remove it"
         )
+    if "artifactGC" in spec:
+        problems += _artifact_gc_problems(spec["artifactGC"], path)
     return problems
 
 
@@ -73,6 +126,8 @@ def check_workflow(manifest: Any, settings: Settings, *, patch: bool = False) ->
 def check_cron_workflow(manifest: Any, settings: Settings, *, patch: bool = False) -> list[str]:
     """A CronWorkflow's spec.workflowSpec must only reference a WorkflowTemplate."""
     spec = get(manifest, "spec")
+    if spec is UNKNOWN:
+        return [Unjudged("spec is unknown during preview, so it cannot be judged")]
     if patch and not (is_mapping(spec) and "workflowSpec" in spec):
         return []
     return workflow_spec_problems(
@@ -99,6 +154,10 @@ def check_workflow_template(manifest: Any, settings: Settings, *, patch: bool = 
     """A WorkflowTemplate must live in the managed namespace, stated explicitly."""
     namespace = get(manifest, "metadata", "namespace")
     if namespace == settings.managed_namespace:
+        return []
+    if namespace is UNKNOWN:
+        return [Unjudged("metadata.namespace is unknown during preview")]
+    if patch and namespace is None:
         return []
     if not namespace:
         return [

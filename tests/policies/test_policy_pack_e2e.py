@@ -22,11 +22,15 @@ RESOURCE_POLICIES = {
     "workflowtemplate-in-managed-namespace",
     "sensor-workflows-must-reference-template",
     "workfloweventbinding-managed-template",
+    "kubernetes-type-matches-object",
+    "helm-releases-allow-listed",
 }
 STACK_POLICIES = {
     "controller-template-referencing-enforced",
     "no-cluster-wide-argo-grants",
     "only-deployer-changes-what-runs",
+    "argo-install-unchanged",
+    "workflowtemplates-follow-catalog-rules",
 }
 
 INLINE_WORKFLOW = resource(

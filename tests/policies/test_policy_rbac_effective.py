@@ -19,10 +19,9 @@ from effective_rbac import (
     StackObject,
     effective_rbac,
     service_account,
-    to_plain,
 )
 from effective_rbac_rules import deployer_only_problems, install_facts
-from k8s_objects import kind_of_manifest
+from k8s_objects import kind_of_manifest, to_plain
 from pack_settings import Settings
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from resource_objects import FoundObject

@@ -385,7 +385,7 @@ FAILS = {
                 {"resource": {**REF_WORKFLOW, "spec": {**REF_WORKFLOW["spec"], "hostNetwork": 1}}}
             )
         ),
-        {"extraAllowedWorkflowFields": ["serviceAccountName"]},
+        {"extraAllowedWorkflowFields": ["nodeSelector"]},
         ["spec.hostNetwork is not allowed"],
     ),
 }
@@ -399,10 +399,10 @@ def test_sensor_passes(props: dict) -> None:
 def test_sensor_config_allows_extra_fields() -> None:
     props = sensor(
         argo_trigger(
-            {"resource": {**REF_WORKFLOW, "spec": {**REF_WORKFLOW["spec"], "hostNetwork": 1}}}
+            {"resource": {**REF_WORKFLOW, "spec": {**REF_WORKFLOW["spec"], "nodeSelector": {}}}}
         )
     )
-    config = {"extraAllowedWorkflowFields": ["hostNetwork"]}
+    config = {"extraAllowedWorkflowFields": ["nodeSelector"]}
     assert validate_resource(rp.SENSOR_POLICY, SENSOR, props, config=config) == []
 
 

@@ -31,16 +31,22 @@ def test_settings_from_config_parses_and_ignores_unknown_keys() -> None:
     settings = settings_from_config(
         {
             "managedNamespace": "team-a",
-            "extraAllowedWorkflowFields": ["serviceAccountName"],
+            "extraAllowedWorkflowFields": ["nodeSelector"],
             "allowClusterWorkflowTemplates": True,
             "enforcementLevel": "advisory",
         }
     )
     assert settings.managed_namespace == "team-a"
     assert settings.allow_cluster_workflow_templates is True
-    assert "serviceAccountName" in settings.allowed_workflow_fields
+    assert "nodeSelector" in settings.allowed_workflow_fields
     assert "workflowTemplateRef" in settings.allowed_workflow_fields
     assert settings_from_config(None) == Settings()
+
+
+@pytest.mark.parametrize("field", ["templates", "podSpecPatch", "serviceAccountName", "volumes"])
+def test_config_can_never_re_allow_fields_that_change_what_runs(field: str) -> None:
+    with pytest.raises(ValueError, match=f"extraAllowedWorkflowFields: \\['{field}'\\]"):
+        settings_from_config({"extraAllowedWorkflowFields": [field]})
 
 
 def test_argo_identities_follow_the_namespaces() -> None:

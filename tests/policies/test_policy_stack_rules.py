@@ -41,7 +41,7 @@ def controller_cm(data: Any, **kwargs: Any):
 CONTROLLER_PASSES = {
     "Strict": (stack_with(), None),
     "Secure": (
-        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: Secure"})),
+        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: Secure\n"})),
         None,
     ),
     "everything under the single config key": (
@@ -55,7 +55,7 @@ CONTROLLER_PASSES = {
             resource(
                 CM_PATCH,
                 "relax",
-                config_map({"workflowRestrictions": "templateReferencing: Secure"}),
+                config_map({"workflowRestrictions": "templateReferencing: Secure\n"}),
             )
         ),
         None,
@@ -67,7 +67,7 @@ CONTROLLER_PASSES = {
     "configured name and namespace": (
         stack_with(
             controller_cm(
-                {"workflowRestrictions": "templateReferencing: Strict"},
+                {"workflowRestrictions": "templateReferencing: Strict\n"},
                 name="wcc",
                 namespace="ops",
             )
@@ -82,7 +82,7 @@ CONTROLLER_PASSES = {
                 {
                     "yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
                     "  {name: workflow-controller-configmap, namespace: argo}\n"
-                    "data: {workflowRestrictions: 'templateReferencing: Strict'}\n"
+                    'data: {workflowRestrictions: "templateReferencing: Strict\\n"}\n'
                 },
             ),
             drop=(CONTROLLER_CM,),
@@ -104,34 +104,45 @@ CONTROLLER_FAILS = {
         "templateReferencing is not set, so the controller runs inline workflows",
         CONTROLLER_CM,
     ),
-    "wrong value (the controller compares exactly)": (
-        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: strict"})),
+    # config/controller.go writes a one-line value as `key: value`, so this one-line
+    # mapping is `workflowRestrictions: templateReferencing: Strict`, which is not YAML:
+    # the controller cannot read its config.
+    "one-line mapping value": (
+        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: Strict"})),
         None,
-        "templateReferencing is 'strict', which lets inline workflows run; "
-        "set it to Strict or Secure",
+        "the data does not decode as the controller's config",
+        CONTROLLER_CM,
+    ),
+    "wrong value (the controller compares exactly)": (
+        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: strict\n"})),
+        None,
+        "workflowRestrictions.templateReferencing is 'strict', so the controller runs "
+        "inline workflows",
         CONTROLLER_CM,
     ),
     "patch switching it off": (
         stack_with(
             resource(
-                CM_PATCH, "relax", config_map({"workflowRestrictions": "templateReferencing: None"})
+                CM_PATCH,
+                "relax",
+                config_map({"workflowRestrictions": "templateReferencing: None\n"}),
             )
         ),
         None,
-        'ConfigMapPatch "argo/workflow-controller-configmap" (Pulumi resource "relax"): '
-        "templateReferencing is 'None'",
+        'ConfigMapPatch "argo/workflow-controller-configmap" (Pulumi resource "relax") '
+        "(applied on top of ConfigMap",
         "relax",
     ),
     "not valid YAML": (
-        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: [Strict"})),
+        stack_with(controller_cm({"workflowRestrictions": "templateReferencing: [Strict\n"})),
         None,
-        "workflowRestrictions is not valid YAML",
+        "the data does not decode as the controller's config",
         CONTROLLER_CM,
     ),
     "in the wrong namespace counts as missing": (
         stack_with(
             controller_cm(
-                {"workflowRestrictions": "templateReferencing: Strict"}, namespace="default"
+                {"workflowRestrictions": "templateReferencing: Strict\n"}, namespace="default"
             )
         ),
         None,

@@ -76,8 +76,8 @@ WORKFLOW_PASSES = {
     ),
     "field allowed by config": (
         WF,
-        workflow({**REF, "serviceAccountName": "workflow"}),
-        {"extraAllowedWorkflowFields": ["serviceAccountName"]},
+        workflow({**REF, "nodeSelector": {"pool": "batch"}}),
+        {"extraAllowedWorkflowFields": ["nodeSelector"]},
     ),
     "patch that only suspends": (WF_PATCH, workflow({"suspend": True}), None),
     "not a workflow": (CM, {"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": "b"}}, None),
@@ -123,7 +123,7 @@ WORKFLOW_FAILS = {
     "config extends the list, not replaces it": (
         WF,
         workflow({**REF, "hostNetwork": True}),
-        {"extraAllowedWorkflowFields": ["serviceAccountName"]},
+        {"extraAllowedWorkflowFields": ["nodeSelector"]},
         ["spec.hostNetwork is not allowed"],
     ),
     "patch adding templates": (
@@ -179,8 +179,8 @@ CRON_PASSES = {
     ),
     "field allowed by config": (
         CWF,
-        cron({**REF, "serviceAccountName": "workflow"}),
-        {"extraAllowedWorkflowFields": ["serviceAccountName"]},
+        cron({**REF, "nodeSelector": {"pool": "batch"}}),
+        {"extraAllowedWorkflowFields": ["nodeSelector"]},
     ),
     "patch of the schedule only": (CWF_PATCH, argo("CronWorkflow", {"suspend": True}), None),
     "a Workflow is not its business": (WF, workflow({"templates": INLINE_TEMPLATES}), None),
