@@ -41,7 +41,7 @@ _SERVER_IMAGE = "argocli"
 
 
 @dataclass
-class InstallFacts:
+class InstallNames:
     """Names of the install, read from its Deployments (and the pack config)."""
 
     control_namespaces: set[str] = field(default_factory=set)
@@ -105,9 +105,9 @@ def _is_server(container: dict) -> bool:
     return _image_name(container).startswith(_SERVER_IMAGE) and "server" in words[:2]
 
 
-def install_facts(objects: Iterable[StackObject], settings: Settings) -> InstallFacts:
+def install_names(objects: Iterable[StackObject], settings: Settings) -> InstallNames:
     """The install's namespaces, ConfigMap, Deployments and accounts."""
-    found = InstallFacts(
+    found = InstallNames(
         control_namespaces={settings.control_namespace},
         managed_namespaces={settings.managed_namespace},
         config_maps={(settings.control_namespace, settings.config_map_name)},
@@ -158,7 +158,7 @@ def _target(resource: str, namespace: str | None, name: str | None = None) -> st
 
 
 def _direct_findings(
-    rbac: EffectiveRbac, identity: Identity, install: InstallFacts, *, exempt: bool
+    rbac: EffectiveRbac, identity: Identity, install: InstallNames, *, exempt: bool
 ) -> list[Finding]:
     def check(namespace, group, resource, verb, name=None, label=None):
         grant = rbac.allows(identity, namespace, group, resource, verb, name)
@@ -209,7 +209,7 @@ class Reach:
 
 
 def reach(
-    rbac: EffectiveRbac, identity: Identity, install: InstallFacts, *, exempt: bool = True
+    rbac: EffectiveRbac, identity: Identity, install: InstallNames, *, exempt: bool = True
 ) -> Reach:
     """Direct findings, plus those of every account the identity can act as. The
     controller's own account keeps its required writes (exempt); whoever acts as it, or a
@@ -228,7 +228,7 @@ def reach(
     return Reach(identity, findings)
 
 
-def _hint(identity: Identity, install: InstallFacts, annotated: dict[Identity, str]) -> str:
+def _hint(identity: Identity, install: InstallNames, annotated: dict[Identity, str]) -> str:
     hints = []
     modes = install.server_accounts.get(identity)
     if modes is not None:
@@ -312,7 +312,7 @@ def deployer_only_problems(
         if not o.kind.patch
     ]
     rbac = effective_rbac(stack)
-    install = install_facts(stack, settings)
+    install = install_names(stack, settings)
     annotated = _sso_accounts(stack)
     problems: list[tuple[str, str | None]] = list(rbac.unjudged)
     for identity in rbac.subjects():

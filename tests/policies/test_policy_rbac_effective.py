@@ -20,7 +20,7 @@ from effective_rbac import (
     effective_rbac,
     service_account,
 )
-from effective_rbac_rules import deployer_only_problems, install_facts
+from effective_rbac_rules import deployer_only_problems, install_names
 from k8s_objects import kind_of_manifest, to_plain
 from pack_settings import Settings
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
@@ -308,9 +308,9 @@ def test_dev_stack_without_server_writes_passes() -> None:
     assert problems == []
 
 
-def test_install_facts_come_from_the_deployments() -> None:
+def test_install_names_come_from_the_deployments() -> None:
     stack = _objects(_main_dev_stack())
-    facts = install_facts(stack, Settings(control_namespace="x", managed_namespace="y"))
+    facts = install_names(stack, Settings(control_namespace="x", managed_namespace="y"))
     assert {"argo", "x"} <= facts.control_namespaces
     assert {"argo-events", "y"} <= facts.managed_namespaces
     assert ("argo", "workflow-controller-configmap") in facts.config_maps

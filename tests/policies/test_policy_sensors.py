@@ -454,3 +454,171 @@ def test_keys_that_bind_the_same_field_are_refused() -> None:
     messages = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(trigger), name="sn")
     assert len(messages) == 1, messages
     assert "spec.triggers[0].template.k8s is given twice, as 'k8s' and 'K8S'" in messages[0]
+
+
+# --- workloads from a fixed spec, and what a trigger may never write ----------------------
+
+JOB = {
+    "apiVersion": "batch/v1",
+    "kind": "Job",
+    "metadata": {"generateName": "job-", "namespace": "jobs"},
+    "spec": {
+        "template": {
+            "spec": {
+                "restartPolicy": "Never",
+                "containers": [
+                    {"name": "c", "image": "alpine:3.20", "env": [{"name": "A", "value": "x"}]}
+                ],
+                "volumes": [{"name": "s", "secret": {"secretName": "placeholder"}}],
+            }
+        }
+    },
+}
+POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "p"},
+    "spec": JOB["spec"]["template"]["spec"],
+}
+
+
+@pytest.mark.parametrize(
+    ("workload", "dest"),
+    [
+        (JOB, "spec.template.spec.containers.0.env.0.value"),
+        (JOB, "spec.template.spec.containers.0.args"),
+        (JOB, "spec.template.spec.containers.0.args.-1"),
+        (JOB, "spec.template.spec.initContainers.0.args.1"),
+        (JOB, "spec.template.spec.volumes.0.secret.secretName"),
+        (JOB, "metadata.labels.commit"),
+        (JOB, "metadata.name"),
+        (POD, "spec.containers.0.env.3.value"),
+    ],
+)
+def test_workload_parameters_may_fill_values(workload: dict, dest: str) -> None:
+    props = sensor(k8s_trigger({"resource": workload}, parameters=[param(dest)]))
+    props["metadata"]["namespace"] = "jobs"
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, props) == []
+
+
+@pytest.mark.parametrize(
+    ("workload", "dest", "expected"),
+    [
+        (JOB, "spec.template.spec.containers.0.image", "writes the Job's spec.template.spec"),
+        (JOB, "spec.template.spec.containers.0.command", "event data may only fill"),
+        (JOB, "spec.template.spec.serviceAccountName", "writes the Job's"),
+        (JOB, "spec.template.spec.containers.0.env.0.valueFrom", "writes the Job's"),
+        (JOB, "spec.template.spec.containers.-1.args", "writes the Job's"),
+        (JOB, "spec", "writes the Job's spec"),
+        (JOB, "spec.template.spec.containers.*.image", "is a pattern"),
+        (JOB, "metadata", "may replace the whole metadata"),
+        (JOB, "metadata.namespace", "chooses the namespace"),
+        (POD, "spec.hostNetwork", "writes the Pod's spec.hostNetwork"),
+    ],
+)
+def test_workload_parameters_may_not_change_what_runs(workload, dest, expected) -> None:
+    props = sensor(k8s_trigger({"resource": workload}, parameters=[param(dest)]))
+    messages = validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    assert len(messages) == 1, messages
+    assert expected in messages[0]
+
+
+def test_mounted_secret_name_is_fixed_in_the_argo_namespaces() -> None:
+    job = {**JOB, "metadata": {"generateName": "job-"}}  # lands in the Sensor's argo-events
+    dest = "spec.template.spec.volumes.0.secret.secretName"
+    props = sensor(k8s_trigger({"resource": job}, parameters=[param(dest)]))
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    assert "event data may only fill env values, args and its name" in message
+
+
+@pytest.mark.parametrize(
+    ("resource", "operation", "expected"),
+    [
+        (
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": {"name": "r"},
+            },
+            "create",
+            "RBAC may only change",
+        ),
+        (
+            {
+                "apiVersion": "admissionregistration.k8s.io/v1",
+                "kind": "MutatingWebhookConfiguration",
+                "metadata": {"name": "m"},
+            },
+            "create",
+            "admission control",
+        ),
+        (
+            {
+                "apiVersion": "apiextensions.k8s.io/v1",
+                "kind": "CustomResourceDefinition",
+                "metadata": {"name": "workflows.argoproj.io"},
+            },
+            "delete",
+            "k8s trigger deletes a CustomResourceDefinition",
+        ),
+        (
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "WorkflowTemplate",
+                "metadata": {"name": "t"},
+            },
+            "delete",
+            "templates written at run time",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "c", "namespace": "argo"},
+            },
+            "update",
+            "the controller's namespace",
+        ),
+    ],
+)
+def test_trigger_never_writes_rbac_admission_crds_templates_or_the_control_namespace(
+    resource, operation, expected
+) -> None:
+    props = sensor(k8s_trigger({"resource": resource}, operation=operation))
+    messages = validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    assert len(messages) == 1, messages
+    assert expected in messages[0]
+
+
+def test_submit_from_stays_in_the_managed_namespace() -> None:
+    template = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "workflowtemplate",
+        "metadata": {"name": "t"},
+    }
+    assert (
+        validate_resource(
+            rp.SENSOR_POLICY,
+            SENSOR,
+            sensor(argo_trigger({"resource": template}, operation="submit-from")),
+        )
+        == []
+    )
+    moved = {**template, "metadata": {"name": "t", "namespace": "argo"}}
+    [message] = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": moved}, operation="submit-from"))
+    )
+    assert "of namespace argo; set metadata.namespace to argo-events" in message
+    chosen = argo_trigger(
+        {"resource": template}, operation="submit-from", parameters=[param("metadata.namespace")]
+    )
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(chosen))
+    assert "chooses the namespace" in message
+
+
+def test_status_in_a_submitted_workflow_is_refused() -> None:
+    workflow = {**REF_WORKFLOW, "status": {"storedWorkflowTemplateSpec": {"templates": []}}}
+    messages = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": workflow}))
+    )
+    assert len(messages) == 1 and "it sets status" in messages[0], messages
