@@ -1,7 +1,7 @@
 """Attack and must-pass fixtures of the RBAC, Sensor and WorkflowEventBinding rules,
 driven through the running pack over the Analyzer protocol.
 
-Each fixture (fixtures/attacks/<item>-<name>.yaml, fixtures/must_pass/<name>.yaml) adds its
+Each fixture (fixtures/attacks-6-7/<item>-<name>.yaml, fixtures/accept-6-7/<name>.yaml) adds its
 resources to the rendered dev stack; the pack gets Analyze for every resource and
 AnalyzeStack over all of them, as the engine sends them. What the fixture adds must be
 refused by exactly the policies its header names (must-pass: by none). The dev stack's own
@@ -22,8 +22,8 @@ from policy_harness import resource
 from tools.policy_runner import PolicyRunner, Violation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ATTACKS = sorted((FIXTURES / "attacks").glob("*.yaml"))
-MUST_PASS = sorted((FIXTURES / "must_pass").glob("*.yaml"))
+ATTACKS = sorted((FIXTURES / "attacks-6-7").glob("*.yaml"))
+MUST_PASS = sorted((FIXTURES / "accept-6-7").glob("*.yaml"))
 
 
 def _load(path: Path) -> tuple[list[Any], set[str]]:
@@ -80,7 +80,7 @@ def test_must_pass_fixture_passes(runner, dev_stack, baseline, path: Path) -> No
 
 
 def test_violation_points_at_the_binding(runner, dev_stack, baseline) -> None:
-    path = FIXTURES / "attacks" / "06-token-of-the-controller.yaml"
+    path = FIXTURES / "attacks-6-7" / "06-token-of-the-controller.yaml"
     violations, _ = _added(runner, dev_stack, baseline, path)
     [violation] = violations
     assert violation.urn.endswith("::rolebinding-argo-mint")
