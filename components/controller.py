@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -10,32 +11,66 @@ import yaml
 
 from components import facts, pods
 from components import k8s as objects
-from components.settings import Settings
+from components.sso import SsoConfig, build_sso_section
 
 NAME = "workflow-controller"
+
+
+@dataclass(frozen=True)
+class WorkflowDefaults:
+    """What every workflow gets unless its template says otherwise."""
+
+    service_account: str
+    executor_service_account: str
+    ttl_seconds_after_success: int
+    ttl_seconds_after_failure: int
+    pod_gc_strategy: str
+    pod_gc_delete_delay: str
+
+
+@dataclass(frozen=True)
+class ControllerArgs:
+    """The controller's Deployment and its ConfigMap."""
+
+    control_namespace: str
+    managed_namespace: str
+    images: pods.Images
+    replicas: int
+    resources: pods.Resources
+    template_referencing: str
+    workflow_defaults: WorkflowDefaults
+    sso: SsoConfig | None = None
 
 
 def _yaml(value: Any) -> str:
     return yaml.safe_dump(value, sort_keys=True, default_flow_style=False)
 
 
-def build_controller_config(settings: Settings) -> dict[str, str]:
+def build_controller_config(args: ControllerArgs) -> dict[str, str]:
     """workflow-controller-configmap data. Parsed strictly by the controller: an unknown
     key stops it (workflow/config), so only known keys, each a YAML document."""
+    defaults = args.workflow_defaults
     data = {
         # Template-only execution at run time (docs/workflow-restrictions.md).
-        "workflowRestrictions": _yaml({"templateReferencing": settings.templateReferencing}),
+        "workflowRestrictions": _yaml({"templateReferencing": args.template_referencing}),
         "workflowDefaults": _yaml(
             {
                 "spec": {
-                    "serviceAccountName": settings.workflowServiceAccount,
+                    "serviceAccountName": defaults.service_account,
+                    # The workflow account's token stays out of every container; Argo's
+                    # init and wait containers get the executor account's token instead
+                    # (workflow/controller/workflowpod.go: with automountServiceAccountToken
+                    # false it mounts Secret <executor>.service-account-token into them, and
+                    # refuses the pod without executor.serviceAccountName).
+                    "automountServiceAccountToken": False,
+                    "executor": {"serviceAccountName": defaults.executor_service_account},
                     "ttlStrategy": {
-                        "secondsAfterSuccess": settings.workflowTtlSecondsAfterSuccess,
-                        "secondsAfterFailure": settings.workflowTtlSecondsAfterFailure,
+                        "secondsAfterSuccess": defaults.ttl_seconds_after_success,
+                        "secondsAfterFailure": defaults.ttl_seconds_after_failure,
                     },
                     "podGC": {
-                        "strategy": settings.podGcStrategy,
-                        "deleteDelayDuration": settings.podGcDeleteDelay,
+                        "strategy": defaults.pod_gc_strategy,
+                        "deleteDelayDuration": defaults.pod_gc_delete_delay,
                     },
                     # Workflow pods run in a namespace that enforces Pod Security
                     # "restricted"; this is the pod-level half of it.
@@ -49,65 +84,63 @@ def build_controller_config(settings: Settings) -> dict[str, str]:
             {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
         ),
     }
-    if settings.ssoEnabled:
-        secret = settings.sso_secret_name
-        data["sso"] = _yaml(
-            {
-                "issuer": settings.ssoIssuer,
-                "clientId": {"name": secret, "key": "client-id"},
-                "clientSecret": {"name": secret, "key": "client-secret"},
-                "redirectUrl": settings.ssoRedirectUrl,
-                "scopes": list(settings.ssoScopes),
-                "sessionExpiry": settings.ssoSessionExpiry,
-                "rbac": {"enabled": settings.ssoRbacEnabled},
-            }
-        )
+    if args.sso is not None:
+        data["sso"] = _yaml(build_sso_section(args.sso))
     return data
 
 
-def build_config_map(settings: Settings) -> dict[str, Any]:
+def build_config_map(args: ControllerArgs) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
             "name": facts.CONTROLLER_CONFIGMAP,
-            "namespace": settings.controlNamespace,
+            "namespace": args.control_namespace,
             "labels": objects.labels(NAME),
         },
-        "data": build_controller_config(settings),
+        "data": build_controller_config(args),
     }
 
 
-def build_priority_class() -> dict[str, Any]:
+def priority_class_name(args: ControllerArgs) -> str:
+    """Cluster-scoped, so named per install."""
+    return facts.cluster_scoped_name(facts.CONTROLLER_PRIORITY_CLASS, args.control_namespace)
+
+
+def executor_image(args: ControllerArgs) -> str:
+    return args.images.image(facts.EXECUTOR_IMAGE) + facts.EXECUTOR_TAG_SUFFIX
+
+
+def build_priority_class(args: ControllerArgs) -> dict[str, Any]:
     return {
         "apiVersion": "scheduling.k8s.io/v1",
         "kind": "PriorityClass",
-        "metadata": {"name": facts.CONTROLLER_PRIORITY_CLASS, "labels": objects.labels(NAME)},
+        "metadata": {"name": priority_class_name(args), "labels": objects.labels(NAME)},
         "value": facts.CONTROLLER_PRIORITY,
         "globalDefault": False,
         "description": "Argo Workflows controller: schedule before the workflows it runs.",
     }
 
 
-def build_controller_args(settings: Settings) -> list[str]:
+def build_controller_args(args: ControllerArgs) -> list[str]:
     # --managed-namespace is ignored without --namespaced (cmd/workflow-controller).
     return [
         "--configmap",
         facts.CONTROLLER_CONFIGMAP,
         "--executor-image",
-        settings.image(facts.EXECUTOR_IMAGE),
+        executor_image(args),
         "--namespaced",
         "--managed-namespace",
-        settings.managedNamespace,
+        args.managed_namespace,
     ]
 
 
-def build_deployment(settings: Settings) -> dict[str, Any]:
+def build_deployment(args: ControllerArgs) -> dict[str, Any]:
     container = {
         "name": NAME,
-        "image": settings.image(facts.CONTROLLER_IMAGE),
+        "image": args.images.image(facts.CONTROLLER_IMAGE),
         "command": ["workflow-controller"],
-        "args": build_controller_args(settings),
+        "args": build_controller_args(args),
         "env": [
             # Mandatory unless leader election is disabled; the Lease lives in the
             # controller's own namespace.
@@ -126,23 +159,23 @@ def build_deployment(settings: Settings) -> dict[str, Any]:
             "periodSeconds": 60,
             "timeoutSeconds": 30,
         },
-        "resources": pods.resources(settings, "controller"),
+        "resources": args.resources.spec(),
     }
     return pods.deployment(
         name=NAME,
-        namespace=settings.controlNamespace,
+        namespace=args.control_namespace,
         labels=objects.labels(NAME),
-        replicas=settings.controllerReplicas,
+        replicas=args.replicas,
         service_account=facts.CONTROLLER_SERVICE_ACCOUNT,
         container=container,
-        pod_extra={"priorityClassName": facts.CONTROLLER_PRIORITY_CLASS},
+        pod_extra={"priorityClassName": priority_class_name(args)},
     )
 
 
-def build_metrics_service(settings: Settings) -> dict[str, Any]:
+def build_metrics_service(args: ControllerArgs) -> dict[str, Any]:
     return pods.service(
         f"{NAME}-metrics",
-        settings.controlNamespace,
+        args.control_namespace,
         objects.labels(NAME),
         "metrics",
         facts.CONTROLLER_METRICS_PORT,
@@ -162,24 +195,24 @@ class WorkflowController(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        settings: Settings,
+        args: ControllerArgs,
         *,
         namespace: pulumi.Resource,
         rbac: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("argo-workflows:index:WorkflowController", name, None, opts)
-        ns = settings.controlNamespace
+        ns = args.control_namespace
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         self.service_account = objects.create(
             objects.service_account(facts.CONTROLLER_SERVICE_ACCOUNT, ns, NAME), in_namespace
         )
-        self.config_map = objects.create(build_config_map(settings), in_namespace)
+        self.config_map = objects.create(build_config_map(args), in_namespace)
         self.priority_class = objects.create(
-            build_priority_class(), pulumi.ResourceOptions(parent=self)
+            build_priority_class(args), pulumi.ResourceOptions(parent=self)
         )
         self.deployment = objects.create(
-            build_deployment(settings),
+            build_deployment(args),
             pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[
@@ -191,10 +224,10 @@ class WorkflowController(pulumi.ComponentResource):
                 ],
             ),
         )
-        self.metrics_service = objects.create(build_metrics_service(settings), in_namespace)
+        self.metrics_service = objects.create(build_metrics_service(args), in_namespace)
         self.disruption_budget = None
-        if settings.controllerReplicas > 1:
+        if args.replicas > 1:
             self.disruption_budget = objects.create(
                 pods.pod_disruption_budget(NAME, ns, objects.labels(NAME)), in_namespace
             )
-        self.register_outputs({"configMapName": facts.CONTROLLER_CONFIGMAP})
+        self.register_outputs({"configMapName": self.config_map.metadata.name})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -36,6 +37,22 @@ def _schema(crd: facts.CrdFact) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required}
 
 
+def _printer_column(column: facts.PrinterColumn) -> dict[str, Any]:
+    out = {
+        "name": column.name,
+        "type": column.type,
+        "jsonPath": column.json_path,
+        "description": column.description,
+    }
+    if column.format:
+        out["format"] = column.format
+    return out
+
+
+def crd_name(crd: facts.CrdFact) -> str:
+    return f"{crd.plural}.{facts.ARGO_GROUP}"
+
+
 def build_crd(crd: facts.CrdFact) -> dict[str, Any]:
     version: dict[str, Any] = {
         "name": facts.ARGO_VERSION,
@@ -45,6 +62,8 @@ def build_crd(crd: facts.CrdFact) -> dict[str, Any]:
     }
     if crd.status_subresource:
         version["subresources"] = {"status": {}}
+    if crd.printer_columns:
+        version["additionalPrinterColumns"] = [_printer_column(c) for c in crd.printer_columns]
     names: dict[str, Any] = {
         "kind": crd.kind,
         "listKind": f"{crd.kind}List",
@@ -57,7 +76,7 @@ def build_crd(crd: facts.CrdFact) -> dict[str, Any]:
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
         "metadata": {
-            "name": f"{crd.plural}.{facts.ARGO_GROUP}",
+            "name": crd_name(crd),
             "labels": objects.labels("crds", "argo-workflows"),
         },
         "spec": {
@@ -69,13 +88,37 @@ def build_crd(crd: facts.CrdFact) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class CrdsArgs:
+    """install: this stack owns the CRDs; otherwise it only reads them (one owner per
+    cluster: CRDs are cluster-wide and shared by every install)."""
+
+    install: bool = True
+
+
 class ArgoCRDs(pulumi.ComponentResource):
     """All Argo CRDs. Retained on delete: deleting a CRD deletes every object of its kind."""
 
     crds: dict[str, k8s.apiextensions.v1.CustomResourceDefinition]
 
-    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: CrdsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("argo-workflows:index:ArgoCRDs", name, None, opts)
-        child_opts = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
-        self.crds = {crd.kind: objects.create(build_crd(crd), child_opts) for crd in facts.CRDS}
-        self.register_outputs({"names": [f"{c.plural}.{facts.ARGO_GROUP}" for c in facts.CRDS]})
+        if args.install:
+            child_opts = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
+            self.crds = {crd.kind: objects.create(build_crd(crd), child_opts) for crd in facts.CRDS}
+        else:
+            # Read, never written: dependents still wait for them, and preview fails
+            # while no stack has installed them. A logical name of its own: a stack that
+            # switches to false drops its created CRDs from its state (retained in the
+            # cluster by retainOnDelete) rather than turning them into reads.
+            self.crds = {
+                crd.kind: k8s.apiextensions.v1.CustomResourceDefinition.get(
+                    f"existing-crd-{crd_name(crd)}",
+                    crd_name(crd),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                for crd in facts.CRDS
+            }
+        self.register_outputs({"names": [crd_name(c) for c in facts.CRDS]})

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components import k8s as objects
-from components.settings import Settings
+
+
+@dataclass(frozen=True)
+class NamespacesArgs:
+    """The two namespaces and how they are owned."""
+
+    control: str
+    managed: str
+    create: bool = True
+    protect: bool = False
+    delete_on_destroy: bool = False
+    managed_pod_security: str = "restricted"
 
 
 def pod_security_labels(enforce: str) -> dict[str, str]:
@@ -36,24 +48,27 @@ class ArgoNamespaces(pulumi.ComponentResource):
 
     control: k8s.core.v1.Namespace
     managed: k8s.core.v1.Namespace
+    # The names as the cluster holds them (an adopted namespace's id is its name).
+    control_name: pulumi.Output[str]
+    managed_name: pulumi.Output[str]
 
     def __init__(
-        self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None
+        self, name: str, args: NamespacesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("argo-workflows:index:ArgoNamespaces", name, None, opts)
         namespaces = {
-            "control": (settings.controlNamespace, "restricted"),
-            "managed": (settings.managedNamespace, settings.managedNamespacePodSecurity),
+            "control": (args.control, "restricted"),
+            "managed": (args.managed, args.managed_pod_security),
         }
         created: dict[str, k8s.core.v1.Namespace] = {}
         for role, (ns, enforce) in namespaces.items():
-            if settings.createNamespaces:
+            if args.create:
                 # A deleted namespace takes every workflow in it along: it is left in the
                 # cluster unless the stack opts in to deleting it.
                 child_opts = pulumi.ResourceOptions(
                     parent=self,
-                    protect=settings.protectNamespaces,
-                    retain_on_delete=not settings.deleteNamespacesOnDestroy,
+                    protect=args.protect,
+                    retain_on_delete=not args.delete_on_destroy,
                 )
                 created[role] = objects.create(build_namespace(ns, role, enforce), child_opts)
             else:
@@ -65,6 +80,7 @@ class ArgoNamespaces(pulumi.ComponentResource):
                 )
         self.control = created["control"]
         self.managed = created["managed"]
-        self.register_outputs(
-            {"control": settings.controlNamespace, "managed": settings.managedNamespace}
-        )
+        names = {role: (ns.metadata.name if args.create else ns.id) for role, ns in created.items()}
+        self.control_name = names["control"]
+        self.managed_name = names["managed"]
+        self.register_outputs({"control": self.control_name, "managed": self.managed_name})

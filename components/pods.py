@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from components import facts
-from components.settings import Settings
 
 
-def resources(settings: Settings, part: str) -> dict[str, dict[str, str]]:
-    """Requests and limits from the ``<part>CpuRequest`` ... ``<part>MemoryLimit`` keys."""
-    return {
-        kind: {
-            resource.lower(): getattr(settings, f"{part}{resource}{kind[:-1].title()}")
-            for resource in ("Cpu", "Memory")
+@dataclass(frozen=True)
+class Images:
+    """Where the Argo images come from: one registry, one release for all of them."""
+
+    registry: str
+    version: str
+
+    def image(self, name: str) -> str:
+        return f"{self.registry}/{name}:{self.version}"
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Requests and limits of one container."""
+
+    cpu_request: str
+    memory_request: str
+    cpu_limit: str
+    memory_limit: str
+
+    def spec(self) -> dict[str, dict[str, str]]:
+        return {
+            "requests": {"cpu": self.cpu_request, "memory": self.memory_request},
+            "limits": {"cpu": self.cpu_limit, "memory": self.memory_limit},
         }
-        for kind in ("requests", "limits")
-    }
 
 
 def service(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
-from components import facts
 from components.catalog import CatalogError, CatalogTemplate, load_catalog
-from components.controller import WorkflowController
-from components.crds import ArgoCRDs
-from components.namespaces import ArgoNamespaces
-from components.rbac import ManagedNamespaceRBAC
-from components.server import ArgoServer
+from components.controller import ControllerArgs, WorkflowController, WorkflowDefaults
+from components.crds import ArgoCRDs, CrdsArgs
+from components.memoization import memoization_caches, memoization_problems
+from components.namespaces import ArgoNamespaces, NamespacesArgs
+from components.pods import Images, Resources
+from components.provider import ProviderArgs, create_provider
+from components.rbac import ManagedNamespaceRBAC, RbacArgs
+from components.server import ArgoServer, IngressArgs, ServerArgs, SsoClientArgs
 from components.settings import (
     PROJECT,
     ConfigError,
@@ -20,7 +23,10 @@ from components.settings import (
     parse_settings,
     read_pulumi_config,
 )
+from components.sso import SsoConfig, access_levels
 from components.template_catalog import TemplateCatalog
+
+PROVIDER_NAME = "kubernetes"
 
 
 def load_inputs(
@@ -52,9 +58,119 @@ def load_inputs(
                 )
             except CatalogError as err:
                 problems += err.problems
+            problems += memoization_problems(templates)
     if problems or settings is None:
         raise ConfigError(problems)
     return settings, templates
+
+
+@dataclass(frozen=True)
+class InstallArgs:
+    """Each component's own arguments, derived from the validated settings."""
+
+    provider: ProviderArgs
+    namespaces: NamespacesArgs
+    crds: CrdsArgs
+    rbac: RbacArgs
+    controller: ControllerArgs
+    server: ServerArgs
+
+
+def install_args(
+    settings: Settings,
+    sso_client_secret: pulumi.Input[str] | None = None,
+    memoization_caches: tuple[str, ...] = (),
+) -> InstallArgs:
+    """Split the settings into the typed arguments of each component (pure)."""
+    s = settings
+    images = Images(s.imageRegistry, s.version)
+    sso = None
+    sso_client = None
+    levels: tuple = ()
+    if s.ssoEnabled:
+        sso = SsoConfig(
+            issuer=s.ssoIssuer,
+            client_id_secret=s.sso_client_id_secret,
+            client_secret_secret=s.sso_client_secret_secret,
+            redirect_url=s.sso_redirect_url,
+            scopes=tuple(s.ssoScopes),
+            session_expiry=s.ssoSessionExpiry,
+            rbac_enabled=s.ssoRbacEnabled,
+        )
+        sso_client = SsoClientArgs(
+            secret_name=s.sso_client_id_secret,
+            client_id=s.ssoClientId,
+            client_secret=None if s.ssoExistingSecret else (sso_client_secret or ""),
+        )
+        if s.ssoRbacEnabled:
+            levels = access_levels(tuple(s.ssoViewerGroups), tuple(s.ssoSubmitterGroups))
+    ingress = None
+    if s.ingressEnabled:
+        ingress = IngressArgs(s.ingressHost, s.ingressClassName, s.ingressTlsSecret)
+    return InstallArgs(
+        provider=ProviderArgs(kubeconfig=s.kubeconfig, context=s.kubeContext),
+        namespaces=NamespacesArgs(
+            control=s.controlNamespace,
+            managed=s.managedNamespace,
+            create=s.createNamespaces,
+            protect=s.protectNamespaces,
+            delete_on_destroy=s.deleteNamespacesOnDestroy,
+            managed_pod_security=s.managedNamespacePodSecurity,
+        ),
+        crds=CrdsArgs(install=s.installCrds),
+        rbac=RbacArgs(
+            control_namespace=s.controlNamespace,
+            managed_namespace=s.managedNamespace,
+            workflow_service_account=s.workflowServiceAccount,
+            allowed_service_accounts=tuple(s.allowedServiceAccounts),
+            executor_service_account=s.executorServiceAccount,
+            artifact_secret_names=tuple(s.artifactSecretNames),
+            server_auth_modes=tuple(s.serverAuthModes),
+            sso_client_secret_names=tuple(
+                n for n in (s.sso_client_id_secret, s.sso_client_secret_secret) if n
+            ),
+            server_tls_secret=s.serverTlsSecret,
+            sso_access_levels=levels,
+            memoization_caches=memoization_caches,
+        ),
+        controller=ControllerArgs(
+            control_namespace=s.controlNamespace,
+            managed_namespace=s.managedNamespace,
+            images=images,
+            replicas=s.controllerReplicas,
+            resources=Resources(
+                s.controllerCpuRequest,
+                s.controllerMemoryRequest,
+                s.controllerCpuLimit,
+                s.controllerMemoryLimit,
+            ),
+            template_referencing=s.templateReferencing,
+            workflow_defaults=WorkflowDefaults(
+                service_account=s.workflowServiceAccount,
+                executor_service_account=s.executorServiceAccount,
+                ttl_seconds_after_success=s.workflowTtlSecondsAfterSuccess,
+                ttl_seconds_after_failure=s.workflowTtlSecondsAfterFailure,
+                pod_gc_strategy=s.podGcStrategy,
+                pod_gc_delete_delay=s.podGcDeleteDelay,
+            ),
+            sso=sso,
+        ),
+        server=ServerArgs(
+            control_namespace=s.controlNamespace,
+            managed_namespace=s.managedNamespace,
+            images=images,
+            replicas=s.serverReplicas,
+            resources=Resources(
+                s.serverCpuRequest, s.serverMemoryRequest, s.serverCpuLimit, s.serverMemoryLimit
+            ),
+            auth_modes=tuple(s.serverAuthModes),
+            secure=s.serverSecure,
+            tls_secret=s.serverTlsSecret,
+            base_href=s.serverBaseHref,
+            ingress=ingress,
+            sso_client=sso_client,
+        ),
+    )
 
 
 def deploy(
@@ -62,37 +178,48 @@ def deploy(
     templates: list[CatalogTemplate],
     sso_client_secret: pulumi.Input[str] | None = None,
 ) -> dict[str, Any]:
-    """Register every component; return the stack outputs."""
-    namespaces = ArgoNamespaces("namespaces", settings)
-    crds = ArgoCRDs("crds")
+    """Register every component through one explicit provider; return the stack outputs."""
+    args = install_args(settings, sso_client_secret, memoization_caches(templates))
+    provider = create_provider(PROVIDER_NAME, args.provider)
+    opts = pulumi.ResourceOptions(provider=provider)
+    namespaces = ArgoNamespaces("namespaces", args.namespaces, opts=opts)
+    crds = ArgoCRDs("crds", args.crds, opts=opts)
     rbac = ManagedNamespaceRBAC(
-        "rbac", settings, namespaces=[namespaces.control, namespaces.managed]
+        "rbac", args.rbac, namespaces=[namespaces.control, namespaces.managed], opts=opts
     )
     controller = WorkflowController(
-        "workflow-controller", settings, namespace=namespaces.control, rbac=rbac.controller
+        "workflow-controller",
+        args.controller,
+        namespace=namespaces.control,
+        rbac=rbac.controller,
+        opts=opts,
     )
-    ArgoServer(
+    server = ArgoServer(
         "argo-server",
-        settings,
+        args.server,
         namespace=namespaces.control,
         rbac=rbac.server,
         config_map=controller.config_map,
-        sso_client_secret=sso_client_secret,
+        opts=opts,
     )
-    TemplateCatalog(
+    catalog = TemplateCatalog(
         "template-catalog",
         templates,
         depends_on=[crds.crds["WorkflowTemplate"], namespaces.managed],
+        opts=opts,
     )
+    # Outputs come from the registered resources, so they say what was deployed.
     return {
         "argoVersion": settings.version,
-        "controlNamespace": settings.controlNamespace,
-        "managedNamespace": settings.managedNamespace,
-        "serverServiceName": "argo-server",
-        "serverPort": facts.SERVER_PORT,
-        "configMapName": facts.CONTROLLER_CONFIGMAP,
-        "workflowServiceAccount": settings.workflowServiceAccount,
-        "templateNames": sorted(t.name for t in templates),
+        "controlNamespace": namespaces.control_name,
+        "managedNamespace": namespaces.managed_name,
+        "serverServiceName": server.service_name,
+        "serverPort": server.service_port,
+        "configMapName": controller.config_map.metadata.name,
+        "workflowServiceAccount": rbac.workflow_service_account.metadata.name,
+        "templateNames": pulumi.Output.all(
+            *(t.metadata["name"] for t in catalog.templates.values())
+        ).apply(sorted),
     }
 
 

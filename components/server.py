@@ -4,36 +4,73 @@ optional Ingress and PDB."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
 from components import facts, pods
 from components import k8s as objects
-from components.settings import Settings
+from components.sso import CLIENT_ID_KEY, CLIENT_SECRET_KEY
 
 NAME = "argo-server"
 
 
-def build_server_args(settings: Settings) -> list[str]:
-    args = ["server", "--namespaced", "--managed-namespace", settings.managedNamespace]
-    for mode in settings.serverAuthModes:
-        args += ["--auth-mode", mode]
-    args.append(f"--secure={str(settings.serverSecure).lower()}")
-    if settings.serverTlsSecret:
-        args += ["--tls-certificate-secret-name", settings.serverTlsSecret]
-    if settings.serverBaseHref != "/":
+@dataclass(frozen=True)
+class IngressArgs:
+    host: str
+    class_name: str = ""
+    tls_secret: str = ""
+
+
+@dataclass(frozen=True)
+class SsoClientArgs:
+    """The OIDC client Secret this install creates: the client id, and the client secret
+    when it comes from config rather than from an existing Secret."""
+
+    secret_name: str
+    client_id: str
+    # A Pulumi secret Output (pulumi.Config.get_secret), never a plain string; None when
+    # the client secret lives in an existing Secret.
+    client_secret: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
+class ServerArgs:
+    """The Argo Server's Deployment, Service and what sits in front of it."""
+
+    control_namespace: str
+    managed_namespace: str
+    images: pods.Images
+    replicas: int
+    resources: pods.Resources
+    auth_modes: tuple[str, ...]
+    secure: bool = True
+    tls_secret: str = ""
+    base_href: str = "/"
+    ingress: IngressArgs | None = None
+    sso_client: SsoClientArgs | None = None
+
+
+def build_server_args(args: ServerArgs) -> list[str]:
+    out = ["server", "--namespaced", "--managed-namespace", args.managed_namespace]
+    for mode in args.auth_modes:
+        out += ["--auth-mode", mode]
+    out.append(f"--secure={str(args.secure).lower()}")
+    if args.tls_secret:
+        out += ["--tls-certificate-secret-name", args.tls_secret]
+    if args.base_href != "/":
         # docs/argo-server.md "Base HREF".
-        args += ["--base-href", settings.serverBaseHref]
-    return args
+        out += ["--base-href", args.base_href]
+    return out
 
 
-def build_deployment(settings: Settings) -> dict[str, Any]:
-    scheme = "HTTPS" if settings.serverSecure else "HTTP"
+def build_deployment(args: ServerArgs) -> dict[str, Any]:
+    scheme = "HTTPS" if args.secure else "HTTP"
     container = {
         "name": NAME,
-        "image": settings.image(facts.SERVER_IMAGE),
-        "args": build_server_args(settings),
+        "image": args.images.image(facts.SERVER_IMAGE),
+        "args": build_server_args(args),
         "ports": [{"name": "web", "containerPort": facts.SERVER_PORT}],
         # With --secure the server only speaks HTTPS, so the probe must too
         # (docs/tls.md).
@@ -43,53 +80,56 @@ def build_deployment(settings: Settings) -> dict[str, Any]:
             "periodSeconds": 20,
         },
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
-        "resources": pods.resources(settings, "server"),
+        "resources": args.resources.spec(),
     }
     return pods.deployment(
         name=NAME,
-        namespace=settings.controlNamespace,
+        namespace=args.control_namespace,
         labels=objects.labels(NAME),
-        replicas=settings.serverReplicas,
+        replicas=args.replicas,
         service_account=facts.SERVER_SERVICE_ACCOUNT,
         container=container,
         pod_extra={"volumes": [{"name": "tmp", "emptyDir": {}}]},
     )
 
 
-def build_service(settings: Settings) -> dict[str, Any]:
+def build_service(args: ServerArgs) -> dict[str, Any]:
     return pods.service(
-        NAME, settings.controlNamespace, objects.labels(NAME), "web", facts.SERVER_PORT
+        NAME, args.control_namespace, objects.labels(NAME), "web", facts.SERVER_PORT
     )
 
 
-def build_sso_secret(settings: Settings, client_secret: Any) -> dict[str, Any]:
-    """Secret argo-sso from config; ``client_secret`` stays a Pulumi secret Output."""
+def build_sso_secret(namespace: str, client: SsoClientArgs) -> dict[str, Any]:
+    """The OIDC client Secret; the client secret stays a Pulumi secret Output."""
+    data: dict[str, Any] = {CLIENT_ID_KEY: client.client_id}
+    if client.client_secret is not None:
+        data[CLIENT_SECRET_KEY] = pulumi.Output.secret(client.client_secret)
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": {
-            "name": settings.sso_secret_name,
-            "namespace": settings.controlNamespace,
+            "name": client.secret_name,
+            "namespace": namespace,
             "labels": objects.labels(NAME),
         },
         "type": "Opaque",
-        "stringData": {"client-id": settings.ssoClientId, "client-secret": client_secret},
+        "stringData": data,
     }
 
 
-def build_ingress(settings: Settings) -> dict[str, Any]:
+def build_ingress(args: ServerArgs, ingress: IngressArgs) -> dict[str, Any]:
     annotations = {}
-    if settings.serverSecure:
+    if args.secure:
         # The server speaks HTTPS; ingress-nginx must too.
         annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS"
     spec: dict[str, Any] = {
         "rules": [
             {
-                "host": settings.ingressHost,
+                "host": ingress.host,
                 "http": {
                     "paths": [
                         {
-                            "path": settings.serverBaseHref,
+                            "path": args.base_href,
                             "pathType": "Prefix",
                             "backend": {
                                 "service": {"name": NAME, "port": {"number": facts.SERVER_PORT}}
@@ -100,13 +140,13 @@ def build_ingress(settings: Settings) -> dict[str, Any]:
             }
         ]
     }
-    if settings.ingressClassName:
-        spec["ingressClassName"] = settings.ingressClassName
-    if settings.ingressTlsSecret:
-        spec["tls"] = [{"hosts": [settings.ingressHost], "secretName": settings.ingressTlsSecret}]
+    if ingress.class_name:
+        spec["ingressClassName"] = ingress.class_name
+    if ingress.tls_secret:
+        spec["tls"] = [{"hosts": [ingress.host], "secretName": ingress.tls_secret}]
     metadata: dict[str, Any] = {
         "name": NAME,
-        "namespace": settings.controlNamespace,
+        "namespace": args.control_namespace,
         "labels": objects.labels(NAME),
     }
     if annotations:
@@ -132,16 +172,15 @@ class ArgoServer(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        settings: Settings,
+        args: ServerArgs,
         *,
         namespace: pulumi.Resource,
         rbac: Sequence[pulumi.Resource],
         config_map: pulumi.Resource,
-        sso_client_secret: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("argo-workflows:index:ArgoServer", name, None, opts)
-        ns = settings.controlNamespace
+        ns = args.control_namespace
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         self.service_account = objects.create(
             objects.service_account(facts.SERVER_SERVICE_ACCOUNT, ns, NAME), in_namespace
@@ -153,9 +192,9 @@ class ArgoServer(pulumi.ComponentResource):
             *rbac,
         ]
         self.sso_secret = None
-        if settings.creates_sso_secret:
+        if args.sso_client is not None:
             self.sso_secret = objects.create(
-                build_sso_secret(settings, pulumi.Output.secret(sso_client_secret or "")),
+                build_sso_secret(ns, args.sso_client),
                 pulumi.ResourceOptions(
                     parent=self,
                     depends_on=[namespace],
@@ -164,19 +203,21 @@ class ArgoServer(pulumi.ComponentResource):
             )
             deployment_deps.append(self.sso_secret)
         self.deployment = objects.create(
-            build_deployment(settings),
+            build_deployment(args),
             pulumi.ResourceOptions(parent=self, depends_on=deployment_deps),
         )
-        self.service = objects.create(build_service(settings), in_namespace)
+        self.service = objects.create(build_service(args), in_namespace)
         self.ingress = None
-        if settings.ingressEnabled:
+        if args.ingress is not None:
             self.ingress = objects.create(
-                build_ingress(settings),
+                build_ingress(args, args.ingress),
                 pulumi.ResourceOptions(parent=self, depends_on=[namespace, self.service]),
             )
         self.disruption_budget = None
-        if settings.serverReplicas > 1:
+        if args.replicas > 1:
             self.disruption_budget = objects.create(
                 pods.pod_disruption_budget(NAME, ns, objects.labels(NAME)), in_namespace
             )
-        self.register_outputs({"serviceName": NAME, "port": facts.SERVER_PORT})
+        self.service_name: pulumi.Output[str] = self.service.metadata.name
+        self.service_port: pulumi.Output[int] = self.service.spec.ports[0].port
+        self.register_outputs({"serviceName": self.service_name, "port": self.service_port})

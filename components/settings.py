@@ -36,6 +36,14 @@ _QUANTITY_FACTORS = {
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
 }  # fmt: skip
 
+# Keys whose value is a credential: accepted only as Pulumi secrets, read as secret
+# Outputs where they are used, never kept in Settings.
+SECRET_KEYS = frozenset({"ssoClientSecret"})
+
+# The Secret this install creates with the OIDC client id (and the client secret when it
+# comes from config): argo-server reads both through Secret references (config `sso`).
+SSO_CLIENT_SECRET = "argo-server-sso"
+
 AUTH_MODES = ("client", "server", "sso")
 TEMPLATE_REFERENCING = ("Strict", "Secure")
 POD_SECURITY_LEVELS = ("restricted", "baseline")
@@ -74,6 +82,7 @@ class Settings:
     managedNamespacePodSecurity: str
     templateReferencing: str
     workflowServiceAccount: str
+    executorServiceAccount: str
     workflowTtlSecondsAfterSuccess: int
     workflowTtlSecondsAfterFailure: int
     podGcStrategy: str
@@ -99,9 +108,13 @@ class Settings:
     ssoScopes: list[str]
     ssoSessionExpiry: str
     ssoRbacEnabled: bool
+    ssoViewerGroups: list[str]
+    ssoSubmitterGroups: list[str]
     ssoExistingSecret: str
     ssoClientId: str
-    ssoClientSecret: str
+    # Only whether the secret key is set: its value is read as a Pulumi secret Output
+    # (pulumi.Config.get_secret) where it is used, never kept here.
+    has_sso_client_secret: bool
     ingressEnabled: bool
     ingressHost: str
     ingressClassName: str
@@ -110,20 +123,31 @@ class Settings:
     requireTemplateDescription: bool
     requireRestrictedPods: bool
     allowedServiceAccounts: list[str]
+    kubeconfig: str
+    kubeContext: str
+    installCrds: bool
 
     def image(self, name: str) -> str:
         return f"{self.imageRegistry}/{name}:{self.version}"
 
     @property
-    def sso_secret_name(self) -> str:
-        """The Secret holding the OIDC client id and secret ('' when SSO is off)."""
-        if not self.ssoEnabled:
-            return ""
-        return self.ssoExistingSecret or "argo-sso"
+    def sso_client_id_secret(self) -> str:
+        """The Secret this install creates for the OIDC client ('' when SSO is off)."""
+        return SSO_CLIENT_SECRET if self.ssoEnabled else ""
 
     @property
-    def creates_sso_secret(self) -> bool:
-        return self.ssoEnabled and not self.ssoExistingSecret
+    def sso_client_secret_secret(self) -> str:
+        """The Secret holding the OIDC client secret ('' when SSO is off)."""
+        if not self.ssoEnabled:
+            return ""
+        return self.ssoExistingSecret or SSO_CLIENT_SECRET
+
+    @property
+    def sso_redirect_url(self) -> str:
+        """ssoRedirectUrl, or the Ingress host's callback when only the Ingress is set."""
+        if self.ssoRedirectUrl or not self.ingressEnabled:
+            return self.ssoRedirectUrl
+        return f"https://{self.ingressHost}{self.serverBaseHref}oauth2/callback"
 
     def templates_path(self, root: Path = PROJECT_ROOT) -> Path:
         path = Path(self.templatesDir)
@@ -271,6 +295,48 @@ def _https_url(value: str) -> str | None:
     return None if _HTTPS_URL.match(value) else "an https:// URL"
 
 
+def _kubeconfig_path(value: str) -> str | None:
+    if "\n" in value or value.lstrip().startswith(("apiVersion", "{")):
+        return (
+            "the path of a kubeconfig file, not its contents (credentials do not belong in "
+            "plain config)"
+        )
+    return None
+
+
+def _context_name(value: str) -> str | None:
+    return None if value.strip() == value and "\n" not in value else "a kubeconfig context name"
+
+
+# Values that stand for "fill this in": reserved example domains (RFC 2606, RFC 6761),
+# localhost, and the usual stand-ins.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+_PLACEHOLDER_TLDS = (".example", ".test", ".invalid", ".localhost")
+_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "replaceme", "todo")
+
+
+def placeholder_reason(value: str) -> str | None:
+    """Why ``value`` looks like a placeholder rather than a real setting, or None."""
+    lowered = value.strip().lower()
+    if re.search(r"<[^>]*>", lowered):
+        return "a value in <...> is a placeholder"
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "it reads like a placeholder"
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", lowered).split("/")[0].split(":")[0]
+    if host == "localhost" or host.endswith(_PLACEHOLDER_TLDS):
+        return f"{host!r} is a reserved name that no identity provider runs at"
+    if any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS):
+        return f"{host!r} is a reserved example domain"
+    return None
+
+
+def _group(value: str) -> str | None:
+    # Groups end up as string literals in the rbac-rule expression.
+    if not value.strip() or any(c in value for c in '"\\') or not value.isprintable():
+        return "an identity-provider group name (printable, no quotes or backslashes)"
+    return None
+
+
 def _base_href(value: str) -> str | None:
     if value.startswith("/") and value.endswith("/") and " " not in value:
         return None
@@ -296,6 +362,7 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "managedNamespacePodSecurity": _one_of(*POD_SECURITY_LEVELS),
     "templateReferencing": _one_of(*TEMPLATE_REFERENCING),
     "workflowServiceAccount": _dns_subdomain,
+    "executorServiceAccount": _dns_subdomain,
     "workflowTtlSecondsAfterSuccess": _non_negative,
     "workflowTtlSecondsAfterFailure": _non_negative,
     "podGcStrategy": _one_of(*POD_GC_STRATEGIES),
@@ -318,12 +385,16 @@ _RULES: dict[str, Callable[[Any], str | None]] = {
     "ssoRedirectUrl": _optional(_https_url),
     "ssoScopes": _each(lambda v: None if re.fullmatch(r"[!#-\[\]-~]+", v) else "an OAuth scope"),
     "ssoSessionExpiry": _duration,
+    "ssoViewerGroups": _each(_group),
+    "ssoSubmitterGroups": _each(_group),
     "ssoExistingSecret": _optional(_dns_subdomain),
     "ingressHost": _optional(_dns_subdomain),
     "ingressClassName": _optional(_dns_subdomain),
     "ingressTlsSecret": _optional(_dns_subdomain),
     "templatesDir": lambda v: None if v.strip() else "a folder path",
     "allowedServiceAccounts": _not_empty_list(_dns_subdomain),
+    "kubeconfig": _optional(_kubeconfig_path),
+    "kubeContext": _optional(_context_name),
 }
 
 
@@ -366,31 +437,14 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
             f"(ssoEnabled is {str(s.ssoEnabled).lower()})",
         )
     secret_key = f"{PROJECT}:ssoClientSecret"
-    if s.ssoClientSecret and secret_key not in secret_keys:
+    if s.has_sso_client_secret and secret_key not in secret_keys:
         fail(
             "ssoClientSecret",
             "<a plain-text value>",
             "a secret value: `pulumi config set --secret ssoClientSecret ...`",
         )
     if s.ssoEnabled:
-        for key in ("ssoIssuer", "ssoRedirectUrl"):
-            if not getattr(s, key):
-                fail(key, "", "an https:// URL when ssoEnabled is true")
-        if s.ssoRedirectUrl and not s.ssoRedirectUrl.endswith("/oauth2/callback"):
-            fail("ssoRedirectUrl", s.ssoRedirectUrl, "a URL ending in /oauth2/callback")
-        inline = [k for k in ("ssoClientId", "ssoClientSecret") if getattr(s, k)]
-        if s.ssoExistingSecret and inline:
-            fail(
-                "ssoExistingSecret",
-                s.ssoExistingSecret,
-                f"empty when {' and '.join(inline)} are set (use one source for the client)",
-            )
-        elif not s.ssoExistingSecret and len(inline) != 2:
-            fail(
-                "ssoExistingSecret",
-                "",
-                "the name of an existing Secret, or both ssoClientId and ssoClientSecret",
-            )
+        _sso_checks(s, fail)
     if s.ingressEnabled and not s.ingressHost:
         fail("ingressHost", "", "a DNS name when ingressEnabled is true")
     if s.ingressEnabled and s.serverBaseHref != "/":
@@ -410,22 +464,86 @@ def _cross_checks(s: Settings, secret_keys: set[str]) -> list[str]:
             f"to include workflowServiceAccount {s.workflowServiceAccount!r}, the account "
             "workflows run as by default",
         )
-    if s.ssoExistingSecret == facts.SERVER_SSO_STATE_SECRET:
+    if s.ssoExistingSecret in (facts.SERVER_SSO_STATE_SECRET, SSO_CLIENT_SECRET):
         fail(
             "ssoExistingSecret",
             s.ssoExistingSecret,
-            "another name: argo-server keeps its own state in Secret 'sso'",
+            f"another name: argo-server keeps its own state in Secret "
+            f"'{facts.SERVER_SSO_STATE_SECRET}' and this install creates '{SSO_CLIENT_SECRET}'",
+        )
+    workflow_accounts = {s.workflowServiceAccount, *s.allowedServiceAccounts}
+    if s.executorServiceAccount in workflow_accounts:
+        fail(
+            "executorServiceAccount",
+            s.executorServiceAccount,
+            "an account of its own, not a workflow account (workflowServiceAccount, "
+            "allowedServiceAccounts): the executor's token must not reach user containers",
         )
     # Keys of a feature that is off would be silently ignored; say so instead.
+    defaults = {key: spec.default for key, spec in declared_keys().items()}
     for switch, keys in _FEATURE_KEYS.items():
         if getattr(s, switch):
             continue
         for key in keys:
-            value = getattr(s, key)
-            if value:
+            if key in SECRET_KEYS:
+                value, default = s.has_sso_client_secret, False
+            else:
+                value, default = getattr(s, key), defaults.get(key)
+            if value != default:
                 shown = "<secret>" if f"{PROJECT}:{key}" in secret_keys else value
                 fail(key, shown, f"unset while {switch} is false (it would be ignored)")
     return problems
+
+
+def _sso_checks(s: Settings, fail: Callable[[str, Any, str], None]) -> None:
+    """SSO must name a real identity provider and client, and who gets in."""
+    # argo-server runs OIDC discovery against the issuer at start and exits when it
+    # fails (server/auth/sso/sso.go): a placeholder is a crash loop, not a default.
+    for key in ("ssoIssuer", "ssoClientId"):
+        value = getattr(s, key)
+        if not value:
+            fail(key, "", f"a value of this stack when ssoEnabled is true ({_SSO_EXPECT[key]})")
+        elif reason := placeholder_reason(value):
+            fail(key, value, f"{_SSO_EXPECT[key]}, not a placeholder: {reason}")
+    redirect = s.sso_redirect_url
+    if not redirect:
+        fail(
+            "ssoRedirectUrl",
+            "",
+            "an https:// URL ending in /oauth2/callback when ssoEnabled is true and there "
+            "is no Ingress to derive it from",
+        )
+    elif not redirect.endswith("/oauth2/callback"):
+        fail("ssoRedirectUrl", redirect, "a URL ending in /oauth2/callback")
+    if s.ssoExistingSecret and s.has_sso_client_secret:
+        fail(
+            "ssoExistingSecret",
+            s.ssoExistingSecret,
+            "empty when ssoClientSecret is set (use one source for the client secret)",
+        )
+    elif not s.ssoExistingSecret and not s.has_sso_client_secret:
+        fail(
+            "ssoExistingSecret",
+            "",
+            "the name of an existing Secret holding the client secret (key client-secret), "
+            "or ssoClientSecret set as a secret",
+        )
+    if s.ssoRbacEnabled and not (s.ssoViewerGroups or s.ssoSubmitterGroups):
+        fail(
+            "ssoViewerGroups",
+            [],
+            "at least one group in ssoViewerGroups or ssoSubmitterGroups when ssoRbacEnabled "
+            "is true (without one, SSO RBAC lets nobody in)",
+        )
+    both = sorted(set(s.ssoViewerGroups) & set(s.ssoSubmitterGroups))
+    if both:
+        fail("ssoViewerGroups", both, "groups not also in ssoSubmitterGroups (pick one level)")
+
+
+_SSO_EXPECT = {
+    "ssoIssuer": "the https:// issuer URL of your identity provider",
+    "ssoClientId": "the OIDC client id registered for this Argo Server",
+}
 
 
 # Keys that only mean something when their feature switch is on.
@@ -434,6 +552,8 @@ _FEATURE_KEYS = {
         "ssoIssuer",
         "ssoRedirectUrl",
         "ssoRbacEnabled",
+        "ssoViewerGroups",
+        "ssoSubmitterGroups",
         "ssoExistingSecret",
         "ssoClientId",
         "ssoClientSecret",
@@ -478,6 +598,8 @@ def parse_settings(
             shown = "<secret>" if prefix + key in secret_keys else values[key]
             problems.append(f"{prefix}{key}: found {shown!r}, expected {expected}")
             bad_keys.add(key)
+    # A secret key's value stays out of Settings: only whether it is set.
+    values["has_sso_client_secret"] = bool(values.pop("ssoClientSecret"))
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings)})
     # Cross-key rules still run, so one run reports everything; a rule about a key that
     # already failed on its own would only repeat it.
@@ -493,12 +615,32 @@ def _problem_key(problem: str) -> str:
     return problem.split(":", 2)[1]
 
 
+SECRET_SET = "<set>"
+
+
 def read_pulumi_config() -> tuple[dict[str, Any], set[str]]:
-    """Every ``argo-workflows:`` key the engine handed this program, and the secret ones."""
+    """The project's config as the engine handed it, read through ``pulumi.Config``.
+
+    Declared keys are read by name; a secret key (SECRET_KEYS) is reported only as set or
+    not (its value is read with ``get_secret`` where it is used). Undeclared keys of the
+    project are listed too, so a misspelt key is an error rather than ignored.
+    """
+    import pulumi
     from pulumi.runtime import config as runtime_config
 
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    raw = {k: v for k, v in merged.items() if k.startswith(f"{PROJECT}:")}
-    secret = set(runtime_config.get_config_secret_keys_env())
-    secret |= {k for k in raw if runtime_config.is_config_secret(k)}
+    config = pulumi.Config(PROJECT)
+    prefix = f"{PROJECT}:"
+    raw: dict[str, Any] = {}
+    for key in declared_keys():
+        value = config.get(key)
+        if value is None:
+            continue
+        raw[prefix + key] = (SECRET_SET if value else "") if key in SECRET_KEYS else value
+    # pulumi.Config reads keys by name only; the names the engine set come from the
+    # runtime, values of undeclared keys are never used.
+    names = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    for full_key in names:
+        if full_key.startswith(prefix) and full_key not in raw:
+            raw[full_key] = None
+    secret = {k for k in raw if runtime_config.is_config_secret(k)}
     return raw, secret

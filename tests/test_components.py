@@ -42,9 +42,12 @@ def test_every_component_registers_with_its_token(stack_render, stack):
 def test_every_kubernetes_object_is_parented_to_a_component(stack_render, stack):
     render = stack_render(stack)
     components = {r.urn: r.type for r in render.resources if not r.custom}
+    checked = 0
     for r in render.resources:
-        if r.custom:
+        if r.custom and r.type.startswith("kubernetes:"):
             assert components.get(r.parent) in COMPONENT_TYPES, (r.name, r.parent)
+            checked += 1
+    assert checked > 20
 
 
 def test_namespaces_are_created_with_restricted_pod_security(stack_render):
@@ -124,6 +127,25 @@ def test_crd_schemas_keep_what_argo_writes(stack_render):
         assert workflow[field]["x-kubernetes-preserve-unknown-fields"] is True
 
 
+def test_workflow_crd_has_upstream_printer_columns(stack_render):
+    crds = {
+        o["spec"]["names"]["kind"]: o["spec"]["versions"][0]
+        for o in stack_render("dev").objects
+        if o["kind"] == "CustomResourceDefinition"
+    }
+    # pkg/apis/workflow/v1alpha1/workflow_types.go, +kubebuilder:printcolumn markers.
+    assert crds["Workflow"]["additionalPrinterColumns"] == [
+        {"name": "Status", "type": "string", "jsonPath": ".status.phase",
+         "description": "Status of the workflow"},
+        {"name": "Age", "type": "date", "format": "date-time", "jsonPath": ".status.startedAt",
+         "description": "When the workflow was started"},
+        {"name": "Message", "type": "string", "jsonPath": ".status.message",
+         "description": "Human readable message indicating details about why the workflow "
+         "is in this condition."},
+    ]  # fmt: skip
+    assert [k for k, v in crds.items() if "additionalPrinterColumns" in v] == ["Workflow"]
+
+
 def test_crds_survive_destroy(stack_render):
     crds = [r for r in stack_render("dev").resources if r.type.endswith("CustomResourceDefinition")]
     assert len(crds) == 8 and all(r.retain_on_delete for r in crds)
@@ -136,7 +158,8 @@ def test_controller_deployment(stack_render):
     assert container["image"] == "quay.io/argoproj/workflow-controller:v4.1.2"
     args = container["args"]
     assert args[args.index("--configmap") + 1] == "workflow-controller-configmap"
-    assert args[args.index("--executor-image") + 1] == "quay.io/argoproj/argoexec:v4.1.2"
+    # The nonroot variant of the executor image (its user is 8737, not root).
+    assert args[args.index("--executor-image") + 1] == "quay.io/argoproj/argoexec:v4.1.2-nonroot"
     assert "--namespaced" in args
     assert args[args.index("--managed-namespace") + 1] == "argo-events"
     env = {e["name"]: e for e in container["env"]}
@@ -145,8 +168,9 @@ def test_controller_deployment(stack_render):
     assert {p["containerPort"] for p in container["ports"]} == {9090, 6060}
     spec = deployment["spec"]["template"]["spec"]
     assert spec["serviceAccountName"] == "argo"
-    assert spec["priorityClassName"] == "workflow-controller"
-    assert _find(render, "PriorityClass", "workflow-controller")["value"] == 1000000
+    # Cluster-scoped, so named after the install's control namespace.
+    assert spec["priorityClassName"] == "workflow-controller-argo"
+    assert _find(render, "PriorityClass", "workflow-controller-argo")["value"] == 1000000
     service = _find(render, "Service", "workflow-controller-metrics", "argo")
     assert service["spec"]["ports"][0]["port"] == 9090
 
@@ -157,7 +181,7 @@ def test_one_version_key_drives_every_image(render):
     server = _container(_find(result, "Deployment", "argo-server", "argo"))
     assert controller["image"] == "mirror.example.com/argo/workflow-controller:v4.0.10"
     assert server["image"] == "mirror.example.com/argo/argocli:v4.0.10"
-    assert "mirror.example.com/argo/argoexec:v4.0.10" in controller["args"]
+    assert "mirror.example.com/argo/argoexec:v4.0.10-nonroot" in controller["args"]
 
 
 def test_controller_config_map(stack_render):
@@ -178,11 +202,16 @@ def test_controller_config_map(stack_render):
     prod_data = {k: yaml.safe_load(v) for k, v in prod["data"].items()}
     assert prod_data["workflowRestrictions"] == {"templateReferencing": "Secure"}
     sso = prod_data["sso"]
-    assert sso["issuer"] == "https://login.example.com"
+    assert sso["issuer"] == "https://dex.platform.halvorsen-logistics.com"
+    # The client secret stays in the existing Secret the stack names; the client id, from
+    # the stack's config, in the Secret the program creates.
     assert sso["clientSecret"] == {"name": "argo-sso", "key": "client-secret"}
-    assert sso["clientId"] == {"name": "argo-sso", "key": "client-id"}
-    assert sso["redirectUrl"] == "https://argo.example.com/oauth2/callback"
+    assert sso["clientId"] == {"name": "argo-server-sso", "key": "client-id"}
+    # Derived from the Ingress host.
+    assert sso["redirectUrl"] == "https://argo.platform.halvorsen-logistics.com/oauth2/callback"
     assert sso["rbac"] == {"enabled": True}
+    assert sso["scopes"] == ["groups", "email", "profile"]
+    assert sso["sessionExpiry"] == "10h"
 
 
 def test_server_deployment(stack_render):
@@ -227,33 +256,46 @@ def test_sso_secret_from_secret_config_is_redacted(render):
         {
             "ssoEnabled": "true",
             "serverAuthModes": '["sso"]',
-            "ssoIssuer": "https://idp.example.com",
-            "ssoRedirectUrl": "https://argo.example.com/oauth2/callback",
+            "ssoIssuer": "https://idp.corp.internal",
+            "ssoRedirectUrl": "https://argo.corp.internal/oauth2/callback",
             "ssoClientId": "argo-ui",
+            "ssoViewerGroups": '["readers"]',
         },
         {"ssoClientSecret": "s3cr3t-value"},
     )
-    secret = _find(result, "Secret", "argo-sso", "argo")
+    secret = _find(result, "Secret", "argo-server-sso", "argo")
     assert secret["stringData"] == {"client-id": "<redacted>", "client-secret": "<redacted>"}
-    registered = next(r for r in result.resources if r.type == "kubernetes:core/v1:Secret")
+    registered = next(
+        r
+        for r in result.resources
+        if r.type == "kubernetes:core/v1:Secret"
+        and r.inputs["metadata"]["name"] == "argo-server-sso"
+    )
     assert registered.inputs["stringData"]["client-secret"] == "s3cr3t-value"
     assert "s3cr3t-value" not in yaml.safe_dump(result.objects)
     assert "s3cr3t-value" not in repr(result.outputs)
 
 
-def test_existing_sso_secret_creates_no_secret(stack_render):
-    assert not [o for o in stack_render("prod").objects if o["kind"] == "Secret"]
+def test_existing_sso_secret_keeps_the_client_secret_out_of_the_program(stack_render):
+    (created,) = [
+        o
+        for o in stack_render("prod").objects
+        if o["kind"] == "Secret" and o["metadata"]["namespace"] == "argo"
+    ]
+    # Only the client id, which the stack names; the client secret stays in argo-sso.
+    assert created["metadata"]["name"] == "argo-server-sso"
+    assert set(created["stringData"]) == {"client-id"}
 
 
 def test_ingress(stack_render):
     ingress = _find(stack_render("prod"), "Ingress", "argo-server", "argo")
     rule = ingress["spec"]["rules"][0]
-    assert rule["host"] == "argo.example.com"
+    assert rule["host"] == "argo.platform.halvorsen-logistics.com"
     backend = rule["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": "argo-server", "port": {"number": 2746}}
     assert ingress["spec"]["ingressClassName"] == "nginx"
     assert ingress["spec"]["tls"] == [
-        {"hosts": ["argo.example.com"], "secretName": "argo-example-com-tls"}
+        {"hosts": ["argo.platform.halvorsen-logistics.com"], "secretName": "argo-platform-tls"}
     ]
     assert not [o for o in stack_render("dev").objects if o["kind"] == "Ingress"]
 
@@ -265,4 +307,58 @@ def test_stack_outputs(stack_render):
     assert outputs["serverServiceName"] == "argo-server"
     assert outputs["serverPort"] == 2746
     assert outputs["configMapName"] == "workflow-controller-configmap"
-    assert outputs["templateNames"]
+    assert outputs["workflowServiceAccount"] == "workflow"
+    deployed = sorted(
+        o["metadata"]["name"]
+        for o in stack_render("dev").objects
+        if o["kind"] == "WorkflowTemplate"
+    )
+    assert outputs["templateNames"] == deployed and "say" in deployed
+
+
+def test_components_take_typed_arguments_of_their_own():
+    import inspect
+
+    from components import controller, crds, namespaces, rbac, server, template_catalog
+
+    expected = {
+        namespaces.ArgoNamespaces: namespaces.NamespacesArgs,
+        rbac.ManagedNamespaceRBAC: rbac.RbacArgs,
+        controller.WorkflowController: controller.ControllerArgs,
+        server.ArgoServer: server.ServerArgs,
+    }
+    for component, args_type in expected.items():
+        parameters = inspect.signature(component.__init__).parameters
+        assert parameters["args"].annotation == args_type.__name__, component
+    for module in (namespaces, crds, rbac, controller, server, template_catalog):
+        # The whole settings object stays in the program; components see only their args.
+        assert "components.settings" not in inspect.getsource(module), module.__name__
+
+
+def test_stack_outputs_come_from_the_resources():
+    from components import program
+    from tools import mock_runtime
+    from tools.stack_config import merged_config
+
+    config, secret_keys = merged_config("dev")
+
+    def body():
+        settings, templates = program.load_inputs(config, secret_keys)
+        outputs = program.deploy(settings, templates)
+        return {key: type(value).__name__ for key, value in outputs.items()}
+
+    _, kinds = mock_runtime.run(body, config, secret_keys)
+    derived = {k for k, v in kinds.items() if v == "Output"}
+    assert derived == {
+        "controlNamespace", "managedNamespace", "serverServiceName", "serverPort",
+        "configMapName", "workflowServiceAccount", "templateNames",
+    }  # fmt: skip
+
+
+def test_stack_outputs_follow_adopted_namespaces(render):
+    result = render(
+        "dev",
+        {"createNamespaces": "false", "controlNamespace": "ops", "managedNamespace": "jobs"},
+    )
+    assert result.outputs["controlNamespace"] == "ops"
+    assert result.outputs["managedNamespace"] == "jobs"

@@ -71,7 +71,8 @@ def test_deployments_depend_on_account_rbac_and_config(stack_render, stack):
         needs = [
             *urns("ServiceAccount", account),
             *urns("ConfigMap", "workflow-controller-configmap"),
-            *urns("ClusterRole", rbac_name),
+            # Cluster-scoped: named after the install's control namespace.
+            *urns("ClusterRole", f"{rbac_name}-argo"),
             *urns("Role", rbac_name),
             *urns("RoleBinding", rbac_name),  # one per namespace
         ]

@@ -55,3 +55,56 @@ def test_workflow_pods_get_restricted_defaults(stack_render):
     assert executor["runAsNonRoot"] is True
     # The emissary executor writes to its container's disk.
     assert "readOnlyRootFilesystem" not in executor
+
+
+def _config(render):
+    import yaml
+
+    cm = next(o for o in render.objects if o["metadata"]["name"] == "workflow-controller-configmap")
+    return {k: yaml.safe_load(v) for k, v in cm["data"].items()}
+
+
+def _by_name(render, kind):
+    return {
+        o["metadata"]["name"]: o
+        for o in render.objects
+        if o["kind"] == kind and o["metadata"].get("namespace") == "argo-events"
+    }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_workflow_containers_get_no_token_and_the_executor_its_own(stack_render, stack):
+    render = stack_render(stack)
+    defaults = _config(render)["workflowDefaults"]["spec"]
+    # workflow/controller/workflowpod.go: automountServiceAccountToken false keeps the
+    # workflow account's token out of every container, and needs
+    # executor.serviceAccountName, whose token Secret the controller mounts into the init
+    # and wait containers only.
+    assert defaults["automountServiceAccountToken"] is False
+    executor = defaults["executor"]["serviceAccountName"]
+    assert executor != defaults["serviceAccountName"]
+    accounts = _by_name(render, "ServiceAccount")
+    secrets = _by_name(render, "Secret")
+    for account in (executor, defaults["serviceAccountName"]):
+        assert accounts[account]["automountServiceAccountToken"] is False
+        # Kubernetes 1.24+ creates no token Secret: the program does, under the name Argo
+        # reads (util/secrets/secret_name.go: <sa>.service-account-token).
+        token = secrets[f"{account}.service-account-token"]
+        assert token["type"] == "kubernetes.io/service-account-token"
+        assert token["metadata"]["annotations"] == {"kubernetes.io/service-account.name": account}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_only_the_executor_may_write_task_results(stack_render, stack):
+    from tests.test_rbac import effective_permissions
+
+    render = stack_render(stack)
+    defaults = _config(render)["workflowDefaults"]["spec"]
+    executor = defaults["executor"]["serviceAccountName"]
+    writers = {
+        identity
+        for identity, by_ns in effective_permissions(render.objects).items()
+        for (group, resource, verb) in by_ns.get("argo-events", {})
+        if resource == "workflowtaskresults" and verb in ("create", "patch", "update")
+    }
+    assert writers == {("argo-events", executor)}

@@ -1,7 +1,8 @@
-"""Effective permissions, computed from the rendered Roles, ClusterRoles and bindings.
+"""Effective permissions, computed from the rendered Roles, ClusterRoles and bindings,
+must equal EXACTLY what Argo v4.1.2 needs: a missing grant fails, and so does an extra one.
 
-The expectations are written out here from the upstream facts (what each identity needs
-and where), not imported from the code under test.
+The tables below are written here from the upstream code (each row names the call that
+needs it), not imported from the code under test.
 """
 
 from __future__ import annotations
@@ -11,60 +12,235 @@ from collections import defaultdict
 import pytest
 
 CONTROL, MANAGED = "argo", "argo-events"
-CONTROLLER, SERVER, WORKFLOW = (CONTROL, "argo"), (CONTROL, "argo-server"), (MANAGED, "workflow")
+CONTROLLER, SERVER = (CONTROL, "argo"), (CONTROL, "argo-server")
+WORKFLOW, EXECUTOR = (MANAGED, "workflow"), (MANAGED, "workflow-executor")
+SSO_VIEWER, SSO_SUBMITTER = (MANAGED, "argo-sso-viewer"), (MANAGED, "argo-sso-submitter")
 ALL = None  # no resourceNames: every object of the resource
 CLUSTER_SCOPED = {
     "namespaces", "nodes", "persistentvolumes", "clusterroles", "clusterrolebindings",
     "clusterworkflowtemplates", "customresourcedefinitions", "priorityclasses",
 }  # fmt: skip
-CRUD = ("create", "get", "list", "watch", "update", "patch", "delete")
+CRUD = ["create", "get", "list", "watch", "update", "patch", "delete"]
+READ = ["get", "list", "watch"]
+WF = "argoproj.io"
 
-# identity -> namespace -> [(apiGroup, resources, verbs, resourceName or ALL)]
-NEEDED = {
-    CONTROLLER: {
-        CONTROL: [
-            ("", ["configmaps"], ["get", "list", "watch"], "workflow-controller-configmap"),
-            ("coordination.k8s.io", ["leases"], ["create"], ALL),
-            ("coordination.k8s.io", ["leases"], ["get", "update"], "workflow-controller"),
-            ("", ["events"], ["create", "patch"], ALL),
+# Each row: (apiGroup, resources, verbs, resourceNames or ALL, upstream call path).
+CONTROLLER_CONTROL = [
+    (
+        "",
+        ["configmaps"],
+        READ,
+        ["workflow-controller-configmap"],
+        "config/controller.go: Get by name; list/watch with fieldSelector metadata.name",
+    ),
+    ("coordination.k8s.io", ["leases"], ["create"], ALL, "cmd/workflow-controller leader election"),
+    (
+        "coordination.k8s.io",
+        ["leases"],
+        ["get", "update"],
+        ["workflow-controller"],
+        "cmd/workflow-controller leader election",
+    ),
+    ("", ["events"], ["create", "patch"], ALL, "leader-election event recorder"),
+]
+CONTROLLER_MANAGED = [
+    ("", ["pods", "pods/exec"], CRUD, ALL, "workflow/controller/workflowpod.go, workflow/signal"),
+    ("", ["configmaps"], READ, ALL, "workflow/controller/controller.go configmap informer"),
+    (
+        "",
+        ["persistentvolumeclaims", "persistentvolumeclaims/finalizers"],
+        ["create", "update", "delete", "get"],
+        ALL,
+        "workflow/controller/operator.go",
+    ),
+    (
+        WF,
+        [
+            "workflows",
+            "workflows/finalizers",
+            "workflowtasksets",
+            "workflowtasksets/finalizers",
+            "workflowartifactgctasks",
         ],
-        MANAGED: [
-            ("", ["pods", "pods/exec"], CRUD, ALL),
-            ("", ["configmaps"], ["get", "list", "watch"], ALL),
-            ("", ["persistentvolumeclaims", "persistentvolumeclaims/finalizers"],
-             ["create", "update", "delete", "get"], ALL),
-            ("argoproj.io", ["workflows", "workflows/finalizers", "workflowtasksets",
-                             "workflowtasksets/finalizers", "workflowartifactgctasks"], CRUD, ALL),
-            ("argoproj.io", ["workflowtemplates", "workflowtemplates/finalizers"],
-             ["get", "list", "watch"], ALL),
-            ("argoproj.io", ["workflowtaskresults"], ["list", "watch", "deletecollection"], ALL),
-            ("", ["serviceaccounts"], ["get", "list"], ALL),
-            ("argoproj.io", ["cronworkflows", "cronworkflows/finalizers"],
-             ["get", "list", "watch", "update", "patch", "delete"], ALL),
-            ("", ["events"], ["create", "patch"], ALL),
-            ("policy", ["poddisruptionbudgets"], ["create", "get", "delete"], ALL),
-            ("", ["secrets"], ["get"], "argo-workflows-agent-ca-certificates"),
-        ],
-    },
-    SERVER: {
-        CONTROL: [("", ["configmaps"], ["get", "list", "watch"], ALL)],
-        MANAGED: [
-            ("argoproj.io", ["eventsources", "sensors", "workflows", "workfloweventbindings",
-                             "workflowtemplates", "cronworkflows"], CRUD, ALL),
-            ("", ["pods", "pods/exec", "pods/log"], ["get", "list", "watch", "delete"], ALL),
-            ("", ["events"], ["watch", "create", "patch"], ALL),
-            ("", ["serviceaccounts"], ["get", "list", "watch"], ALL),
-            ("", ["configmaps"], ["get", "list", "watch", "create", "update"], ALL),
-        ],
-    },
-    WORKFLOW: {
-        MANAGED: [
-            ("argoproj.io", ["workflowtaskresults"], ["create", "patch"], ALL),
-            ("argoproj.io", ["workflowtasksets"], ["list", "watch"], ALL),
-            ("argoproj.io", ["workflowtasksets/status"], ["patch"], ALL),
-        ],
-    },
-}  # fmt: skip
+        CRUD,
+        ALL,
+        "workflow/controller",
+    ),
+    (
+        WF,
+        ["workflowtemplates", "workflowtemplates/finalizers"],
+        READ,
+        ALL,
+        "workflow/controller template informer",
+    ),
+    (
+        WF,
+        ["workflowtaskresults"],
+        ["list", "watch", "deletecollection"],
+        ALL,
+        "workflow/controller/taskresult.go",
+    ),
+    (
+        "",
+        ["serviceaccounts"],
+        ["get", "list"],
+        ALL,
+        "workflow/controller/workflowpod.go getServiceAccountTokenName",
+    ),
+    (
+        WF,
+        ["cronworkflows", "cronworkflows/finalizers"],
+        ["get", "list", "watch", "update", "patch", "delete"],
+        ALL,
+        "workflow/cron",
+    ),
+    ("", ["events"], ["create", "patch"], ALL, "workflow/controller event recorder"),
+    (
+        "policy",
+        ["poddisruptionbudgets"],
+        ["create", "get", "delete"],
+        ALL,
+        "workflow/controller/operator.go",
+    ),
+    (
+        "",
+        ["secrets"],
+        ["get"],
+        ["argo-workflows-agent-ca-certificates"],
+        "workflow/controller/agent.go getCertVolumeMount",
+    ),
+]
+SERVER_CONTROL = [
+    ("", ["configmaps"], READ, ["workflow-controller-configmap"], "config/controller.go"),
+]
+SERVER_MANAGED_OWN = [
+    (WF, ["workflows"], ["list", "watch"], ALL, "server/workflow/workflow_server.go reflector"),
+    (WF, ["workflowtemplates"], ["list", "watch"], ALL, "server/workflowtemplate/informer.go"),
+    (
+        "",
+        ["events"],
+        ["create", "patch"],
+        ALL,
+        "server/apiserver/argoserver.go NewEventRecorderManager(as.clients.Kubernetes)",
+    ),
+    (
+        "",
+        ["configmaps"],
+        ["get"],
+        ["artifact-repositories"],
+        "workflow/artifactrepositories (artifactrepositories.New(as.clients.Kubernetes, ...))",
+    ),
+]
+SERVER_SSO_RBAC = [
+    ("", ["serviceaccounts"], ["list", "watch"], ALL, "server/cache/resource_cache.go informer"),
+]
+VIEWER = [
+    (WF, ["workflows"], READ, ALL, "server/workflow/workflow_server.go Get/List/Watch"),
+    (
+        WF,
+        ["workflowtemplates"],
+        ["get", "list"],
+        ALL,
+        "server/workflowtemplate/workflow_template_server.go",
+    ),
+    (WF, ["cronworkflows"], ["get", "list"], ALL, "server/cronworkflow/cron_workflow_server.go"),
+    (WF, ["workfloweventbindings"], ["list"], ALL, "server/event/event_server.go"),
+    (
+        WF,
+        ["sensors", "eventsources"],
+        READ,
+        ALL,
+        "server/sensor/sensor_server.go, server/eventsource/event_source_server.go",
+    ),
+    ("", ["pods"], READ, ALL, "util/logs/workflow-logger.go"),
+    ("", ["pods/log"], ["get"], ALL, "util/logs/workflow-logger.go"),
+    ("", ["events"], ["watch"], ALL, "server/workflow/workflow_server.go WatchEvents"),
+]
+SUBMIT = [(WF, ["workflows"], ["create"], ALL, "server/workflow/workflow_server.go Submit/Create")]
+EXECUTOR_NEEDS = [
+    (WF, ["workflowtaskresults"], ["create", "patch"], ALL, "workflow/executor/taskresult.go"),
+]
+AGENT_NEEDS = [
+    (WF, ["workflowtasksets"], ["list", "watch"], ALL, "workflow/executor/agent.go"),
+    (WF, ["workflowtasksets/status"], ["patch"], ALL, "workflow/executor/agent.go"),
+]  # fmt: skip
+
+
+def _slots(rows):
+    """{(group, resource, verb): names or ALL} of table rows."""
+    out = {}
+    for group, resources, verbs, names, _source in rows:
+        for resource in resources:
+            for verb in verbs:
+                key = (group, resource, verb)
+                if names is ALL or out.get(key, ()) is ALL:
+                    out[key] = ALL
+                else:
+                    out[key] = set(out.get(key, set())) | set(names)
+    return out
+
+
+def _named(group, resource, verbs, names, source):
+    return [(group, [resource], verbs, sorted(names), source)] if names else []
+
+
+def expected(
+    *,
+    server_acts_for_users: bool,
+    sso_levels: tuple[str, ...] = (),
+    sso_secrets: tuple[str, ...] = (),
+    tls_secret: str = "",
+    artifact_secrets: tuple[str, ...] = (),
+    memo_caches: tuple[str, ...] = (),
+    workflow_accounts: tuple[str, ...] = ("workflow",),
+    executor: str = "workflow-executor",
+):
+    """identity -> namespace -> slots, for one configuration."""
+    sso = bool(sso_secrets)
+    artifacts = _named("", "secrets", ["get"], artifact_secrets, "server/artifacts/resources.go")
+    viewer = VIEWER + artifacts
+    submitter = viewer + SUBMIT
+    server_control = SERVER_CONTROL + _named(
+        "", "secrets", ["get"], [*sso_secrets, *([tls_secret] if tls_secret else []),
+                                 *(["sso"] if sso else [])], "server/auth/sso/sso.go"
+    )  # fmt: skip
+    if sso:
+        server_control += [("", ["secrets"], ["create"], ALL, "server/auth/sso/sso.go")]
+    server_managed = list(SERVER_MANAGED_OWN)
+    if sso_levels:
+        server_managed += SERVER_SSO_RBAC + _named(
+            "", "secrets", ["get"],
+            [f"argo-sso-{level}.service-account-token" for level in sso_levels],
+            "server/auth/gatekeeper.go authorizationForServiceAccount",
+        )  # fmt: skip
+    if server_acts_for_users:
+        server_managed += submitter
+    controller_managed = list(CONTROLLER_MANAGED)
+    if memo_caches:
+        controller_managed += [
+            ("", ["configmaps"], ["create"], ALL, "workflow/controller/cache/configmap_cache.go"),
+            ("", ["configmaps"], ["get", "update", "delete"], sorted(memo_caches),
+             "workflow/controller/cache/configmap_cache.go, cache_gc.go"),
+        ]  # fmt: skip
+    out = {
+        CONTROLLER: {CONTROL: _slots(CONTROLLER_CONTROL), MANAGED: _slots(controller_managed)},
+        SERVER: {CONTROL: _slots(server_control), MANAGED: _slots(server_managed)},
+        (MANAGED, executor): {MANAGED: _slots(EXECUTOR_NEEDS)},
+    }
+    for account in workflow_accounts:
+        out[(MANAGED, account)] = {MANAGED: _slots(AGENT_NEEDS)}
+    levels = {"viewer": viewer, "submitter": submitter}
+    for level in sso_levels:
+        out[(MANAGED, f"argo-sso-{level}")] = {MANAGED: _slots(levels[level])}
+    return out
+
+
+DEV = dict(server_acts_for_users=True)
+PROD = dict(
+    server_acts_for_users=False,
+    sso_levels=("viewer", "submitter"),
+    sso_secrets=("argo-server-sso", "argo-sso"),
+)
 
 
 def effective_permissions(objects):
@@ -97,37 +273,101 @@ def effective_permissions(objects):
                                 slot[(group, resource, verb)] = ALL
                             else:
                                 slot[(group, resource, verb)] = current | set(names)
-    return granted
+    return {identity: dict(by_ns) for identity, by_ns in granted.items()}
 
 
-def _allows(slot, group, resource, verb, name):
-    if (group, resource, verb) not in slot:
-        return False
-    names = slot[(group, resource, verb)]
-    return names is ALL or (name is not ALL and name in names)
+def _assert_exact(granted, want):
+    assert set(granted) == set(want), "identities differ"
+    for identity, by_namespace in want.items():
+        assert set(granted[identity]) == set(by_namespace), (identity, "namespaces differ")
+        for ns, slots in by_namespace.items():
+            got = granted[identity][ns]
+            extra = {k: v for k, v in got.items() if k not in slots or slots[k] != v}
+            missing = {k: v for k, v in slots.items() if k not in got or got[k] != v}
+            assert not extra and not missing, (identity, ns, "extra", extra, "missing", missing)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_every_needed_permission_is_granted_where_needed(stack_render, stack):
-    granted = effective_permissions(stack_render(stack).objects)
-    missing = []
-    for identity, by_namespace in NEEDED.items():
-        for ns, needs in by_namespace.items():
-            for group, resources, verbs, name in needs:
-                for resource in resources:
-                    for verb in verbs:
-                        if not _allows(granted[identity][ns], group, resource, verb, name):
-                            missing.append((identity, ns, group, resource, verb, name))
-    assert missing == []
+@pytest.mark.parametrize(("stack", "want"), [("dev", DEV), ("prod", PROD)])
+def test_effective_permissions_equal_exactly_what_argo_needs(stack_render, stack, want):
+    _assert_exact(effective_permissions(stack_render(stack).objects), expected(**want))
+
+
+def test_an_extra_or_a_missing_grant_fails_the_comparison(stack_render):
+    granted = effective_permissions(stack_render("dev").objects)
+    extra = {k: dict(v) for k, v in granted.items()}
+    extra[SERVER] = {ns: dict(s) for ns, s in granted[SERVER].items()}
+    extra[SERVER][MANAGED][(WF, "workflowtemplates", "create")] = ALL
+    with pytest.raises(AssertionError, match="extra"):
+        _assert_exact(extra, expected(**DEV))
+    missing = {k: {ns: dict(s) for ns, s in v.items()} for k, v in granted.items()}
+    del missing[EXECUTOR][MANAGED][(WF, "workflowtaskresults", "create")]
+    with pytest.raises(AssertionError, match="missing"):
+        _assert_exact(missing, expected(**DEV))
+
+
+# Writes that change what runs or what the server itself reads.
+RUNS = {
+    (WF, "workflowtemplates"), (WF, "clusterworkflowtemplates"), (WF, "cronworkflows"),
+    (WF, "sensors"), (WF, "eventsources"), (WF, "workfloweventbindings"),
+    ("", "configmaps"), ("", "pods"), ("", "pods/exec"), ("", "serviceaccounts"),
+    ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "rolebindings"),
+    ("apps", "deployments"),
+}  # fmt: skip
+WRITE = {"create", "update", "patch", "delete", "deletecollection"}
+
+
+@pytest.mark.parametrize(
+    ("stack", "overrides"),
+    [
+        ("dev", {}),
+        ("prod", {}),
+        # SSO without RBAC: every SSO user acts as the server's own account.
+        ("prod", {"ssoRbacEnabled": "false", "ssoViewerGroups": "[]", "ssoSubmitterGroups": "[]"}),
+    ],
+)
+def test_the_server_and_its_users_never_write_what_runs(render, stack, overrides):
+    granted = effective_permissions(render(stack, overrides).objects)
+    users = [SERVER] + [i for i in granted if i[1].startswith("argo-sso-")]
+    for identity in users:
+        for ns, slots in granted[identity].items():
+            for group, resource, verb in slots:
+                assert not (verb in WRITE and (group, resource) in RUNS), (
+                    identity,
+                    ns,
+                    resource,
+                    verb,
+                )
+                assert resource != "pods/exec", identity
+    # At most read and submit: the only write is creating Workflows (which Strict/Secure
+    # makes reference a catalog template), plus the server's own events and sso Secret.
+    server_writes = {
+        (ns, g, r, v) for ns, s in granted[SERVER].items() for (g, r, v) in s if v in WRITE
+    }
+    allowed = {
+        (MANAGED, WF, "workflows", "create"), (MANAGED, "", "events", "create"),
+        (MANAGED, "", "events", "patch"), (CONTROL, "", "secrets", "create"),
+    }  # fmt: skip
+    assert server_writes <= allowed, server_writes - allowed
+
+
+def test_anonymous_requests_in_server_mode_may_read_and_submit(stack_render, render):
+    # dev runs `--auth-mode server`: a request without a token acts as argo-server.
+    granted = effective_permissions(stack_render("dev").objects)[SERVER][MANAGED]
+    assert granted[(WF, "workflows", "create")] is ALL
+    assert granted[("", "pods/log", "get")] is ALL
+    assert (WF, "workflowtemplates", "create") not in granted
+    # Without server mode (client only) the server's account acts for nobody.
+    solo = effective_permissions(render("dev", {"serverAuthModes": '["client"]'}).objects)
+    assert solo[SERVER][MANAGED] == _slots(SERVER_MANAGED_OWN)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_nothing_is_granted_outside_the_two_namespaces(stack_render, stack):
     granted = effective_permissions(stack_render(stack).objects)
-    assert set(granted) == {CONTROLLER, SERVER, WORKFLOW}
     for identity, by_namespace in granted.items():
         assert set(by_namespace) <= {CONTROL, MANAGED}, identity
-    assert set(granted[WORKFLOW]) == {MANAGED}
+    for identity in (WORKFLOW, EXECUTOR):
+        assert set(granted[identity]) == {MANAGED}
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -148,22 +388,6 @@ def test_rules_are_narrow(stack_render, stack):
                 assert not set(rule["resources"]) & CLUSTER_SCOPED, (o["metadata"]["name"], rule)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_secret_reads_are_narrowed_by_name(stack_render, stack):
-    granted = effective_permissions(stack_render(stack).objects)
-    controller = granted[CONTROLLER][MANAGED][("", "secrets", "get")]
-    assert controller == {"argo-workflows-agent-ca-certificates"}
-    assert ("", "secrets", "get") not in granted[CONTROLLER][CONTROL]
-    server_control = granted[SERVER][CONTROL].get(("", "secrets", "get"))
-    if stack == "dev":
-        assert server_control is None  # no SSO, no TLS secret: no secret to read
-    else:
-        assert server_control == {"argo-sso", "sso"}
-        assert _allows(granted[SERVER][CONTROL], "", "secrets", "create", ALL)
-        # SSO RBAC reads service-account token secrets in the managed namespace.
-        assert granted[SERVER][MANAGED][("", "secrets", "get")] is ALL
-
-
 def test_server_secret_names_follow_config(render):
     result = render("dev", {"serverTlsSecret": "argo-server-tls"})
     granted = effective_permissions(result.objects)
@@ -172,13 +396,37 @@ def test_server_secret_names_follow_config(render):
     assert ("", "secrets", "get") not in granted[SERVER][MANAGED]
 
 
-def test_artifact_secrets_extend_the_controller_narrowly(render):
-    result = render("dev", {"artifactSecretNames": '["s3-credentials"]'})
-    granted = effective_permissions(result.objects)
+def test_artifact_secrets_go_to_who_downloads_not_to_the_controller(render):
+    # Workflow pods get artifact credentials as Secret volumes (the executor reads the
+    # mounted files, workflow/executor/executor.go GetSecret); the server's artifact
+    # downloads read them with the caller's client (server/artifacts/resources.go).
+    dev = render("dev", {"artifactSecretNames": '["s3-credentials"]'})
+    _assert_exact(
+        effective_permissions(dev.objects),
+        expected(**DEV, artifact_secrets=("s3-credentials",)),
+    )
+    prod = render("prod", {"artifactSecretNames": '["s3-credentials", "gcs-key"]'})
+    granted = effective_permissions(prod.objects)
+    _assert_exact(granted, expected(**PROD, artifact_secrets=("s3-credentials", "gcs-key")))
     assert granted[CONTROLLER][MANAGED][("", "secrets", "get")] == {
-        "argo-workflows-agent-ca-certificates",
-        "s3-credentials",
+        "argo-workflows-agent-ca-certificates"
     }
+    for level in (SSO_VIEWER, SSO_SUBMITTER):
+        assert granted[level][MANAGED][("", "secrets", "get")] == {"s3-credentials", "gcs-key"}
+
+
+def test_every_allowed_workflow_account_gets_the_agent_role_only(render):
+    result = render(
+        "dev",
+        {"workflowServiceAccount": "runner", "allowedServiceAccounts": '["runner", "deployer"]'},
+    )
+    _assert_exact(
+        effective_permissions(result.objects),
+        expected(**DEV, workflow_accounts=("runner", "deployer")),
+    )
+    # Only the default account is created; other allowed ones are the user's own.
+    accounts = {o["metadata"]["name"] for o in result.objects if o["kind"] == "ServiceAccount"}
+    assert accounts == {"argo", "argo-server", "runner", "workflow-executor"}
 
 
 def test_effective_permissions_sees_a_cluster_role_binding():
@@ -193,19 +441,3 @@ def test_effective_permissions_sees_a_cluster_role_binding():
     ]
     with pytest.raises(AssertionError, match="everywhere"):
         effective_permissions(objects)
-
-
-def test_every_allowed_workflow_account_gets_the_executor_role(render):
-    result = render(
-        "dev",
-        {"workflowServiceAccount": "runner", "allowedServiceAccounts": '["runner", "deployer"]'},
-    )
-    granted = effective_permissions(result.objects)
-    for account in ("runner", "deployer"):
-        slot = granted[(MANAGED, account)][MANAGED]
-        assert _allows(slot, "argoproj.io", "workflowtaskresults", "create", ALL), account
-        assert set(granted[(MANAGED, account)]) == {MANAGED}
-    assert (MANAGED, "workflow") not in granted
-    # Only the default account is created; other allowed ones are the user's own.
-    accounts = [o["metadata"]["name"] for o in result.objects if o["kind"] == "ServiceAccount"]
-    assert sorted(accounts) == ["argo", "argo-server", "runner"]

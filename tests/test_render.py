@@ -101,15 +101,16 @@ def test_secret_never_reaches_the_rendered_files(tmp_path):
         [
             "--stack", "dev", "--out", str(out),
             "--set", "ssoEnabled=true", "--set", 'serverAuthModes=["sso"]',
-            "--set", "ssoIssuer=https://idp.example.com",
-            "--set", "ssoRedirectUrl=https://argo.example.com/oauth2/callback",
+            "--set", "ssoIssuer=https://idp.corp.internal",
+            "--set", "ssoRedirectUrl=https://argo.corp.internal/oauth2/callback",
+            "--set", 'ssoViewerGroups=["readers"]',
             "--set", "ssoClientId=argo-ui", "--set-secret", "ssoClientSecret=very-secret-123",
         ]
     )  # fmt: skip
     assert code == 0
     everything = "".join(_tree(out).values())
     assert "very-secret-123" not in everything
-    secret = yaml.safe_load((out / "argo/secret-argo-sso.yaml").read_text())
+    secret = yaml.safe_load((out / "argo/secret-argo-server-sso.yaml").read_text())
     assert secret["stringData"]["client-secret"] == REDACTED
 
 

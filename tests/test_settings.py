@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.program import run as run_program
-from components.settings import ConfigError, declared_keys, parse_settings
+from components.settings import SECRET_KEYS, ConfigError, declared_keys, parse_settings
 from tools import mock_runtime
 from tools.stack_config import merged_config
 
@@ -21,7 +21,28 @@ def _problems(config: dict[str, object], secret_keys: set[str] | None = None) ->
 def test_defaults_are_valid_and_match_pulumi_yaml():
     settings = parse_settings({})
     for key, spec in declared_keys().items():
+        if key in SECRET_KEYS:
+            continue
         assert getattr(settings, key) == spec.default, key
+    assert settings.has_sso_client_secret is False
+
+
+def test_settings_never_hold_a_secret_value():
+    settings = parse_settings(
+        {
+            P + "ssoEnabled": "true",
+            P + "serverAuthModes": '["sso"]',
+            P + "ssoIssuer": "https://idp.corp.internal",
+            P + "ssoRedirectUrl": "https://argo.corp.internal/oauth2/callback",
+            P + "ssoClientId": "argo",
+            P + "ssoViewerGroups": '["readers"]',
+            P + "ssoClientSecret": "hunter2-value",
+        },
+        {P + "ssoClientSecret"},
+    )
+    assert settings.has_sso_client_secret is True
+    assert "hunter2-value" not in repr(settings)
+    assert not hasattr(settings, "ssoClientSecret")
 
 
 def test_every_key_has_description_and_default():
@@ -40,7 +61,8 @@ def test_prod_differs_as_documented():
     config, secret_keys = merged_config("prod")
     prod = parse_settings(config, secret_keys)
     assert prod.controllerReplicas == 2 and prod.serverReplicas == 2
-    assert prod.ssoEnabled and prod.ssoExistingSecret
+    assert prod.ssoEnabled and prod.ssoExistingSecret and prod.ssoRbacEnabled
+    assert set(prod.serverAuthModes) == {"sso", "client"}
     assert prod.templateReferencing == "Secure"
     assert prod.protectNamespaces
 
@@ -85,7 +107,16 @@ BAD_CONFIGS = [
         "serverBaseHref: found '/argo/', expected '/' when ingressEnabled is true",
     ),
     ({"ssoExistingSecret": "sso"}, "ssoExistingSecret: found 'sso', expected another name"),
-    ({"ssoRbacEnabled": "true"}, "ssoRbacEnabled: found True, expected unset while ssoEnabled"),
+    (
+        {"ssoExistingSecret": "argo-server-sso"},
+        "ssoExistingSecret: found 'argo-server-sso', expected another name",
+    ),
+    ({"ssoRbacEnabled": "false"}, "ssoRbacEnabled: found False, expected unset while ssoEnabled"),
+    ({"ssoViewerGroups": '["a"]'}, "ssoViewerGroups: found ['a'], expected unset while ssoEnabl"),
+    ({"ssoSubmitterGroups": '["a\\"b"]'}, "ssoSubmitterGroups: found ['a\"b'], expected every"),
+    ({"executorServiceAccount": "workflow"}, "executorServiceAccount: found 'workflow', expected"),
+    ({"kubeconfig": "{}"}, "kubeconfig: found '{}', expected the path of a kubeconfig file"),
+    ({"installCrds": "maybe"}, "installCrds: found 'maybe', expected true or false"),
     ({"ingressTlsSecret": "tls"}, "ingressTlsSecret: found 'tls', expected unset while ingressEn"),
     ({"serverMemoryRequest": "1Gi"}, "serverMemoryRequest: found '1Gi', expected no more than"),
     ({"serverAuthModes": '["token"]'}, "serverAuthModes: found ['token'], expected one or more"),
@@ -97,7 +128,15 @@ BAD_CONFIGS = [
     ({"serverAuthModes": '["sso"]'}, "to contain 'sso' exactly when ssoEnabled is true"),
     (
         {"ssoEnabled": "true", "serverAuthModes": '["sso"]'},
-        "ssoIssuer: found '', expected an https:// URL when ssoEnabled is true",
+        "ssoIssuer: found '', expected a value of this stack when ssoEnabled is true",
+    ),
+    (
+        {"ssoEnabled": "true", "serverAuthModes": '["sso"]'},
+        "ssoClientId: found '', expected a value of this stack when ssoEnabled is true",
+    ),
+    (
+        {"ssoEnabled": "true", "serverAuthModes": '["sso"]'},
+        "ssoViewerGroups: found [], expected at least one group in ssoViewerGroups or",
     ),
     ({"ssoIssuer": "http://idp.example.com"}, "ssoIssuer: found 'http://idp.example.com'"),
     (
@@ -106,7 +145,20 @@ BAD_CONFIGS = [
     ),
     (
         {"ssoEnabled": "true", "serverAuthModes": '["sso"]'},
-        "ssoExistingSecret: found '', expected the name of an existing Secret, or both",
+        "ssoExistingSecret: found '', expected the name of an existing Secret holding the client",
+    ),
+    (
+        {"ssoEnabled": "true", "serverAuthModes": '["sso"]'},
+        "ssoRedirectUrl: found '', expected an https:// URL ending in /oauth2/callback when",
+    ),
+    (
+        {
+            "ssoEnabled": "true",
+            "serverAuthModes": '["sso"]',
+            "ssoViewerGroups": '["ops"]',
+            "ssoSubmitterGroups": '["ops"]',
+        },
+        "ssoViewerGroups: found ['ops'], expected groups not also in ssoSubmitterGroups",
     ),
     ({"ssoSessionExpiry": "forever"}, "ssoSessionExpiry: found 'forever', expected a Go dur"),
     ({"ingressEnabled": "true"}, "ingressHost: found '', expected a DNS name when ingressEnabled"),
@@ -147,14 +199,70 @@ def test_secret_client_secret_is_accepted():
         {
             P + "ssoEnabled": "true",
             P + "serverAuthModes": '["sso"]',
-            P + "ssoIssuer": "https://idp.example.com",
-            P + "ssoRedirectUrl": "https://argo.example.com/oauth2/callback",
+            P + "ssoIssuer": "https://idp.corp.internal",
+            P + "ssoRedirectUrl": "https://argo.corp.internal/oauth2/callback",
             P + "ssoClientId": "argo",
+            P + "ssoSubmitterGroups": '["ops"]',
             P + "ssoClientSecret": "hunter2",
         },
         {P + "ssoClientSecret"},
     )
-    assert settings.creates_sso_secret and settings.sso_secret_name == "argo-sso"
+    assert settings.sso_client_secret_secret == settings.sso_client_id_secret == "argo-server-sso"
+
+
+_SSO = {
+    "ssoEnabled": "true",
+    "serverAuthModes": '["sso", "client"]',
+    "ssoExistingSecret": "oidc",
+    "ssoRedirectUrl": "https://argo.corp.internal/oauth2/callback",
+    "ssoViewerGroups": '["readers"]',
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ssoIssuer", "https://login.example.com"),
+        ("ssoIssuer", "https://example.org/dex"),
+        ("ssoIssuer", "https://sso.example.net"),
+        ("ssoIssuer", "https://dex.corp.example"),
+        ("ssoIssuer", "https://dex.test"),
+        ("ssoIssuer", "https://idp.invalid"),
+        ("ssoIssuer", "https://localhost:5556/dex"),
+        ("ssoIssuer", "https://changeme.corp.internal"),
+        ("ssoIssuer", "https://<your-idp>/dex"),
+        ("ssoClientId", "changeme"),
+        ("ssoClientId", "<client-id>"),
+    ],
+)
+def test_placeholder_issuer_or_client_id_is_a_config_error(key, value):
+    config = {**_SSO, "ssoIssuer": "https://dex.corp.internal", "ssoClientId": "argo"}
+    config[key] = value
+    problems = _problems(config)
+    assert [p for p in problems if p.startswith(f"{P}{key}: found {value!r}")], problems
+    assert any("not a placeholder" in p for p in problems)
+
+
+def test_real_issuer_and_client_id_are_accepted():
+    settings = parse_settings(
+        {P + k: v for k, v in {**_SSO, "ssoIssuer": "https://dex.corp.internal",
+                               "ssoClientId": "argo-workflows"}.items()}
+    )  # fmt: skip
+    assert settings.ssoIssuer == "https://dex.corp.internal"
+    assert settings.ssoScopes == ["groups", "email", "profile"]
+
+
+def test_prod_stack_file_names_only_issuer_client_secret_and_groups():
+    from pathlib import Path
+
+    import yaml
+
+    prod = yaml.safe_load((Path(__file__).parent.parent / "Pulumi.prod.yaml").read_text())
+    sso_keys = {k.removeprefix(P) for k in prod["config"] if k.startswith(P + "sso")}
+    assert sso_keys == {
+        "ssoEnabled", "ssoIssuer", "ssoClientId", "ssoExistingSecret",
+        "ssoViewerGroups", "ssoSubmitterGroups",
+    }  # fmt: skip
 
 
 def test_all_problems_are_reported_in_one_error():

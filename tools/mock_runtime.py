@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi import Output
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks, rpc
 from pulumi.runtime import settings as runtime_settings
@@ -35,6 +36,8 @@ class Registered:
     retain_on_delete: bool
     read: bool = False
     id: str | None = None
+    # The provider reference (``<provider urn>::<id>``), '' for the default provider.
+    provider: str = ""
     children: list[str] = field(default_factory=list)
     # Paths (tuples of keys and list indexes) of input values that are Pulumi secrets.
     secret_paths: list[tuple[str | int, ...]] = field(default_factory=list)
@@ -85,6 +88,7 @@ class Recorder(mocks.MockMonitor):
                 inputs=inputs,
                 parent=request.parent or None,
                 dependencies=list(request.dependencies),
+                provider=request.provider,
                 secret_paths=secret_paths,
                 **options,
             )
@@ -154,8 +158,20 @@ def run(
 
     _sync_await(run_pulumi_func(body))
     registered = list(recorder.registered)
+    outputs = _resolved(result[0]) if result else None
     by_urn = {r.urn: r for r in registered}
     for r in registered:
         if r.parent in by_urn:
             by_urn[r.parent].children.append(r.urn)
-    return registered, result[0] if result else None
+    return registered, outputs
+
+
+def _resolved(value: Any) -> Any:
+    """Plain values for the Outputs a program returns (all known: preview is off)."""
+    if isinstance(value, Output):
+        return _resolved(_sync_await(value.future()))
+    if isinstance(value, dict):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v) for v in value]
+    return value
