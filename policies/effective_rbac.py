@@ -162,7 +162,7 @@ class EffectiveRbac:
     """Every grant of a set of objects, by holder, and what the set cannot tell."""
 
     grants: dict[Identity, list[Grant]] = field(default_factory=dict)
-    # Service accounts the set names (subjects, ServiceAccount objects, workloads).
+    # Service accounts the set names (binding subjects, ServiceAccount objects).
     service_accounts: set[Identity] = field(default_factory=set)
     # Bindings whose role the set does not define: (message, urn).
     unjudged: list[tuple[str, str | None]] = field(default_factory=list)

@@ -243,9 +243,37 @@ def _fills_created_workflow(template: Any, path: list[str | None]) -> list[str]:
     return [str(kind) for kind in kinds]
 
 
-def _template_parameter_problems(trigger: Any, settings: Settings) -> list[str]:
+def _created_workload_problems(
+    template: Any, path: list[str | None], settings: Settings, sensor_namespace: str | None
+) -> list[str] | None:
+    """Problems of a trigger-level dest inside `k8s.source.resource` of a part that creates
+    only Jobs / Pods (None when the dest does not point there)."""
+    if path[0] != facts.K8S_TRIGGER or path[1:3] != _TRIGGER_RESOURCE or len(path) < 4:
+        return None
+    k8s = get(template, facts.K8S_TRIGGER)
+    if (get(k8s, "operation") or "create") == facts.K8S_DELETE_OPERATION:
+        return None
+    objects, unreadable = _source_objects(get(k8s, "source"))
+    if unreadable or not objects or any(_pod_spec_path(o) is None for o in objects):
+        return None
+    reasons = [
+        _workload_dest_problem(
+            path[3:],
+            get(o, "kind"),
+            _pod_spec_path(o),
+            _mounts_allowed(o, settings, sensor_namespace),
+        )
+        for o in objects
+    ]
+    return [reason for reason in dict.fromkeys(reasons) if reason]
+
+
+def _template_parameter_problems(
+    trigger: Any, settings: Settings, sensor_namespace: str | None = None
+) -> list[str]:
     """Trigger-level parameters may not change a trigger's type nor its k8s/argoWorkflow
-    part, except to fill allowed fields of the Workflow that part already creates."""
+    part, except to fill allowed fields of the Workflow, Job or Pod that part already
+    creates (never its namespace)."""
     template = get(trigger, "template")
     parameters = get(trigger, "parameters")
     problems = []
@@ -256,6 +284,13 @@ def _template_parameter_problems(trigger: Any, settings: Settings) -> list[str]:
         if head is not None and head.casefold() not in _TRIGGER_PARTS:
             continue
         label = f"parameters[{index}].dest {dest!r}"
+        if path[1:3] == _TRIGGER_RESOURCE and _is_namespace_path(path[3:]):
+            problems.append(f"{label} {_NAMESPACE_PROBLEM}")
+            continue
+        workload = _created_workload_problems(template, path, settings, sensor_namespace)
+        if workload is not None:
+            problems += [f"{label} {reason}" for reason in workload]
+            continue
         kinds = _fills_created_workflow(template, path)
         if kinds:
             reasons = [_object_dest_problem(path[3:], kind, settings) for kind in kinds]
@@ -330,37 +365,58 @@ def _pod_value_path(rest: list[str | None], mounts_allowed: bool) -> bool:
     return mounts_allowed and any(_matches(rest, p) for p in fields.VOLUME_SOURCE_PATHS)
 
 
+def _pod_spec_path(manifest: Any) -> tuple[str, ...] | None:
+    """Where a Job / Pod keeps its pod spec; None for other objects."""
+    kind = kind_of_manifest(manifest)
+    if kind is None:
+        return None
+    return fields.WORKLOAD_POD_SPEC_PATHS.get((kind.group, kind.kind.casefold()))
+
+
+def _workload_dest_problem(
+    path: list[str | None], kind: Any, pod_spec: tuple[str, ...], mounts_allowed: bool
+) -> str | None:
+    """Why a parameter may not write at `path` of a Job / Pod (None: a value it may fill;
+    the namespace is judged by _namespace_parameter_problems)."""
+    if None in path:
+        return f"{_PATTERN_PROBLEM} of the {kind}; spell out the value"
+    if path[0] == "metadata":
+        reason = _metadata_dest_problem(path)
+        if reason is None and (
+            path[1] in fields.METADATA_VALUE_KEYS or str(path[1]).casefold() == "namespace"
+        ):
+            return None
+        return reason or "may fill only name, labels and annotations"
+    if tuple(path[: len(pod_spec)]) == pod_spec and _pod_value_path(
+        path[len(pod_spec) :], mounts_allowed
+    ):
+        return None
+    allowed = "env values, args" + (", mounted Secret / ConfigMap names" if mounts_allowed else "")
+    return (
+        f"writes the {kind}'s {'.'.join(str(p) for p in path)}; event data may only fill "
+        f"{allowed} and its name and labels, so what runs stays as written in the Sensor"
+    )
+
+
+def _mounts_allowed(manifest: Any, settings: Settings, sensor_namespace: str | None) -> bool:
+    namespace = _namespace_of(manifest, sensor_namespace)
+    return namespace is not None and namespace not in (
+        settings.control_namespace,
+        settings.managed_namespace,
+    )
+
+
 def _workload_parameter_problems(
     parameters: Any, manifest: Any, pod_spec: tuple[str, ...], mounts_allowed: bool
 ) -> list[str]:
     """A Job / Pod keeps the spec written in the Sensor: parameters fill values only."""
     kind = get(manifest, "kind")
-    allowed = "env values, args" + (", mounted Secret / ConfigMap names" if mounts_allowed else "")
     problems = []
     for index, parameter in enumerate(parameters if is_list(parameters) else []):
         dest = get(parameter, "dest")
-        path = _dest_path(dest)
-        label = f"k8s.parameters[{index}].dest {dest!r}"
-        if None in path:
-            problems.append(f"{label} {_PATTERN_PROBLEM} of the {kind}; spell out the value")
-            continue
-        if path[0] == "metadata":
-            reason = _metadata_dest_problem(path)
-            if reason is None and (
-                path[1] in fields.METADATA_VALUE_KEYS or str(path[1]).casefold() == "namespace"
-            ):
-                continue
-            problems.append(f"{label} {reason or 'may fill only name, labels and annotations'}")
-            continue
-        if tuple(path[: len(pod_spec)]) == pod_spec and _pod_value_path(
-            path[len(pod_spec) :], mounts_allowed
-        ):
-            continue
-        problems.append(
-            f"{label} writes the {kind}'s {'.'.join(str(p) for p in path)}; event data may only "
-            f"fill {allowed} and its name and labels, so what runs stays as written in the "
-            "Sensor"
-        )
+        reason = _workload_dest_problem(_dest_path(dest), kind, pod_spec, mounts_allowed)
+        if reason:
+            problems.append(f"k8s.parameters[{index}].dest {dest!r} {reason}")
     return problems
 
 
@@ -408,25 +464,29 @@ def _status_problems(manifest: Any, label: str) -> list[str]:
     return [f"{label}: {problem}" for problem in workflow_rules.status_problems(manifest, kind)]
 
 
+_NAMESPACE_PROBLEM = (
+    "chooses the namespace; event data may not decide where the object lands, remove the parameter"
+)
+
+
+def _is_namespace_path(path: list[str | None]) -> bool:
+    return (
+        len(path) > 1
+        and path[0] is not None
+        and path[0].casefold() == "metadata"
+        and path[1] is not None
+        and path[1].casefold() == "namespace"
+    )
+
+
 def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:
     """Event data may not choose the namespace an object lands in (or a submit-from /
     resubmit acts in): outside the managed namespace nothing is reviewed."""
-    problems = []
-    for index, parameter in enumerate(parameters if is_list(parameters) else []):
-        dest = get(parameter, "dest")
-        path = _dest_path(dest)
-        if (
-            len(path) > 1
-            and path[0] is not None
-            and path[0].casefold() == "metadata"
-            and path[1] is not None
-            and path[1].casefold() == "namespace"
-        ):
-            problems.append(
-                f"{label}[{index}].dest {dest!r} chooses the namespace; event data may not "
-                "decide where the object lands, remove the parameter"
-            )
-    return problems
+    return [
+        f"{label}[{index}].dest {get(parameter, 'dest')!r} {_NAMESPACE_PROBLEM}"
+        for index, parameter in enumerate(parameters if is_list(parameters) else [])
+        if _is_namespace_path(_dest_path(get(parameter, "dest")))
+    ]
 
 
 def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | None) -> list[str]:
@@ -445,12 +505,7 @@ def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | 
         kind = _argo_kind(manifest)
         label = f"k8s trigger writes a {kind}"
         problems += _status_problems(manifest, label)
-        workload = kind_of_manifest(manifest)
-        pod_spec = (
-            fields.WORKLOAD_POD_SPEC_PATHS.get((workload.group, workload.kind.casefold()))
-            if workload
-            else None
-        )
+        pod_spec = _pod_spec_path(manifest)
         if kind == facts.SENSOR:
             problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
             problems += _other_object_parameter_problems(parameters, manifest)
@@ -463,11 +518,7 @@ def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | 
                 if p not in problems
             ]
         elif pod_spec is not None:
-            namespace = _namespace_of(manifest, sensor_namespace)
-            mounts_allowed = namespace is not None and namespace not in (
-                settings.control_namespace,
-                settings.managed_namespace,
-            )
+            mounts_allowed = _mounts_allowed(manifest, settings, sensor_namespace)
             problems += _workload_parameter_problems(parameters, manifest, pod_spec, mounts_allowed)
         else:
             problems += _other_object_parameter_problems(parameters, manifest)
@@ -553,7 +604,7 @@ def _trigger_problems(
     argo = get(template, facts.ARGO_WORKFLOW_TRIGGER)
     if argo is not None:
         problems += _argo_workflow_trigger_problems(argo, settings, sensor_namespace)
-    problems += _template_parameter_problems(trigger, settings)
+    problems += _template_parameter_problems(trigger, settings, sensor_namespace)
     name = get(template, "name")
     named = f'{label} "{name}"' if isinstance(name, str) and name else label
     found = [f"{named}: {problem}" for problem in problems]

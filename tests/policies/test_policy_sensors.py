@@ -622,3 +622,18 @@ def test_status_in_a_submitted_workflow_is_refused() -> None:
         rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": workflow}))
     )
     assert len(messages) == 1 and "it sets status" in messages[0], messages
+
+
+def test_trigger_level_parameters_fill_workload_values_only() -> None:
+    value = "k8s.source.resource.spec.template.spec.containers.0.env.0.value"
+    ok = with_trigger_parameters(k8s_trigger({"resource": JOB}), value, "name")
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(ok)) == []
+    image = "k8s.source.resource.spec.template.spec.containers.0.image"
+    bad = with_trigger_parameters(k8s_trigger({"resource": JOB}), image)
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(bad))
+    assert f"parameters[0].dest {image!r} writes the Job's" in message
+    moved = with_trigger_parameters(
+        k8s_trigger({"resource": REF_WORKFLOW}), "k8s.source.resource.metadata.namespace"
+    )
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(moved))
+    assert "chooses the namespace" in message
