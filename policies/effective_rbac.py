@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import effective_rbac_facts as facts
 from k8s_objects import UNKNOWN
@@ -55,9 +55,9 @@ def _strings(value: Any, *, unknown_is_all: bool = True) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who a request is made as: a service account, a user or a group."""
+class Identity(NamedTuple):
+    """Who a request is made as: a service account, a user or a group (a tuple: hashed
+    often while following who can act as whom)."""
 
     kind: str  # ServiceAccount, User, Group
     name: str
@@ -168,6 +168,8 @@ class EffectiveRbac:
     unjudged: list[tuple[str, str | None]] = field(default_factory=list)
     # Token Secrets of the set: (namespace, secret name) -> account name.
     token_secrets: dict[tuple[str, str], str] = field(default_factory=dict)
+    _step_cache: dict[Identity, dict[Identity, Grant]] = field(default_factory=dict, repr=False)
+    _by_namespace: dict[str, list[Identity]] | None = field(default=None, repr=False)
 
     def subjects(self) -> list[Identity]:
         """Every identity that holds a grant, in a stable order."""
@@ -215,38 +217,84 @@ class EffectiveRbac:
         todo = [identity]
         while todo:
             current = todo.pop()
-            for account in sorted(self.service_accounts, key=str):
-                if account == identity or account in reached:
-                    continue
-                grant = self._step(current, account)
-                if grant is not None:
+            for account, grant in self._steps(current).items():
+                if account != identity and account not in reached:
                     reached[account] = (current, grant)
                     todo.append(account)
         return reached
 
-    def _step(self, identity: Identity, account: Identity) -> Grant | None:
+    def _steps(self, identity: Identity) -> dict[Identity, Grant]:
+        """Accounts the identity can act as in one step (computed once per identity)."""
+        if identity in self._step_cache:
+            return self._step_cache[identity]
+        steps: dict[Identity, Grant] = {}
+        grants = self.grants_of(identity)
+        for namespace, accounts in self._accounts_by_namespace().items():
+            covering = [g for g in grants if g.covers(namespace)]
+            if not covering:
+                continue
+            any_account = _first(covering, namespace, _RUN_AS_ANY)
+            named = [g for g in covering if _may_name_an_account(g.rule)]
+            for account in accounts:
+                grant = any_account or (self._named_step(named, account) if named else None)
+                if grant is not None:
+                    steps[account] = grant
+        self._step_cache[identity] = steps
+        return steps
+
+    def _accounts_by_namespace(self) -> dict[str, list[Identity]]:
+        if self._by_namespace is None:
+            self._by_namespace = {}
+            for account in sorted(self.service_accounts, key=str):
+                self._by_namespace.setdefault(account.namespace, []).append(account)
+        return self._by_namespace
+
+    def _named_step(self, grants: list[Grant], account: Identity) -> Grant | None:
+        """A grant to mint, impersonate or read the token of this one account."""
         namespace = account.namespace
-        for group, resource, verbs in facts.RUN_AS_ANY_ACCOUNT:
-            for verb in verbs:
-                grant = self.allows(identity, namespace, group, resource, verb, SOME_NAME)
-                if grant:
-                    return grant
-        for group, resource, verb in facts.ACT_AS_NAMED_ACCOUNT:
-            grant = self.allows(identity, namespace, group, resource, verb, account.name)
-            if grant:
-                return grant
         secrets = {f"{account.name}{facts.TOKEN_SECRET_SUFFIX}"} | {
             secret
             for (secret_namespace, secret), owner in self.token_secrets.items()
             if secret_namespace == namespace and owner == account.name
         }
-        for group, resource, verbs in facts.SECRET_READ:
-            for verb in verbs:
-                for secret in sorted(secrets):
-                    grant = self.allows(identity, namespace, group, resource, verb, secret)
-                    if grant:
-                        return grant
-        return None
+        requests = [(g, r, v, account.name) for g, r, v in facts.ACT_AS_NAMED_ACCOUNT]
+        requests += [
+            (group, resource, verb, secret)
+            for group, resource, verbs in facts.SECRET_READ
+            for verb in verbs
+            for secret in sorted(secrets)
+        ]
+        return _first(grants, namespace, requests)
+
+
+_RUN_AS_ANY = [
+    (group, resource, verb, SOME_NAME)
+    for group, resource, verbs in facts.RUN_AS_ANY_ACCOUNT
+    for verb in verbs
+]
+
+
+_NAMED_RESOURCES = frozenset(resource for _, resource, _ in facts.ACT_AS_NAMED_ACCOUNT) | frozenset(
+    resource for _, resource, _ in facts.SECRET_READ
+)
+
+
+def _may_name_an_account(rule: Rule) -> bool:
+    """Whether the rule could allow minting, impersonating or reading an account's token."""
+    return any(_resource_matches(rule.resources, resource) for resource in _NAMED_RESOURCES)
+
+
+def _first(
+    grants: list[Grant], namespace: str, requests: list[tuple[str, str, str, str | None]]
+) -> Grant | None:
+    """The first grant allowing one of the requests in the namespace."""
+    for grant in grants:
+        if not grant.covers(namespace):
+            continue
+        for group, resource, verb, name in requests:
+            if grant.rule.allows(group, resource, verb, name):
+                return grant
+    return None
 
 
 def _binding_subjects(binding: StackObject) -> Iterator[Identity]:

@@ -50,6 +50,7 @@ class InstallNames:
     deployments: set[tuple[str, str]] = field(default_factory=set)
     controller_accounts: set[Identity] = field(default_factory=set)
     server_accounts: dict[Identity, list[str]] = field(default_factory=dict)
+    findings_cache: dict[Identity, list] = field(default_factory=dict, repr=False)
 
     @property
     def namespaces(self) -> set[str]:
@@ -160,8 +161,19 @@ def _target(resource: str, namespace: str | None, name: str | None = None) -> st
 def _direct_findings(
     rbac: EffectiveRbac, identity: Identity, install: InstallNames, *, exempt: bool
 ) -> list[Finding]:
+    grants = rbac.grants_of(identity)
+    if not grants:
+        return []
+
     def check(namespace, group, resource, verb, name=None, label=None):
-        grant = rbac.allows(identity, namespace, group, resource, verb, name)
+        grant = next(
+            (
+                g
+                for g in grants
+                if g.covers(namespace) and g.rule.allows(group, resource, verb, name)
+            ),
+            None,
+        )
         if grant is not None:
             target = _target(resource, namespace, label)
             return Finding(verb, target, (group, resource, verb), namespace, grant)
@@ -218,14 +230,23 @@ def reach(
     direct = _direct_findings(rbac, identity, install, exempt=own_exemption)
     findings = [(f, "", f.grant.urn) for f in direct]
     for account, (step_from, grant) in rbac.acts_as(identity).items():
+        found = _cached_findings(rbac, account, install)
+        if not found:
+            continue
         how = (
             f", acting as {account} ({grant.source} lets {step_from} run or enter its "
             f"pods, or use its token)"
         )
-        findings += [
-            (f, how, grant.urn) for f in _direct_findings(rbac, account, install, exempt=False)
-        ]
+        findings += [(f, how, grant.urn) for f in found]
     return Reach(identity, findings)
+
+
+def _cached_findings(rbac: EffectiveRbac, account: Identity, install: InstallNames) -> list:
+    """Direct findings of an account someone else acts as (no exemption), once per run."""
+    cache = install.findings_cache
+    if account not in cache:
+        cache[account] = _direct_findings(rbac, account, install, exempt=False)
+    return cache[account]
 
 
 def _hint(identity: Identity, install: InstallNames, annotated: dict[Identity, str]) -> str:
