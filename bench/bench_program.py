@@ -2,12 +2,16 @@
 
 The floor is the same number of bare WorkflowTemplate custom resources registered under
 the same mocks: what any Pulumi program that registers N objects pays. The program adds
-loading and validating the catalog and the rest of the install.
+loading and validating the catalog (measured alone too: its share) and the rest of the
+install. Peak memory comes from a fresh process per size (bench.one_run).
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,13 +21,16 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from bench.catalog_gen import template, write_catalog
+from components.catalog import load_catalog
 from components.program import run as run_program
 from tools import mock_runtime
 from tools.stack_config import merged_config
 
+ROOT = Path(__file__).resolve().parent.parent
 
-def _floor_program(count: int) -> Callable[[], None]:
-    manifests = [template(i) for i in range(count)]
+
+def floor_program(manifests: list[dict]) -> Callable[[], None]:
+    """Register each manifest as a bare CustomResource, nothing else."""
 
     def program() -> None:
         for manifest in manifests:
@@ -57,8 +64,21 @@ def _best_of(runs: int, *fns: Callable[[], object]) -> list[float]:
     return best
 
 
-def measure(sizes: tuple[int, ...] = (10, 100, 1000), runs: int = 3) -> list[dict[str, float]]:
-    """CPU seconds for the program and for the floor at each catalog size (best of ``runs``)."""
+def _peak_mb(kind: str, catalog: Path) -> float:
+    """Peak resident memory (MB) of a fresh process running the program or the floor once."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.one_run", kind, str(catalog)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)["peak_mb"]
+
+
+def measure(sizes: tuple[int, ...] = (100, 1000, 3000), runs: int = 3) -> list[dict[str, float]]:
+    """CPU seconds (best of ``runs``) for the program, the floor and the catalog alone at
+    each catalog size, and each one's peak memory."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -66,11 +86,21 @@ def measure(sizes: tuple[int, ...] = (10, 100, 1000), runs: int = 3) -> list[dic
             config, secrets = merged_config("dev", {"templatesDir": str(catalog)})
             registered, _ = mock_runtime.run(run_program, config, secrets)
             assert sum(r.type.endswith(":WorkflowTemplate") for r in registered) == size
-            floor_fn = _floor_program(size)
-            program, floor = _best_of(
+            floor_fn = floor_program([template(i) for i in range(size)])
+            program, floor, catalog_only = _best_of(
                 runs,
                 lambda c=config, s=secrets: mock_runtime.run(run_program, c, s),
                 lambda f=floor_fn, c=config: mock_runtime.run(f, c),
+                lambda d=catalog: load_catalog(d, managed_namespace="argo-events"),
             )
-            rows.append({"templates": size, "program": program, "floor": floor})
+            rows.append(
+                {
+                    "templates": size,
+                    "program": program,
+                    "floor": floor,
+                    "catalog": catalog_only,
+                    "program_mb": _peak_mb("program", catalog),
+                    "floor_mb": _peak_mb("floor", catalog),
+                }
+            )
     return rows

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from components import facts, pods
+from components import facts, pods, workflow_pod_defaults
 from components import k8s as objects
 from components.sso import SsoConfig, build_sso_section
 
@@ -74,12 +74,14 @@ def build_controller_config(args: ControllerArgs) -> dict[str, str]:
                     },
                     # Workflow pods run in a namespace that enforces Pod Security
                     # "restricted"; this is the pod-level half of it.
-                    "securityContext": dict(facts.WORKFLOW_POD_SECURITY_CONTEXT),
+                    "securityContext": workflow_pod_defaults.WORKFLOW_POD_SECURITY_CONTEXT,
                 }
             }
         ),
-        # The init and wait containers Argo adds to every workflow pod.
-        "executor": _yaml({"securityContext": dict(facts.EXECUTOR_SECURITY_CONTEXT)}),
+        # Every main container, and the init and wait containers Argo adds to every
+        # workflow pod: "restricted" whatever the template says about securityContext.
+        "mainContainer": _yaml(workflow_pod_defaults.MAIN_CONTAINER),
+        "executor": _yaml(workflow_pod_defaults.EXECUTOR),
         "metricsConfig": _yaml(
             {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
         ),

@@ -55,6 +55,7 @@ def load_inputs(
                     require_description=settings.requireTemplateDescription,
                     allowed_service_accounts=settings.allowedServiceAccounts,
                     require_restricted=settings.requireRestrictedPods,
+                    pod_security=settings.managedNamespacePodSecurity,
                 )
             except CatalogError as err:
                 problems += err.problems

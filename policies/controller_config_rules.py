@@ -150,10 +150,11 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
             "Workflow and change what runs; put it in the reviewed WorkflowTemplates instead"
         )
     account = spec.get("serviceAccountName")
-    if account is not None and account != settings.workflow_service_account:
+    allowed = settings.allowed_workflow_accounts
+    if account is not None and account not in allowed:
         problems.append(
             f"{where}.serviceAccountName is {account!r}; workflows may only run as "
-            f"{settings.workflow_service_account!r}"
+            f"{' or '.join(repr(a) for a in sorted(allowed))}"
         )
     problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
     template_defaults = spec.get("templateDefaults")

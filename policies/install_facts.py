@@ -49,6 +49,14 @@ class InstallFacts:
     config_map_name: Any = None
     service_accounts: set[tuple[str, str]] = field(default_factory=set)
     argo_cluster_roles: set[str] = field(default_factory=set)
+    # Accounts workflow pods may run as: the workflowDefaults one and every account bound
+    # to a role that grants the executor's workflowtaskresults create in the managed
+    # namespace (pods without it fail, so only those accounts can run workflows).
+    workflow_accounts: set[str] = field(default_factory=set)
+    workflow_service_account: Any = None  # spec.serviceAccountName of workflowDefaults
+    executor_accounts: set[str] = field(default_factory=set)  # bound to the executor role
+    # The managed Namespace's Pod Security enforce label, if the stack sets it.
+    pod_security: Any = None
     unjudged: list[str] = field(default_factory=list)
 
     @property
@@ -124,6 +132,66 @@ def _bound_to(binding: Any, accounts: set[tuple[str, str]]) -> bool:
     return False
 
 
+def _grants_executor(role: Any) -> bool:
+    rules = get(role, "rules")
+    for rule in rules if is_list(rules) else []:
+        groups, resources, verbs = (get(rule, k) for k in ("apiGroups", "resources", "verbs"))
+        if (
+            is_list(groups)
+            and is_list(resources)
+            and is_list(verbs)
+            and {facts.ARGO_GROUP, "*"} & set(groups)
+            and {"workflowtaskresults", "*"} & set(resources)
+            and {"create", "*"} & set(verbs)
+        ):
+            return True
+    return False
+
+
+def _workflow_accounts(objects: list[FoundObject], managed: str) -> set[str]:
+    executor_roles = {
+        (found.kind.kind, get(found.manifest, "metadata", "name"))
+        for found in objects
+        if found.kind.group == facts.RBAC_GROUP
+        and (
+            found.kind.kind == facts.CLUSTER_ROLE
+            or (
+                found.kind.kind == "Role"
+                and get(found.manifest, "metadata", "namespace") == managed
+            )
+        )
+        and _grants_executor(found.manifest)
+    }
+    accounts: set[str] = set()
+    for found in objects:
+        if (found.kind.group, found.kind.kind) != (facts.RBAC_GROUP, facts.ROLE_BINDING):
+            continue
+        if get(found.manifest, "metadata", "namespace") != managed:
+            continue
+        ref = (get(found.manifest, "roleRef", "kind"), get(found.manifest, "roleRef", "name"))
+        if ref not in executor_roles:
+            continue
+        subjects = get(found.manifest, "subjects")
+        for subject in subjects if is_list(subjects) else []:
+            if get(subject, "kind") == "ServiceAccount" and get(subject, "namespace") in (
+                managed,
+                None,
+            ):
+                name = get(subject, "name")
+                if isinstance(name, str):
+                    accounts.add(name)
+    return accounts
+
+
+def _pod_security(objects: list[FoundObject], managed: str) -> Any:
+    for found in objects:
+        if (found.kind.group, found.kind.kind) == ("", facts.NAMESPACE) and get(
+            found.manifest, "metadata", "name"
+        ) == managed:
+            return get(found.manifest, "metadata", "labels", facts.POD_SECURITY_ENFORCE_LABEL)
+    return None
+
+
 def install_facts(objects: Iterable[FoundObject]) -> InstallFacts:
     """What the stack says about the install (see the module docstring)."""
     objects = list(objects)
@@ -165,6 +233,11 @@ def install_facts(objects: Iterable[FoundObject]) -> InstallFacts:
         )
         if isinstance(account, str):
             result.service_accounts.add((result.managed_namespace, account))
+            result.workflow_accounts.add(account)
+            result.workflow_service_account = account
+        result.executor_accounts = _workflow_accounts(objects, result.managed_namespace)
+        result.workflow_accounts |= result.executor_accounts
+        result.pod_security = _pod_security(objects, result.managed_namespace)
     for found in objects:
         if found.kind.group != facts.RBAC_GROUP:
             continue
@@ -193,6 +266,7 @@ def effective_settings(settings: Settings, install: InstallFacts) -> Settings:
     changes["argo_cluster_roles"] = settings.argo_cluster_roles | frozenset(
         install.argo_cluster_roles
     )
+    changes["workflow_accounts"] = frozenset(install.executor_accounts)
     controller, server = install.controller, install.server
     for workload, key in (
         (controller, "controller_service_account"),

@@ -37,6 +37,13 @@ class Settings:
     # (repo, chart, version or "") a Helm v3 Release may install; "" repo: chart is a
     # full reference (oci://... or a local path).
     allowed_helm_charts: frozenset[tuple[str, str, str]] = frozenset()
+    # Not config: accounts the stack binds to the executor role (install_facts).
+    workflow_accounts: frozenset[str] = frozenset()
+
+    @property
+    def allowed_workflow_accounts(self) -> frozenset[str]:
+        """Accounts workflow pods may run as."""
+        return frozenset({self.workflow_service_account}) | self.workflow_accounts
 
     @property
     def allowed_workflow_fields(self) -> frozenset[str]:

@@ -20,7 +20,21 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 from reporting import report
-from resource_objects import objects_of, token_problems, unreadable_inline_yaml
+from resource_objects import FoundObject, objects_of, token_problems, unreadable_inline_yaml
+from shared_analysis import once_per_request
+
+
+@once_per_request
+def _plain_props(args: ResourceValidationArgs) -> dict[str, Any]:
+    """The resource's properties as plain data, once per Analyze request."""
+    return to_plain(args.props)
+
+
+@once_per_request
+def _objects(args: ResourceValidationArgs) -> list[FoundObject]:
+    """The objects the resource carries, once per Analyze request."""
+    return list(objects_of(args.resource_type, _plain_props(args), args.name, args.urn))
+
 
 Check = Callable[..., list[str]]
 
@@ -30,9 +44,9 @@ def _validate_kind(kind: str, check: Check, *, report_unreadable: bool = False):
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         settings: Settings = settings_from_config(args.get_config())
-        props = to_plain(args.props)
+        props = _plain_props(args)
         problems: list[tuple[str, str | None]] = []
-        for found in objects_of(args.resource_type, props, args.name, args.urn):
+        for found in _objects(args):
             if found.kind.group != facts.ARGO_GROUP or found.kind.kind != kind:
                 continue
             found_problems = [
@@ -61,7 +75,7 @@ def _prefixed(label: str, problem: str) -> str:
 
 def validate_type_token(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     label = f'{args.resource_type} "{args.name}"'
-    problems = token_problems(args.resource_type, to_plain(args.props))
+    problems = token_problems(args.resource_type, _plain_props(args))
     report([(_prefixed(label, problem), None) for problem in problems], report_violation)
 
 
@@ -70,7 +84,7 @@ def validate_helm_release(args: ResourceValidationArgs, report_violation: Report
         return
     settings = settings_from_config(args.get_config())
     label = f'{args.resource_type} "{args.name}"'
-    problems = helm_rules.release_problems(to_plain(args.props), settings)
+    problems = helm_rules.release_problems(_plain_props(args), settings)
     report([(_prefixed(label, problem), None) for problem in problems], report_violation)
 
 

@@ -30,12 +30,12 @@ Problems = list[tuple[str, str | None]]
 
 def stack_objects(args: StackValidationArgs) -> list[FoundObject]:
     """Every Kubernetes object of the stack, with the URN of the resource carrying it."""
-    return stack_view(args.resources).objects
+    return stack_view(args).objects
 
 
 def _validate(rule: Callable[[StackView, Settings], Problems], *, facts_first: bool = True):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        view = stack_view(args.resources)
+        view = stack_view(args)
         settings = settings_from_config(args.get_config())
         if facts_first:
             settings = effective_settings(settings, view.install)
@@ -65,7 +65,7 @@ def _install(view: StackView, settings: Settings) -> Problems:
 
 
 def _validate_install(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    view = stack_view(args.resources)
+    view = stack_view(args)
     configured = settings_from_config(args.get_config())
     settings = effective_settings(configured, view.install)
     problems: Problems = [(note, None) for note in view.install.unjudged]
@@ -82,7 +82,7 @@ def _deployer_only(view: StackView, settings: Settings) -> Problems:
 
 
 def _template_content(view: StackView, settings: Settings) -> Problems:
-    return template_content_problems(view.objects, settings)
+    return template_content_problems(view.objects, settings, view.install)
 
 
 validate_controller_config = _validate(_controller_config)

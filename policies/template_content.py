@@ -12,21 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import upstream_facts as facts
+from argo_rules import template_rules as _template_rules
 from controller_config_rules import read_controller_config
-from k8s_objects import get
+from k8s_objects import UNKNOWN, Unjudged, get
 from pack_settings import Settings
 from resource_objects import FoundObject
 
-try:
-    from argo_rules import template_rules as _template_rules
-except ImportError:  # pragma: no cover - until the shared rules are present
-    _template_rules = None
-
 _TEMPLATE_KINDS = (facts.WORKFLOW_TEMPLATE, facts.CLUSTER_WORKFLOW_TEMPLATE)
-
-
-def available() -> bool:
-    return _template_rules is not None
 
 
 def _controller_config(objects: list[FoundObject], settings: Settings) -> dict[str, Any]:
@@ -41,40 +33,92 @@ def _controller_config(objects: list[FoundObject], settings: Settings) -> dict[s
     return {}
 
 
-def _context(objects: list[FoundObject], templates: list[FoundObject], settings: Settings) -> Any:
+def _context(objects: list[FoundObject], settings: Settings, install: Any = None) -> Any:
     config = _controller_config(objects, settings)
-    names = {
-        get(found.manifest, "metadata", "name")
-        for found in templates
-        if found.kind.kind == facts.WORKFLOW_TEMPLATE
-    }
+    accounts = set(settings.allowed_workflow_accounts)
+    level = "restricted"
+    if install is not None and isinstance(install.pod_security, str) and install.pod_security:
+        level = install.pod_security
+    # templateRef resolution is skipped (catalog=None): a stack may add templates that
+    # call catalog templates registered elsewhere; the catalog loader checks its own.
     return _template_rules.TemplateContext(
         managed_namespace=settings.managed_namespace,
-        allowed_service_accounts=frozenset({settings.workflow_service_account}),
-        main_container=config.get("mainContainer"),
-        executor=config.get("executor"),
-        workflow_defaults=config.get(facts.CONTROLLER_CONFIG_DEFAULTS_KEY),
-        template_names=frozenset(name for name in names if isinstance(name, str)),
+        allowed_service_accounts=tuple(sorted(accounts)),
+        pod_security=level,
+        main_container=_mapping(config.get("mainContainer")),
+        executor=_mapping(config.get("executor")),
+        workflow_defaults=_mapping(config.get(facts.CONTROLLER_CONFIG_DEFAULTS_KEY)),
+        catalog=None,
     )
 
 
-def template_content_problems(
-    objects: list[FoundObject], settings: Settings
+def _mapping(value: Any) -> Any:
+    return value if isinstance(value, dict) else None
+
+
+def _namespace_problems(
+    templates: list[FoundObject], settings: Settings
 ) -> list[tuple[str, str | None]]:
-    if _template_rules is None:
-        return []
+    """WorkflowTemplates live in the managed namespace the controller runs (from the stack)."""
+    problems: list[tuple[str, str | None]] = []
+    for found in templates:
+        if found.kind.kind != facts.WORKFLOW_TEMPLATE:
+            continue
+        namespace = get(found.manifest, "metadata", "namespace")
+        if namespace is UNKNOWN:
+            problems.append(
+                (
+                    Unjudged(f"{found.label}: metadata.namespace is unknown during preview"),
+                    found.urn,
+                )
+            )
+        elif namespace != settings.managed_namespace and not (
+            found.kind.patch and namespace is None
+        ):
+            problems.append(
+                (
+                    f"{found.label}: it is in namespace {namespace}, but the stack's controller "
+                    f"runs workflows in {settings.managed_namespace}; move it there",
+                    found.urn,
+                )
+            )
+    return problems
+
+
+def template_content_problems(
+    objects: list[FoundObject], settings: Settings, install: Any = None
+) -> list[tuple[str, str | None]]:
     templates = [
         found
         for found in objects
-        if found.kind.group == facts.ARGO_GROUP
-        and found.kind.kind in _TEMPLATE_KINDS
-        and not found.kind.patch
+        if found.kind.group == facts.ARGO_GROUP and found.kind.kind in _TEMPLATE_KINDS
     ]
+    problems = _namespace_problems(templates, settings)
     if not templates:
-        return []
-    context = _context(objects, templates, settings)
-    problems: list[tuple[str, str | None]] = []
+        return problems
+    context = _context(objects, settings, install)
+    full = {_key(found): found for found in templates if not found.kind.patch}
     for found in templates:
-        for problem in _template_rules.template_problems(found.manifest, context):
-            problems.append((f"{found.label}: {getattr(problem, 'message', problem)}", found.urn))
+        manifest = found.manifest
+        if found.kind.patch:
+            # A server-side-apply patch: judge the template it produces. CRD lists are
+            # atomic (no list-map keys in the Argo CRDs), so a patched list replaces.
+            base = full.get(_key(found))
+            manifest = _merged(base.manifest if base else {}, found.manifest)
+        for problem in _template_rules.template_problems(manifest, context):
+            problems.append((f"{found.label}: {problem}", found.urn))
     return problems
+
+
+def _key(found: FoundObject) -> tuple[Any, Any, Any]:
+    metadata = get(found.manifest, "metadata")
+    return found.kind.kind, get(metadata, "namespace"), get(metadata, "name")
+
+
+def _merged(base: Any, patch: Any) -> Any:
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    merged = dict(base)
+    for key, value in patch.items():
+        merged[key] = _merged(base.get(key), value) if key in base else value
+    return merged

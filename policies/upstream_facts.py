@@ -239,6 +239,7 @@ MUTATING_ADMISSION_POLICY_BINDING = "MutatingAdmissionPolicyBinding"
 # The API server labels every namespace with its name (Kubernetes 1.22+).
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 NAMESPACE = "Namespace"
+POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 
 # --- workflow-controller-configmap as the controller reads it (config/controller.go
 # parseConfigMap: one `config` key alone, or every key written out as `key: value` into

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import upstream_facts as facts
+from canonical import canonicalize
 from k8s_objects import UNKNOWN, Unjudged, get, is_mapping
 from pack_settings import Settings
 
@@ -167,4 +168,26 @@ def check_workflow_template(manifest: Any, settings: Settings, *, patch: bool = 
     return [
         f"it is in namespace {namespace}, where the controller does not run workflows; "
         f"set metadata.namespace to {settings.managed_namespace}"
+    ]
+
+
+def submitted_workflow_problems(manifest: Any, settings: Settings) -> list[str]:
+    """Everything the pack refuses in a Workflow created by something else (a Sensor
+    trigger): Go-style key collisions, status, and the Workflow rule, on the keys as the
+    controller reads them. Unjudged entries are values unknown during preview."""
+    canonical = canonicalize(manifest, facts.WORKFLOW)
+    return [
+        *(f"{collision}; keep one" for collision in canonical.collisions),
+        *status_problems(canonical.value, facts.WORKFLOW),
+        *check_workflow(canonical.value, settings),
+    ]
+
+
+def submitted_cron_workflow_problems(manifest: Any, settings: Settings) -> list[str]:
+    """The same for a CronWorkflow created by something else."""
+    canonical = canonicalize(manifest, facts.CRON_WORKFLOW)
+    return [
+        *(f"{collision}; keep one" for collision in canonical.collisions),
+        *status_problems(canonical.value, facts.CRON_WORKFLOW),
+        *check_cron_workflow(canonical.value, settings),
     ]

@@ -197,6 +197,7 @@ def test_controller_config_map(stack_render):
     # The controller rejects unknown keys; keep to the ones it knows.
     assert set(data) <= {
         "workflowRestrictions", "workflowDefaults", "executor", "metricsConfig", "sso",
+        "mainContainer",
     }  # fmt: skip
     prod = _find(stack_render("prod"), "ConfigMap", "workflow-controller-configmap", "argo")
     prod_data = {k: yaml.safe_load(v) for k, v in prod["data"].items()}

@@ -385,3 +385,81 @@ def test_module_runs_as_a_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "  - Deployment argo/workflow-controller (apps/v1)" in done.stdout.splitlines()
+
+
+# --- templateReferencing: Secure -----------------------------------------------------------
+
+
+def _controller_config(mode: str) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "workflow-controller-configmap", "namespace": "argo"},
+        "data": {"workflowRestrictions": f"templateReferencing: {mode}\n"},
+    }
+
+
+def _workflow_template(name: str, message: str, description: str = "Say it.") -> dict:
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {
+            "name": name,
+            "namespace": "argo-events",
+            "annotations": {"workflows.argoproj.io/description": description},
+        },
+        "spec": {
+            "entrypoint": "main",
+            "templates": [{"name": "main", "container": {"image": "alpine", "args": [message]}}],
+        },
+    }
+
+
+def test_secure_mode_names_every_template_whose_spec_changes(tmp_path: Path) -> None:
+    base = _tree(
+        tmp_path / "base",
+        _controller_config("Secure"),
+        _workflow_template("say", "hi"),
+        _workflow_template("other", "x"),
+        _workflow_template("described", "x"),
+    )
+    head = _tree(
+        tmp_path / "head",
+        _controller_config("Secure"),
+        _workflow_template("say", "hello"),
+        _workflow_template("other", "y"),
+        _workflow_template("described", "x", "Say it louder."),  # metadata only
+    )
+    result = diff.compare_manifests(diff.load_manifests(base), diff.load_manifests(head))
+    assert [key.name for key in result.secure_spec_changes] == ["other", "say"]
+    text = diff.format_text(result)
+    assert "templateReferencing: Secure" in text and "will fail" in text
+    assert "WorkflowTemplate argo-events/say" in text
+    assert "WorkflowTemplate argo-events/described" not in text.split("\n\n")[1]
+    markdown = diff.format_markdown(result)
+    assert "> [!WARNING]" in markdown and "`WorkflowTemplate argo-events/other" in markdown
+
+
+def test_strict_mode_has_no_template_warning(tmp_path: Path) -> None:
+    base = _tree(tmp_path / "base", _controller_config("Strict"), _workflow_template("say", "hi"))
+    head = _tree(tmp_path / "head", _controller_config("Strict"), _workflow_template("say", "yo"))
+    result = diff.compare_manifests(diff.load_manifests(base), diff.load_manifests(head))
+    assert result.secure_spec_changes == ()
+    assert "will fail" not in diff.format_text(result)
+
+
+def test_secure_mode_is_read_from_a_single_config_key(tmp_path: Path) -> None:
+    config = _controller_config("Strict")
+    config["data"] = {"config": "workflowRestrictions:\n  templateReferencing: Secure\n"}
+    base = _tree(tmp_path / "base", config, _workflow_template("say", "hi"))
+    head = _tree(tmp_path / "head", config, _workflow_template("say", "yo"))
+    result = diff.compare_manifests(diff.load_manifests(base), diff.load_manifests(head))
+    assert [key.name for key in result.secure_spec_changes] == ["say"]
+
+
+def test_the_rendered_stacks_state_their_mode(tmp_path: Path) -> None:
+    from tools.render import render_stack, write_objects
+
+    for stack, mode in (("prod", "Secure"), ("dev", "Strict")):
+        write_objects(render_stack(stack).objects, tmp_path / stack)
+        assert diff.template_referencing(diff.load_manifests(tmp_path / stack)) == mode

@@ -307,15 +307,17 @@ def test_catalog_pod_security_follows_config(render, tmp_path):
         "kind: WorkflowTemplate\n"
         "metadata:\n"
         "  name: loose\n"
-        "  annotations: {workflows.argoproj.io/description: No security context.}\n"
+        "  annotations: {workflows.argoproj.io/description: Privilege escalation.}\n"
         "spec:\n"
         "  entrypoint: main\n"
         "  templates:\n"
         "    - name: main\n"
-        "      container: {image: busybox:1.36.1}\n"
+        "      container:\n"
+        "        image: busybox:1.36.1\n"
+        "        securityContext: {allowPrivilegeEscalation: true}\n"
     )
     with pytest.raises(ConfigError) as err:
         render("dev", {"templatesDir": str(tmp_path)})
-    assert any("allowPrivilegeEscalation: must be false" in p for p in err.value.problems)
+    assert any("allowPrivilegeEscalation: found true" in p for p in err.value.problems)
     relaxed = render("dev", {"templatesDir": str(tmp_path), "requireRestrictedPods": "false"})
     assert relaxed.outputs["templateNames"] == ["loose"]

@@ -7,6 +7,11 @@ line, multi-line strings as literal blocks).
 
 Usage: python -m tools.diff BASE_DIR HEAD_DIR [--format text|markdown]
 
+Under `templateReferencing: Secure` (read from the head tree's workflow controller
+ConfigMap) the report names every WorkflowTemplate whose spec changes: the controller
+fails workflows of it that are running when the change lands (operator.go re-checks the
+stored template on every reconcile).
+
 Exit status: 0 when both trees hold the same objects, 1 when they differ, 2 on a usage
 error or a tree that cannot be read.
 """
@@ -69,6 +74,8 @@ class ManifestDiff:
     removed: tuple[ObjectKey, ...]
     changed: tuple[ChangedObject, ...]
     unchanged: int
+    # WorkflowTemplates whose spec changes while the controller runs in Secure mode.
+    secure_spec_changes: tuple[ObjectKey, ...] = ()
 
     @property
     def identical(self) -> bool:
@@ -191,12 +198,71 @@ def compare_manifests(base: Mapping[ObjectKey, str], head: Mapping[ObjectKey, st
     removed = sorted(base.keys() - head.keys(), key=_sort_key)
     common = sorted(base.keys() & head.keys(), key=_sort_key)
     changed = [ChangedObject(key, base[key], head[key]) for key in common if base[key] != head[key]]
+    secure = ()
+    if template_referencing(head) == "Secure":
+        secure = tuple(c.key for c in changed if _template_spec_changed(c))
     return ManifestDiff(
         added=tuple(added),
         removed=tuple(removed),
         changed=tuple(changed),
         unchanged=len(common) - len(changed),
+        secure_spec_changes=secure,
     )
+
+
+# --- templateReferencing: Secure ------------------------------------------------------------
+
+WORKFLOW_TEMPLATE = ("argoproj.io/", "WorkflowTemplate")
+SECURE_NOTE = (
+    "the controller runs with templateReferencing: Secure, which fails a running workflow "
+    "whose WorkflowTemplate changed: workflows of {names} that are running when this "
+    "change is applied will fail. To change a template safely, add it under a new "
+    "versioned name, switch callers to it, and remove the old one once nothing runs it "
+    "(README: Changing a template)."
+)
+
+
+def template_referencing(objects: Mapping[ObjectKey, str]) -> str:
+    """`workflowRestrictions.templateReferencing` of the controller ConfigMap in a tree
+    ('' when no ConfigMap sets it). The controller reads each data key as a YAML document,
+    or everything under one `config` key (workflow/config)."""
+    for key, text in objects.items():
+        if key.kind != "ConfigMap" or key.api_version != "v1":
+            continue
+        parsed = _yaml_value(text)
+        data = parsed.get("data") if isinstance(parsed, dict) else None
+        if not isinstance(data, dict):
+            continue
+        restrictions = _yaml_value(data.get("workflowRestrictions"))
+        if restrictions is None and "config" in data:
+            config = _yaml_value(data["config"])
+            restrictions = config.get("workflowRestrictions") if isinstance(config, dict) else None
+        if isinstance(restrictions, dict) and restrictions.get("templateReferencing"):
+            return str(restrictions["templateReferencing"])
+    return ""
+
+
+def _yaml_value(text: Any) -> Any:
+    if not isinstance(text, str):
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+
+
+def _template_spec_changed(change: ChangedObject) -> bool:
+    api_version, kind = WORKFLOW_TEMPLATE
+    if change.key.kind != kind or not change.key.api_version.startswith(api_version):
+        return False
+    base, head = _yaml_value(change.base_yaml), _yaml_value(change.head_yaml)
+    if not isinstance(base, dict) or not isinstance(head, dict):
+        return False
+    return base.get("spec") != head.get("spec")
+
+
+def _secure_names(diff: ManifestDiff) -> str:
+    return ", ".join(key.describe() for key in diff.secure_spec_changes)
 
 
 def unified_diff(change: ChangedObject, base_label: str = "base", head_label: str = "head") -> str:
@@ -231,6 +297,8 @@ def format_text(diff: ManifestDiff, base_label: str = "base", head_label: str = 
     if diff.identical:
         return f"No differences: {diff.unchanged} objects in both {base_label} and {head_label}.\n"
     out = [f"{base_label} -> {head_label}: {_counts(diff)}, {diff.unchanged} unchanged\n"]
+    if diff.secure_spec_changes:
+        out.append(f"\nWarning: {SECURE_NOTE.format(names=_secure_names(diff))}\n")
     marks = {"added": "+", "changed": "~", "removed": "-"}
     for change_kind in ("added", "changed", "removed"):
         keys = [key for kind, key in _entries(diff) if kind == change_kind]
@@ -294,6 +362,9 @@ def format_markdown(
     if diff.identical:
         return f"### {title}: no differences\n\n{labels}: the same {diff.unchanged} objects.\n"
     head = f"### {title}: {_counts(diff)}\n\n{labels}, {diff.unchanged} objects unchanged.\n"
+    if diff.secure_spec_changes:
+        names = ", ".join(_code(key.describe()) for key in diff.secure_spec_changes)
+        head += f"\n> [!WARNING]\n> Template spec changed: {SECURE_NOTE.format(names=names)}\n"
     open_ = len(diff.changed) <= _OPEN_DETAILS_UP_TO
     sections = [_markdown_table(diff)] + [
         _markdown_section(change, base_label, head_label, open_) for change in diff.changed

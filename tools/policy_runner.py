@@ -53,6 +53,11 @@ _PROTO_TO_LEVEL = {value: key for key, value in _LEVEL_TO_PROTO.items()}
 _ALL = "all"
 _ENFORCEMENT_KEY = "enforcementLevel"
 _MAX_MESSAGE = 400 * 1024 * 1024  # the engine's and the pack's gRPC message limit
+# A pack stops its server and exits on SIGINT in well under a second on an idle machine
+# (our pack whenever the signal arrives: policies/clean_stop.py). The bound only keeps a
+# hung pack from hanging its caller, so it is generous: a machine whose cores are all
+# busy slows that exit many times over, and a wrongly killed pack fails the caller.
+_STOP_TIMEOUT = 120.0
 
 
 class Resource(Protocol):
@@ -362,19 +367,24 @@ class PolicyRunner:
             # The pack serves until interrupted, then stops its server and exits 0.
             process.send_signal(signal.SIGINT)
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=_STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait(timeout=10)
+                process.wait()
         if process is not None:
             self.returncode = process.returncode
         for reader in self._readers:
-            reader.join(timeout=5)
+            reader.join(timeout=_STOP_TIMEOUT)
         if self._engine_server is not None:
             self._engine_server.stop(0)
             self._engine_server = None
 
     # --- protocol ------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The pack process's id while it runs."""
+        return self._process.pid if self._process is not None else None
 
     @property
     def stderr(self) -> str:
@@ -413,35 +423,53 @@ class PolicyRunner:
 
     def analyze(self, resources: Iterable[Resource]) -> list[Violation]:
         """Analyze every resource, then AnalyzeStack over all of them."""
-        resources = list(resources)
+        return self.send(*build_requests(resources))
+
+    def send(
+        self,
+        requests: Iterable[analyzer_pb2.AnalyzeRequest],
+        stack_request: analyzer_pb2.AnalyzeStackRequest,
+    ) -> list[Violation]:
+        """Send prepared requests (see build_requests): each Analyze, then AnalyzeStack."""
         violations: list[Violation] = []
-        for resource in resources:
-            parent = getattr(resource, "parent", None) or ""
-            response = self._analyzer().Analyze(
-                analyzer_pb2.AnalyzeRequest(
-                    type=resource.type,
-                    name=resource.name,
-                    urn=resource.urn,
-                    properties=_struct(resource.inputs),
-                    options=analyzer_pb2.AnalyzerResourceOptions(parent=parent),
-                )
+        for request in requests:
+            violations += _violations(self._analyzer().Analyze(request), request.urn)
+        response = self._analyzer().AnalyzeStack(stack_request)
+        return violations + _violations(response, "")
+
+
+def build_requests(
+    resources: Iterable[Resource],
+) -> tuple[list[analyzer_pb2.AnalyzeRequest], analyzer_pb2.AnalyzeStackRequest]:
+    """The Analyze request of each resource and the AnalyzeStack request, as the engine
+    sends them."""
+    resources = list(resources)
+    requests = []
+    stack = []
+    for resource in resources:
+        parent = getattr(resource, "parent", None) or ""
+        properties = _struct(resource.inputs)
+        options = analyzer_pb2.AnalyzerResourceOptions(parent=parent)
+        requests.append(
+            analyzer_pb2.AnalyzeRequest(
+                type=resource.type,
+                name=resource.name,
+                urn=resource.urn,
+                properties=properties,
+                options=options,
             )
-            violations += _violations(response, resource.urn)
-        stack = [
+        )
+        stack.append(
             analyzer_pb2.AnalyzerResource(
                 type=resource.type,
                 name=resource.name,
                 urn=resource.urn,
-                properties=_struct(resource.inputs),
-                parent=getattr(resource, "parent", None) or "",
-                options=analyzer_pb2.AnalyzerResourceOptions(
-                    parent=getattr(resource, "parent", None) or ""
-                ),
+                properties=properties,
+                parent=parent,
+                options=options,
             )
-            for resource in resources
-        ]
-        response = self._analyzer().AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=stack))
-        return violations + _violations(response, "")
+        )
+    return requests, analyzer_pb2.AnalyzeStackRequest(resources=stack)
 
 
 def _violations(response: analyzer_pb2.AnalyzeResponse, default_urn: str) -> list[Violation]:

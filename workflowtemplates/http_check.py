@@ -20,12 +20,6 @@ with WorkflowTemplate(
     entrypoint="check",
     active_deadline_seconds=600,
     arguments=[Parameter(name="url", value=DEFAULT_URL, description="Address to probe.")],
-    security_context=m.PodSecurityContext(
-        run_as_non_root=True,
-        run_as_user=65534,
-        run_as_group=65534,
-        seccomp_profile=m.SeccompProfile(type="RuntimeDefault"),
-    ),
 ) as http_check:
     Container(
         name="check",
@@ -42,10 +36,6 @@ with WorkflowTemplate(
         ),
         # Deadline of one attempt; a hanging request fails and is retried.
         active_deadline_seconds=60,
-        security_context=m.SecurityContext(
-            allow_privilege_escalation=False,
-            capabilities=m.Capabilities(drop=["ALL"]),
-        ),
         resources=Resources(
             cpu_request="10m", cpu_limit="100m", memory_request="16Mi", memory_limit="32Mi"
         ),

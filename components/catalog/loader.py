@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from components import workflow_pod_defaults
 from components.catalog.reading import _catalog_files, _Document, _read_file
-from components.catalog.references import _catalog_index
-from components.catalog.results import CatalogError, CatalogTemplate
-from components.catalog.rules import _check_document, _Context
+from components.catalog.results import CatalogError, CatalogTemplate, content_hash
+from policies.argo_rules.template_facts import API_VERSION, KIND
+from policies.argo_rules.template_rules import TemplateContext, template_problems
+from policies.argo_rules.template_schema import normalized
+from policies.argo_rules.template_variables import declared_parameters
 
 
 def load_catalog(
@@ -18,8 +22,15 @@ def load_catalog(
     require_description: bool = True,
     allowed_service_accounts: Sequence[str] = ("workflow",),
     require_restricted: bool = True,
+    pod_security: str = "restricted",
+    plugins_enabled: bool = False,
+    argo_version: str = "v4.1.2",
 ) -> list[CatalogTemplate]:
-    """Read and validate every template below ``root``; raise CatalogError on any problem."""
+    """Read and validate every template below ``root``; raise CatalogError on any problem.
+
+    The defaults are those of Pulumi.yaml; ``pod_security`` is the level the managed
+    namespace enforces (`managedNamespacePodSecurity`).
+    """
     root = Path(root)
     if not root.is_dir():
         raise CatalogError([f"{root}: the catalog folder does not exist"])
@@ -28,22 +39,119 @@ def load_catalog(
     for path in _catalog_files(root):
         found, file_problems[path] = _read_file(root, path)
         documents += found
-    ctx = _Context(
+    context = TemplateContext(
         managed_namespace=managed_namespace,
-        require_description=require_description,
         allowed_service_accounts=tuple(allowed_service_accounts),
+        pod_security=pod_security,
         require_restricted=require_restricted,
-        catalog=_catalog_index(documents),
+        main_container=workflow_pod_defaults.MAIN_CONTAINER,
+        executor=workflow_pod_defaults.EXECUTOR,
+        workflow_defaults={
+            "spec": {"securityContext": workflow_pod_defaults.WORKFLOW_POD_SECURITY_CONTEXT}
+        },
+        plugins_enabled=plugins_enabled,
+        catalog=catalog_index(d.data for d in documents),
+        caller_parameters=caller_parameters(d.data for d in documents),
+        require_description=require_description,
+        argo_version=argo_version,
     )
     templates: list[CatalogTemplate] = []
     doc_problems: dict[Path, list[str]] = {path: [] for path in file_problems}
+    first_seen: dict[str, str] = {}  # template name -> location
     for doc in documents:
-        template, found = _check_document(doc, ctx)
+        found = [str(p) for p in template_problems(doc.data, context)]
+        found += _name_taken(doc, first_seen)
         doc_problems[doc.path] += [f"{doc.location}: {p}" for p in found]
-        if template is not None:
-            templates.append(template)
+        if not found:
+            templates.append(_template(doc, managed_namespace, argo_version))
     # Per file: its documents' problems, then what stopped the file from being read further.
     problems = [p for path in file_problems for p in doc_problems[path] + file_problems[path]]
     if problems:
         raise CatalogError(problems)
     return templates
+
+
+def catalog_index(manifests: Iterable[Any]) -> dict[str, frozenset[str]]:
+    """WorkflowTemplate name -> names of the templates inside it, read leniently.
+
+    Built before any check so a reference to a template that has problems of its own is
+    not reported a second time.
+    """
+    index: dict[str, frozenset[str]] = {}
+    for data in manifests:
+        data = data if isinstance(data, dict) else {}
+        metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+        name, inner = metadata.get("name"), spec.get("templates")
+        if data.get("kind") != KIND or not isinstance(name, str) or name in index:
+            continue
+        inner = inner if isinstance(inner, list) else []
+        index[name] = frozenset(
+            t["name"] for t in inner if isinstance(t, dict) and isinstance(t.get("name"), str)
+        )
+    return index
+
+
+def caller_parameters(manifests: Iterable[Any]) -> dict[str, frozenset[str]]:
+    """WorkflowTemplate name -> workflow parameters declared by the catalog templates that
+    call it through templateRef, directly or through other templates."""
+    declared: dict[str, set[str]] = {}
+    calls: dict[str, set[str]] = {}  # caller -> called
+    for data in manifests:
+        data = data if isinstance(data, dict) else {}
+        name = (
+            (data.get("metadata") or {}).get("name")
+            if isinstance(data.get("metadata"), dict)
+            else None
+        )
+        spec = data.get("spec")
+        if data.get("kind") != KIND or not isinstance(name, str) or not isinstance(spec, dict):
+            continue
+        declared.setdefault(name, set()).update(declared_parameters(spec))
+        calls.setdefault(name, set()).update(_template_refs(spec))
+    result: dict[str, set[str]] = {}
+    for caller in calls:
+        seen: set[str] = set()
+        todo = list(calls[caller])
+        while todo:
+            called = todo.pop()
+            if called in seen:
+                continue
+            seen.add(called)
+            result.setdefault(called, set()).update(declared.get(caller, ()))
+            todo.extend(calls.get(called, ()))
+    return {name: frozenset(params) for name, params in result.items()}
+
+
+def _template_refs(value: Any) -> Iterator[str]:
+    """Names of the WorkflowTemplates a spec references with templateRef, anywhere."""
+    if isinstance(value, dict):
+        ref = value.get("templateRef")
+        if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+            yield ref["name"]
+        for item in value.values():
+            if isinstance(item, dict | list):
+                yield from _template_refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list):
+                yield from _template_refs(item)
+
+
+def _name_taken(doc: _Document, first_seen: dict[str, str]) -> list[str]:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    name = metadata.get("name")
+    if data.get("kind") != KIND or not isinstance(name, str):
+        return []
+    first = first_seen.setdefault(name, doc.location)
+    if first != doc.location:
+        return [f"metadata.name: {name!r} is already defined in {first}"]
+    return []
+
+
+def _template(doc: _Document, managed_namespace: str, argo_version: str) -> CatalogTemplate:
+    data = normalized(doc.data, argo_version)
+    metadata = {**data["metadata"], "namespace": managed_namespace}
+    manifest = {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": data["spec"]}
+    return CatalogTemplate(metadata["name"], doc.source, manifest, content_hash(manifest))

@@ -19,14 +19,15 @@ _TEMPLATE_ONLY = (
     "this install runs templates only: the catalog holds WorkflowTemplates, and every "
     "workflow is submitted with a workflowTemplateRef to one of them"
 )
-_NAME_RULE = (
-    "is not a valid DNS-1123 name (lowercase letters, digits, '-' and '.', starting and "
-    "ending with a letter or digit, at most 63 characters)"
-)
 _TYPES = "container, containerSet, dag, data, http, plugin, resource, script, steps, suspend"
 _LITERAL_PATCH = (
-    "must be a literal patch; '{{...}}' lets a submitter change the pod spec (service "
-    "account, security context)"
+    "found a '{{...}}' variable or expression, expected a literal patch; Argo fills it in "
+    "from values the submitter chooses, which could change the pod spec (service account, "
+    "security context)"
+)
+_NAME_RULE = (
+    "expected a DNS-1123 name (lowercase letters, digits, '-' and '.', starting and ending "
+    "with a letter or digit, at most 63 characters)"
 )
 
 # case folder -> the one problem it must report (without the "<case>/" prefix)
@@ -38,33 +39,33 @@ _RESTRICTED = 'the managed namespace enforces Pod Security "restricted" and woul
 EXPECTED = {
     # Pod Security "restricted"
     "pod-security-privilege-escalation": "t.yaml[0]: spec.templates[0].container."
-    f"securityContext.allowPrivilegeEscalation: must be false; {_RESTRICTED}",
+    f"securityContext.allowPrivilegeEscalation: found true, expected false; {_RESTRICTED}",
     "pod-security-capabilities": "t.yaml[0]: spec.templates[0].script.securityContext."
-    f"capabilities.add: SYS_ADMIN not allowed (only NET_BIND_SERVICE); {_RESTRICTED}",
+    f"capabilities.add: found SYS_ADMIN, expected only NET_BIND_SERVICE; {_RESTRICTED}",
     "pod-security-sidecar": "t.yaml[0]: spec.templates[0].sidecars[0].securityContext."
-    f"capabilities.drop: must include ALL; {_RESTRICTED}",
-    "pod-security-host-path": "t.yaml[0]: spec.volumes[0].hostPath: hostPath volumes are not "
-    "allowed (only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, "
-    f"projected, secret); {_RESTRICTED}",
+    f"capabilities.drop: found nothing, expected a list including ALL; {_RESTRICTED}",
+    "pod-security-host-path": "t.yaml[0]: spec.volumes[0].hostPath: found a hostPath volume, "
+    "expected one of configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, "
+    f"projected, secret; {_RESTRICTED}",
     "pod-security-patch": "t.yaml[0]: spec.templates[0].podSpecPatch.containers[0]."
-    f"securityContext.privileged: must not be true; {_RESTRICTED}",
+    f"securityContext.privileged: found true, expected false or nothing; {_RESTRICTED}",
     "pod-security-host-port": "t.yaml[0]: spec.templates[0].container.ports[0].hostPort: "
-    f"host ports are not allowed; {_RESTRICTED}",
+    f"found integer 8080, expected no host port; {_RESTRICTED}",
     "spec-workflow-template-ref": "t.yaml[0]: spec.workflowTemplateRef: a catalog template "
     "defines its own templates; call another catalog template with templateRef from a step "
     "or task",
-    "pod-security-root": "t.yaml[0]: spec.securityContext.runAsUser: must not be 0 (root); "
-    f"{_RESTRICTED}",
+    "pod-security-root": "t.yaml[0]: spec.securityContext.runAsUser: found 0 (root), expected "
+    f"a non-zero user id; {_RESTRICTED}",
     # Parsing
     "yaml-syntax": "t.yaml[0]: YAML does not parse at line 5, column 15: "
     "mapping values are not allowed in this context",
     "duplicate-key": "t.yaml[0]: YAML does not parse at line 9, column 3: "
     "duplicate key 'entrypoint'",
     "empty-file": "t.yaml: the file holds no document",
-    "not-a-mapping": "t.yaml[0]: the document is a list, expected a WorkflowTemplate mapping",
+    "not-a-mapping": "t.yaml[0]: found a list, expected a WorkflowTemplate mapping",
     # apiVersion and kind
-    "api-version": "t.yaml[0]: apiVersion: expected 'argoproj.io/v1alpha1', found 'argoproj.io/v1'",
-    "wrong-kind": "t.yaml[0]: kind: expected 'WorkflowTemplate', found 'ConfigMap'",
+    "api-version": "t.yaml[0]: apiVersion: found 'argoproj.io/v1', expected 'argoproj.io/v1alpha1'",
+    "wrong-kind": "t.yaml[0]: kind: found 'ConfigMap', expected 'WorkflowTemplate'",
     "workflow": "t.yaml[0]: kind: Workflow is refused: a Workflow cannot live in the "
     f"catalog; {_TEMPLATE_ONLY}",
     "cron-workflow": "t.yaml[0]: kind: CronWorkflow is refused: a CronWorkflow cannot live "
@@ -74,22 +75,22 @@ EXPECTED = {
     "ClusterWorkflowTemplates are not available: the controller runs in managed-namespace "
     f"mode and reads templates from the managed namespace only; {_TEMPLATE_ONLY}",
     # metadata
-    "missing-name": "t.yaml[0]: metadata.name: required field missing",
-    "invalid-name": f"t.yaml[0]: metadata.name: 'Hello_World' {_NAME_RULE}",
-    "long-name": f"t.yaml[0]: metadata.name: '{'a' * 64}' {_NAME_RULE}",
-    "generate-name": "t.yaml[0]: metadata.generateName: not allowed; a catalog template "
-    "needs a fixed metadata.name, which workflowTemplateRef and templateRef point at",
+    "missing-name": "t.yaml[0]: metadata.name: found nothing, expected a name; required",
+    "invalid-name": f"t.yaml[0]: metadata.name: found 'Hello_World', {_NAME_RULE}",
+    "long-name": f"t.yaml[0]: metadata.name: found '{'a' * 64}', {_NAME_RULE}",
+    "generate-name": "t.yaml[0]: metadata.generateName: found 'ok-', expected a fixed "
+    "metadata.name; workflowTemplateRef and templateRef point at the name",
     "duplicate-name": "sub/b.yaml[0]: metadata.name: 'ok' is already defined in "
     "duplicate-name/a.yaml[0]",
-    "wrong-namespace": "t.yaml[0]: metadata.namespace: 'default' is not the managed "
-    f"namespace '{NS}'; leave it out or set it to '{NS}'",
-    "server-set-metadata": "t.yaml[0]: metadata.resourceVersion: set by the API server; "
-    "remove it from the catalog",
+    "wrong-namespace": "t.yaml[0]: metadata.namespace: found 'default', expected the managed "
+    f"namespace '{NS}' or nothing",
+    "server-set-metadata": "t.yaml[0]: metadata.resourceVersion: found a field the API server "
+    "sets, expected nothing; remove it from the catalog",
     "unknown-metadata-field": "t.yaml[0]: metadata.lables: unknown field (did you mean 'labels'?)",
     "missing-description": "t.yaml[0]: metadata.annotations"
-    "['workflows.argoproj.io/description']: required; say what the template does, for "
-    "reviewers and the Argo UI",
-    # Schema (Hera's Argo models, strictly)
+    "['workflows.argoproj.io/description']: found nothing, expected a description; say what "
+    "the template does, for reviewers and the Argo UI",
+    # Schema (Argo v4.1.2, strictly)
     "unknown-top-level-field": "t.yaml[0]: status: unknown field",
     "unknown-field": "t.yaml[0]: spec.templates[1].container.imagePullPolicyy: unknown field "
     "(did you mean 'imagePullPolicy'?)",
@@ -105,16 +106,16 @@ EXPECTED = {
     # Templates and references
     "template-type": f"t.yaml[0]: spec.templates[0]: set exactly one of {_TYPES} "
     "(found container, script)",
-    "duplicate-template-name": "t.yaml[0]: spec.templates[1].name: 'main' is already used "
-    "by spec.templates[0]",
+    "duplicate-template-name": "t.yaml[0]: spec.templates[1].name: found 'main', expected a "
+    "name unique among the templates; already used by spec.templates[0]",
     "entrypoint": "t.yaml[0]: spec.entrypoint: 'mian' is not a template of this spec "
     "(templates: main)",
     "step-template": "t.yaml[0]: spec.templates[0].steps[1][0].template: 'ehco' is not a "
     "template of this spec (templates: echo, main)",
     "task-template": "t.yaml[0]: spec.templates[0].dag.tasks[1].template: 'missing' is not "
     "a template of this spec (templates: echo, main)",
-    "task-dependency": "t.yaml[0]: spec.templates[0].dag.tasks[1].dependencies[0]: 'frist' "
-    "is not a task of this DAG (tasks: first, second)",
+    "task-dependency": "t.yaml[0]: spec.templates[0].dag.tasks[1].dependencies[0]: found "
+    "'frist', expected a task of this DAG; tasks: first, second",
     "call-ambiguous": "t.yaml[0]: spec.templates[0].dag.tasks[0]: set exactly one of "
     "template, templateRef, inline (found template, templateRef)",
     "templateref-name": "t.yaml[0]: spec.templates[0].steps[0][0].templateRef.name: "
@@ -122,21 +123,22 @@ EXPECTED = {
     "templateref-template": "t.yaml[0]: spec.templates[0].dag.tasks[0].templateRef.template: "
     "'mian' is not a template of catalog template 'lib' (templates: main)",
     "templateref-cluster-scope": "t.yaml[0]: "
-    "spec.templates[0].steps[0][0].templateRef.clusterScope: ClusterWorkflowTemplates are "
-    "not available in managed-namespace mode; reference a WorkflowTemplate of the catalog",
-    "enum": "t.yaml[0]: spec.templates[0].inputs.parameters[0].default: 'verbose' is not one "
-    "of its enum (debug, info)",
+    "spec.templates[0].steps[0][0].templateRef.clusterScope: found true, expected false or "
+    "nothing; ClusterWorkflowTemplates are not available in managed-namespace mode; "
+    "reference a WorkflowTemplate of the catalog",
+    "enum": "t.yaml[0]: spec.templates[0].inputs.parameters[0].default: found 'verbose', "
+    "expected one of its enum (debug, info)",
     # Service accounts
-    "service-account-spec": "t.yaml[0]: spec.serviceAccountName: 'argo-server' is not an "
-    "allowed service account (allowed: workflow)",
-    "service-account-template": "t.yaml[0]: spec.templates[0].serviceAccountName: 'default' "
-    "is not an allowed service account (allowed: workflow)",
+    "service-account-spec": "t.yaml[0]: spec.serviceAccountName: found 'argo-server', "
+    "expected an allowed service account (workflow)",
+    "service-account-template": "t.yaml[0]: spec.templates[0].serviceAccountName: found "
+    "'default', expected an allowed service account (workflow)",
     "service-account-template-defaults": "t.yaml[0]: spec.templateDefaults.serviceAccountName: "
-    "'argo-server' is not an allowed service account (allowed: workflow)",
+    "found 'argo-server', expected an allowed service account (workflow)",
     "service-account-inline": "t.yaml[0]: spec.templates[0].dag.tasks[0].inline."
-    "serviceAccountName: 'default' is not an allowed service account (allowed: workflow)",
-    "service-account-pod-spec-patch": "t.yaml[0]: spec.templates[0].podSpecPatch: sets "
-    "serviceAccountName 'argo', which is not an allowed service account (allowed: workflow)",
+    "serviceAccountName: found 'default', expected an allowed service account (workflow)",
+    "service-account-pod-spec-patch": "t.yaml[0]: spec.templates[0].podSpecPatch: found "
+    "serviceAccountName 'argo', expected an allowed service account (workflow)",
     # Pod spec patches
     "pod-spec-patch-expression": f"t.yaml[0]: spec.templates[0].podSpecPatch: {_LITERAL_PATCH}",
     "pod-spec-patch-expression-spec": f"t.yaml[0]: spec.podSpecPatch: {_LITERAL_PATCH}",
@@ -189,6 +191,8 @@ metadata:
     workflows.argoproj.io/description: A template with pod spec patches.
 spec:
   entrypoint: main
+  arguments:
+    parameters: [{{name: host, value: "false"}}, {{name: account, value: workflow}}]
   templateDefaults:
     podSpecPatch: |
       {defaults}
@@ -237,17 +241,18 @@ def test_problems_of_every_file_are_reported_together():
         load_catalog(MULTI, managed_namespace=NS, require_restricted=False)
     assert caught.value.problems == [
         "multi/a.yaml[0]: metadata.annotations['workflows.argoproj.io/description']: "
-        "required; say what the template does, for reviewers and the Argo UI",
+        "found nothing, expected a description; say what the template does, for reviewers "
+        "and the Argo UI",
         "multi/a.yaml[0]: spec.templates[0].container.imagePullPolicyy: unknown field "
         "(did you mean 'imagePullPolicy'?)",
         "multi/nested/b.yaml[0]: kind: Workflow is refused: a Workflow cannot live in the "
         f"catalog; {_TEMPLATE_ONLY}",
-        "multi/nested/b.yaml[1]: metadata.namespace: 'argo' is not the managed namespace "
-        f"'{NS}'; leave it out or set it to '{NS}'",
-        "multi/nested/b.yaml[1]: spec.serviceAccountName: 'argo' is not an allowed service "
-        "account (allowed: workflow)",
+        "multi/nested/b.yaml[1]: metadata.namespace: found 'argo', expected the managed "
+        f"namespace '{NS}' or nothing",
         "multi/nested/b.yaml[1]: spec.templates[0].steps[0][0].templateRef.template: 'mian' "
         "is not a template of catalog template 'first' (templates: main)",
+        "multi/nested/b.yaml[1]: spec.serviceAccountName: found 'argo', expected an allowed "
+        "service account (workflow)",
         "multi/nested/c.py: import failed at line 4: NameError: name 'undefined_name' is not "
         "defined",
         "multi/z.yml[1]: YAML does not parse at line 17, column 1: did not find expected ',' "
@@ -290,5 +295,14 @@ def test_container_settings_from_template_defaults_count(tmp_path):
     assert template.name == "defaults"
     # Without the defaults the same container is refused.
     (tmp_path / "t.yaml").write_text(_DEFAULTS_HEAD + _DEFAULTS_TEMPLATES)
-    with pytest.raises(CatalogError, match="allowPrivilegeEscalation: must be false"):
+    (template,) = load_catalog(tmp_path, managed_namespace=NS)  # mainContainer defaults
+    # A templateDefaults container that opts out is merged in, and refused.
+    (tmp_path / "t.yaml").write_text(
+        _DEFAULTS_HEAD + _DEFAULTS.replace("false", "true") + _DEFAULTS_TEMPLATES
+    )
+    with pytest.raises(CatalogError) as caught:
         load_catalog(tmp_path, managed_namespace=NS)
+    assert caught.value.problems == [
+        f"{tmp_path.name}/t.yaml[0]: spec.templates[0].container.securityContext."
+        f"allowPrivilegeEscalation: found true, expected false; {_RESTRICTED}"
+    ]

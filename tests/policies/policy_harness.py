@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +104,83 @@ def bad_stack(path: Path) -> tuple[list[StackResource], set[str]]:
     dropped = set(fixture.get("remove") or []) | {r.name for r in added}
     kept = [r for r in good_stack() if r.name not in dropped]
     return kept + added, set(fixture["expect"])
+
+
+# --- attack / accept fixtures over the rendered program stack ------------------------
+#
+# tests/policies/fixtures/attacks/<item>-<name>.yaml (and accept/ for what must pass):
+#   # what the attempt does and why it works without the rule
+#   expect: [policy, ...]          # exactly the policies with mandatory violations
+#   advisory: [policy, ...]        # optional: policies that must report advisory
+#   config: {...}                  # optional pack config (as --policy-pack-config)
+#   remove: [resource name, ...]   # optional: program resources to drop
+#   modify:                        # optional: change program resources in place
+#     - {resource: name, set: {"dotted.path[0].key": value}}
+#     - {resource: name, append: {"dotted.path": value}, delete: ["dotted.path"]}
+#     - {resource: name, fold_data_into_config: true}   # a ConfigMap's data as `config`
+#   resources: [{type, name, inputs, parent?}]   # added; a same name replaces
+
+ATTACKS = sorted((FIXTURES / "attacks").glob("*.yaml"))
+ACCEPTED = sorted((FIXTURES / "accept").glob("*.yaml"))
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _steps(path: str) -> list[str | int]:
+    return [int(index) if index else key for key, index in _STEP.findall(path)]
+
+
+def _walk(target: Any, steps: list[str | int]) -> Any:
+    for step in steps:
+        target = target[step]
+    return target
+
+
+def _apply(inputs: dict[str, Any], operation: dict[str, Any]) -> None:
+    for path, value in (operation.get("set") or {}).items():
+        *head, last = _steps(path)
+        _walk(inputs, head)[last] = value
+    for path, value in (operation.get("append") or {}).items():
+        _walk(inputs, _steps(path)).append(value)
+    for path in operation.get("delete") or []:
+        *head, last = _steps(path)
+        del _walk(inputs, head)[last]
+    if operation.get("fold_data_into_config"):
+        # every key of a ConfigMap's data under the single `config` key, as one document
+        data = inputs["data"]
+        text = "".join(
+            f"{key}:\n" + "".join(f"  {line}\n" for line in str(value).strip("\n").split("\n"))
+            for key, value in data.items()
+        )
+        inputs["data"] = {"config": text}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    resources: list[StackResource]
+    expect: set[str]
+    advisory: set[str]
+    config: dict[str, Any] | None
+
+
+def load_attempt(path: Path, program: list[Any]) -> Attempt:
+    """A fixture applied to the program's resources (see the format above)."""
+    fixture = yaml.safe_load(path.read_text())
+    added = _load_resources(fixture.get("resources") or [])
+    dropped = set(fixture.get("remove") or []) | {r.name for r in added}
+    by_name = {r.name: r for r in program}
+    modified: dict[str, StackResource] = {}
+    for operation in fixture.get("modify") or []:
+        name = operation["resource"]
+        if name not in modified:
+            base = by_name[name]
+            modified[name] = StackResource(
+                base.type, base.name, base.urn, copy.deepcopy(dict(base.inputs)), base.parent
+            )
+        _apply(modified[name].inputs, operation)
+    kept = [modified.get(r.name, r) for r in program if r.name not in dropped]
+    return Attempt(
+        kept + added,
+        set(fixture.get("expect") or []),
+        set(fixture.get("advisory") or []),
+        fixture.get("config"),
+    )

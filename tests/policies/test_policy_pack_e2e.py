@@ -141,6 +141,8 @@ def test_configure_changes_levels_and_settings(default_config: PolicyRunner) -> 
     assert levels == {
         ("workflow-must-reference-template", "advisory"),
         ("workflowtemplate-in-managed-namespace", "mandatory"),
+        # the stack policy judges templates with the stack's install, whatever this config
+        ("workflowtemplates-follow-catalog-rules", "mandatory"),
     }, describe(violations)
     moved = [v for v in violations if v.policy_name == "workflowtemplate-in-managed-namespace"]
     assert all("set metadata.namespace to team-a" in v.message for v in moved)

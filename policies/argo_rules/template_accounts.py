@@ -1,0 +1,82 @@
+"""What a template's pods run as and what only the install decides: allowed service
+accounts, literal pod spec patches, and executor plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from .template_expressions import has_variable
+from .template_pod_security import literal_patch
+from .template_problem import Problem, as_map, problem
+from .template_walk import all_templates
+
+_PLUGINS_OFF = (
+    "executor plugins are not enabled in this install (the controller runs without "
+    "ARGO_EXECUTOR_PLUGINS=true), so the template would fail when it runs"
+)
+
+
+def _holders(spec: dict) -> Iterator[tuple[str, dict]]:
+    """The spec, its templateDefaults and every template: each may set these fields."""
+    yield "spec", spec
+    if isinstance(spec.get("templateDefaults"), dict):
+        yield "spec.templateDefaults", spec["templateDefaults"]
+    yield from all_templates(spec)
+
+
+def account_problems(spec: dict, allowed: Sequence[str], plugins_enabled: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    allowed_text = ", ".join(allowed) or "none"
+    for path, holder in _holders(spec):
+        for where, account in (
+            (f"{path}.serviceAccountName", holder.get("serviceAccountName")),
+            (
+                f"{path}.executor.serviceAccountName",
+                as_map(holder.get("executor")).get("serviceAccountName"),
+            ),
+        ):
+            if account is not None and account not in allowed:
+                problems.append(
+                    problem(where, repr(account), f"an allowed service account ({allowed_text})")
+                )
+        patch_text = holder.get("podSpecPatch")
+        if has_variable(patch_text):
+            # Filled in from parameters, a patch would let whoever submits the workflow
+            # choose the pod's service account, security context or anything else.
+            problems.append(
+                problem(
+                    f"{path}.podSpecPatch",
+                    "a '{{...}}' variable or expression",
+                    "a literal patch",
+                    "Argo fills it in from values the submitter chooses, which could change the "
+                    "pod spec (service account, security context)",
+                )
+            )
+        patch = literal_patch(patch_text)
+        for key in ("serviceAccountName", "serviceAccount"):
+            account = patch.get(key)
+            if account is not None and account not in allowed:
+                problems.append(
+                    problem(
+                        f"{path}.podSpecPatch",
+                        f"{key} {account!r}",
+                        f"an allowed service account ({allowed_text})",
+                    )
+                )
+        if not plugins_enabled:
+            if path != "spec" and holder.get("plugin") is not None:
+                problems.append(
+                    problem(
+                        f"{path}.plugin", "a plugin template", "another template type", _PLUGINS_OFF
+                    )
+                )
+            if holder.get("executorPlugins") is not None:
+                problems.append(
+                    problem(
+                        f"{path}.executorPlugins",
+                        "executor plugins",
+                        "no executorPlugins",
+                        _PLUGINS_OFF,
+                    )
+                )
+    return problems

@@ -1,0 +1,255 @@
+"""Pod Security, judged on the pods the controller will really build from a template.
+
+What reaches a pod (workflow/controller/workflowpod.go, createWorkflowPod, and
+operator.go's templateDefaults merge, Argo Workflows v4.1.2):
+
+- each main container (`container`, `script`, every `containerSet` container) is the
+  template's own container strategic-merged over `templateDefaults`, then over the
+  controller's `mainContainer` defaults (`mainContainerDefaults`), so a template that
+  never mentions securityContext runs with the defaults, and `capabilities.drop` of the
+  defaults survives a template that only adds a capability;
+- init containers and sidecars run as written: no defaults reach them;
+- the init and wait containers come from the controller's `executor` config;
+- the pod securityContext is the template's own when it sets one (it replaces the
+  workflow's, it is not merged), else the spec's merged over `workflowDefaults`;
+- a literal podSpecPatch is applied last.
+
+Only what the namespace's Pod Security level refuses is refused, naming the container.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import yaml
+
+from . import pod_security_levels as pss
+from .strategic_merge import merge_container, merge_struct
+from .template_expressions import has_variable
+from .template_problem import Problem, as_list, as_map, maps, problem, short
+from .template_walk import EXTRA_CONTAINER_KEYS, all_templates, main_containers
+
+# Template types whose pod runs the executor; steps, dag and suspend run no pod, http and
+# plugin templates run in the agent pod.
+_POD_TYPES = ("container", "containerSet", "script", "resource", "data")
+_EXECUTOR = "the init and wait containers of the controller's executor config"
+
+
+def _why(level: str) -> str:
+    return f'the managed namespace enforces Pod Security "{level}" and would refuse the pod'
+
+
+def pod_security_problems(
+    spec: dict,
+    level: str,
+    main_container: Mapping | None,
+    executor: Mapping | None,
+    workflow_defaults: Mapping | None,
+) -> list[Problem]:
+    judge = _Judge(level)
+    defaults_spec = as_map(as_map(workflow_defaults).get("spec"))
+    spec_context = merge_struct(defaults_spec.get("securityContext"), spec.get("securityContext"))
+    pod_fields = {key: spec.get(key) for key in pss.HOST_NAMESPACES if key in spec}
+    judge.pod(pod_fields, "spec", {})
+    judge.context(as_map(spec.get("securityContext")), "spec.securityContext", container=False)
+    judge.volumes(spec.get("volumes"), "spec.volumes")
+    defaults = as_map(spec.get("templateDefaults"))
+    judge.volumes(defaults.get("volumes"), "spec.templateDefaults.volumes")
+    judge.patch(spec.get("podSpecPatch"), "spec.podSpecPatch")
+    judge.patch(defaults.get("podSpecPatch"), "spec.templateDefaults.podSpecPatch")
+    if isinstance(defaults.get("securityContext"), dict):
+        judge.context(
+            defaults["securityContext"], "spec.templateDefaults.securityContext", container=False
+        )
+    executor_judged = False
+    for path, template in all_templates(spec):
+        judge.volumes(template.get("volumes"), f"{path}.volumes")
+        judge.patch(template.get("podSpecPatch"), f"{path}.podSpecPatch")
+        own_context = template.get("securityContext")
+        if isinstance(own_context, dict):
+            judge.context(own_context, f"{path}.securityContext", container=False)
+        if not any(template.get(t) is not None for t in _POD_TYPES):
+            continue
+        # templateDefaults merge into the template (a struct merge), which then replaces
+        # the workflow's pod securityContext when it sets one.
+        template_context = merge_struct(defaults.get("securityContext"), own_context)
+        pod_context = template_context or spec_context
+        for where, key, container in main_containers(template, path):
+            merged = container
+            if key in ("container", "script"):
+                merged = merge_container(defaults.get(key), container)
+            merged = merge_container(main_container, merged)
+            judge.container(merged, where, pod_context)
+        for where, container in _extra_containers(template, defaults, path):
+            judge.container(container, where, pod_context)
+        if executor is not None and (not executor_judged or template_context):
+            executor_judged = True
+            where = f"{path} ({_EXECUTOR})" if template_context else f"executor ({_EXECUTOR})"
+            judge.container(dict(executor), where, pod_context)
+    return judge.problems
+
+
+def _extra_containers(template: dict, defaults: dict, path: str) -> Iterator[tuple[str, dict]]:
+    """The template's init containers and sidecars, else those of templateDefaults."""
+    for key in EXTRA_CONTAINER_KEYS:
+        if template.get(key) is not None:
+            for i, container in maps(template.get(key)):
+                yield f"{path}.{key}[{i}]", container
+        else:
+            for i, container in maps(defaults.get(key)):
+                yield f"spec.templateDefaults.{key}[{i}]", container
+
+
+class _Judge:
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self.restricted = level == "restricted"
+        self.why = _why(level)
+        self.problems: list[Problem] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, path: str, found: str, expected: str) -> None:
+        key = (path, found)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.problems.append(problem(path, found, expected, self.why))
+
+    # --- pod level -------------------------------------------------------------------------
+
+    def pod(self, pod: dict, path: str, context: dict) -> None:
+        for key in pss.HOST_NAMESPACES:
+            if pod.get(key) is True:
+                self.add(f"{path}.{key}", "true", "false or nothing")
+
+    def volumes(self, volumes: object, path: str) -> None:
+        for i, volume in maps(volumes):
+            for kind in sorted(set(volume) - {"name"}):
+                if volume[kind] is None:
+                    continue
+                if kind == "hostPath" or (
+                    self.restricted and kind not in pss.RESTRICTED_VOLUME_TYPES
+                ):
+                    allowed = (
+                        ", ".join(sorted(pss.RESTRICTED_VOLUME_TYPES))
+                        if self.restricted
+                        else "any type but hostPath"
+                    )
+                    self.add(f"{path}[{i}].{kind}", f"a {kind} volume", f"one of {allowed}")
+
+    def patch(self, patch: object, path: str) -> None:
+        """A literal podSpecPatch is merged into the pod last: held to the same rules."""
+        mapping = literal_patch(patch)
+        if not mapping:
+            return
+        self.pod(mapping, path, {})
+        self.context(
+            as_map(mapping.get("securityContext")), f"{path}.securityContext", container=False
+        )
+        self.volumes(mapping.get("volumes"), f"{path}.volumes")
+        for key in ("containers", "initContainers"):
+            for i, container in maps(mapping.get(key)):
+                self.container(container, f"{path}.{key}[{i}]", {}, partial=True)
+
+    # --- security contexts -----------------------------------------------------------------
+
+    def context(self, context: dict, path: str, *, container: bool) -> None:
+        """Fields refused wherever they are set, pod or container level."""
+        if self.restricted:
+            if context.get("runAsNonRoot") is False:
+                self.add(f"{path}.runAsNonRoot", "false", "true or nothing")
+            if context.get("runAsUser") == 0:
+                self.add(f"{path}.runAsUser", "0 (root)", "a non-zero user id")
+        seccomp = as_map(context.get("seccompProfile")).get("type")
+        if seccomp == "Unconfined" or (
+            self.restricted and seccomp is not None and seccomp not in pss.RESTRICTED_SECCOMP
+        ):
+            self.add(
+                f"{path}.seccompProfile.type", short(seccomp), " or ".join(pss.RESTRICTED_SECCOMP)
+            )
+        apparmor = as_map(context.get("appArmorProfile")).get("type")
+        if apparmor == "Unconfined":
+            self.add(f"{path}.appArmorProfile.type", "'Unconfined'", "RuntimeDefault or Localhost")
+        selinux = as_map(context.get("seLinuxOptions"))
+        if selinux.get("type") not in (None, *pss.SELINUX_TYPES):
+            self.add(
+                f"{path}.seLinuxOptions.type",
+                short(selinux.get("type")),
+                "one of container_t, container_init_t, container_kvm_t, container_engine_t",
+            )
+        for key in ("user", "role"):
+            if selinux.get(key):
+                self.add(f"{path}.seLinuxOptions.{key}", short(selinux[key]), "nothing")
+        if as_map(context.get("windowsOptions")).get("hostProcess") is True:
+            self.add(f"{path}.windowsOptions.hostProcess", "true", "false or nothing")
+        if not container:
+            for i, sysctl in maps(context.get("sysctls")):
+                if sysctl.get("name") not in pss.SAFE_SYSCTLS:
+                    self.add(
+                        f"{path}.sysctls[{i}].name", short(sysctl.get("name")), "a safe sysctl"
+                    )
+
+    def container(
+        self, container: dict, path: str, pod_context: dict, *, partial: bool = False
+    ) -> None:
+        """One container as it will run. ``partial``: a patch naming only what it changes."""
+        context = as_map(container.get("securityContext"))
+        where = f"{path}.securityContext"
+        self.context(context, where, container=True)
+        if context.get("privileged") is True:
+            self.add(f"{where}.privileged", "true", "false or nothing")
+        if container.get("procMount") not in (None, "Default") or context.get("procMount") not in (
+            None,
+            "Default",
+        ):
+            self.add(f"{where}.procMount", short(context.get("procMount")), "Default")
+        for i, port in maps(container.get("ports")):
+            if port.get("hostPort"):
+                self.add(f"{path}.ports[{i}].hostPort", short(port["hostPort"]), "no host port")
+        capabilities = as_map(context.get("capabilities"))
+        allowed = pss.RESTRICTED_CAPABILITIES if self.restricted else pss.BASELINE_CAPABILITIES
+        added = sorted({str(c) for c in as_list(capabilities.get("add"))} - allowed)
+        if added:
+            self.add(
+                f"{where}.capabilities.add", ", ".join(added), "only " + ", ".join(sorted(allowed))
+            )
+        if not self.restricted:
+            return
+        escalation = context.get("allowPrivilegeEscalation")
+        if escalation is True or (not partial and escalation is not False):
+            self.add(
+                f"{where}.allowPrivilegeEscalation",
+                "true" if escalation is True else "nothing",
+                "false",
+            )
+        if not partial and "ALL" not in as_list(capabilities.get("drop")):
+            drop = capabilities.get("drop")
+            self.add(
+                f"{where}.capabilities.drop",
+                "nothing" if drop is None else repr(drop),
+                "a list including ALL",
+            )
+        if partial:
+            return
+        non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
+        if non_root is not True and context.get("runAsNonRoot") is not False:
+            self.add(f"{where}.runAsNonRoot", "nothing here or in the pod securityContext", "true")
+        seccomp = as_map(context.get("seccompProfile")).get("type") or as_map(
+            pod_context.get("seccompProfile")
+        ).get("type")
+        if seccomp is None:
+            self.add(
+                f"{where}.seccompProfile.type",
+                "nothing here or in the pod securityContext",
+                " or ".join(pss.RESTRICTED_SECCOMP),
+            )
+
+
+def literal_patch(patch: object) -> dict:
+    """The podSpecPatch as a mapping when it is literal YAML/JSON, else empty."""
+    if not isinstance(patch, str) or not patch or has_variable(patch):
+        return {}
+    try:
+        loaded = yaml.safe_load(patch)
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

@@ -1,0 +1,470 @@
+"""Each Analyze / AnalyzeStack request converted once, lazily, and shared by every policy.
+
+The Python policy SDK (pulumi_policy 1.x, `policy.py`, `_PolicyAnalyzerServicer`) converts
+a resource's properties from protobuf (MessageToDict, `deserialize_properties`, then an
+unknown-checking proxy) once per resource policy in `Analyze`, and rebuilds every resource
+of the stack once per stack policy in `AnalyzeStack`. A pack of seven policies therefore
+pays several times what a one-policy pack pays before any rule runs.
+
+`install()` (called by `__main__.py` before the pack is built) makes `PolicyPack` serve
+the same protocol with `SharedAnalyzerServicer`: every policy still runs with its own
+enforcement level, config, violations, not-applicable and unknown-value handling, but
+each request's properties are converted at most once, only when a policy first reads
+them, and the stack's resources are built once per AnalyzeStack. The properties a policy
+sees behave as the SDK's (a read-only `Mapping` / `Sequence` that raises
+`UnknownValueError` on a value unknown during preview); writing into them is refused,
+since every policy of the request shares them.
+
+Per-request cache, for facts several policies of one request derive from it alike:
+
+    from shared_analysis import once_per_request
+
+    @once_per_request
+    def stack_objects(args: StackValidationArgs) -> list[FoundObject]: ...
+
+Within one Analyze or AnalyzeStack request the first call computes, later calls from any
+policy of the same request get the same value; the key is the function plus the
+arguments after ``args`` (which must be hashable). The value must depend only on the
+request's resources, never on a policy's config, and must not be modified by callers.
+Outside a request served here (a validator called directly, e.g. in a unit test) every
+call computes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import math
+from collections.abc import Callable, Hashable, Iterator
+from contextvars import ContextVar
+from inspect import isawaitable
+from types import MappingProxyType
+from typing import Any, ParamSpec, TypeVar
+
+from pulumi.runtime import proto
+from pulumi_policy import policy as _sdk
+from pulumi_policy.deserialize import SPECIAL_SIG_KEY, _deserialize_property
+from pulumi_policy.proxy import UnknownValueError, _DictProxy, _is_unknown, _ListProxy
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_SDK_SERVICER = _sdk._PolicyAnalyzerServicer
+_REQUEST_CACHE: ContextVar[dict[Hashable, Any] | None] = ContextVar(
+    "shared_analysis_request_cache", default=None
+)
+_READ_ONLY = (
+    "resource properties are shared by every policy of the request and are read-only; "
+    "copy them (e.g. dict(props)) to change them"
+)
+
+
+# --- per-request cache -----------------------------------------------------------------
+
+
+def request_cache() -> dict[Hashable, Any]:
+    """The cache of the request being served (a throwaway dict outside a request)."""
+    cache = _REQUEST_CACHE.get()
+    return cache if cache is not None else {}
+
+
+def once_per_request(fn: Callable[..., T]) -> Callable[..., T]:
+    """Compute ``fn(args, *rest)`` once per request and ``rest``; see the module doc."""
+
+    @functools.wraps(fn)
+    def cached(args: Any, *rest: Hashable) -> T:
+        cache = _REQUEST_CACHE.get()
+        if cache is None:
+            return fn(args, *rest)
+        key = (cached, *rest)
+        if key not in cache:
+            cache[key] = fn(args, *rest)
+        return cache[key]
+
+    return cached
+
+
+# --- properties: read from the protobuf Struct on demand, each value once ---------------
+#
+# The SDK turns the whole Struct into dicts (json_format.MessageToDict), decodes assets,
+# archives and secrets (deserialize_properties) and wraps every dict and list in a proxy
+# that raises UnknownValueError when a value unknown during preview is read
+# (unknown_checking_proxy). Here a dict or list is a view over its part of the Struct: a
+# value is converted when first read, then kept, so what no policy reads is never
+# converted. Values with the special signature key (assets, archives, secrets) are
+# converted whole, by the SDK's own decoding, and viewed the same way.
+
+
+def _number(value: float) -> float:
+    if math.isinf(value) or math.isnan(value):
+        # as json_format does: such a number has no JSON form
+        raise ValueError(f"cannot convert number_value {value}")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A google.protobuf.Value as MessageToDict then deserialize_properties give it."""
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "struct_value":
+        return _plain_struct(value.struct_value, nested=True)
+    if kind == "number_value":
+        return _number(value.number_value)
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "list_value":
+        return [_plain(item) for item in value.list_value.values]
+    return None  # null_value, or unset
+
+
+def _plain_struct(struct: Any, *, nested: bool = False) -> Any:
+    converted = {key: _plain(item) for key, item in struct.fields.items()}
+    if nested and SPECIAL_SIG_KEY in converted:
+        return _deserialize_property(converted)  # asset, archive, or secret (unwrapped)
+    return converted
+
+
+def convert_properties(struct: Any) -> dict[str, Any]:
+    """A whole properties Struct as the SDK deserializes it (before its proxy)."""
+    return _plain_struct(struct)
+
+
+def _view(value: Any, path: list[str], check: bool = True) -> Any:
+    """One protobuf Value as a policy sees it: a scalar, or a view of a dict or list."""
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        result = value.string_value
+        if check and _is_unknown(result):
+            raise UnknownValueError(result, path)
+        return result
+    if kind == "struct_value":
+        struct = value.struct_value
+        if SPECIAL_SIG_KEY in struct.fields:
+            return _plain_view(_plain_struct(struct, nested=True), path, check)
+        return ProtoDict(struct, path)
+    if kind == "number_value":
+        return _number(value.number_value)
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "list_value":
+        return ProtoList(value.list_value, path)
+    return None
+
+
+def _plain_view(value: Any, path: list[str], check: bool = True) -> Any:
+    """An already converted value as a policy sees it."""
+    if isinstance(value, dict):
+        return PlainDict(value, path)
+    if isinstance(value, list):
+        return PlainList(value, path)
+    if check and _is_unknown(value):
+        raise UnknownValueError(value, path)
+    return value
+
+
+class _SharedMapping(_DictProxy):
+    """Read-only, unknown-checking mapping; subclasses say where values come from."""
+
+    def __init__(self, path: list[str]) -> None:
+        super().__init__({}, path)
+        self._path = path
+        self._views: dict[str, Any] = {}  # every value read so far
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return self._views[key]
+        except (KeyError, TypeError):
+            pass
+        if key == "__target":
+            return self._target()
+        found = self._views[key] = self._read(key, [*self._path, str(key)])
+        return found
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError(_READ_ONLY)
+
+    def _read(self, key: Any, path: list[str]) -> Any:
+        raise NotImplementedError
+
+    def _target(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class _SharedSequence(_ListProxy):
+    """Read-only, unknown-checking sequence; subclasses say where items come from."""
+
+    def __init__(self, path: list[str]) -> None:
+        super().__init__([], path)
+        self._path = path
+        self._views: dict[int, Any] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        if key == "__target":
+            return self._target()
+        if isinstance(key, slice):
+            # as the SDK's proxy: a plain list of the items, not checked for unknowns
+            return [self._item(i, False) for i in range(*key.indices(len(self)))]
+        return self._item(key, True)
+
+    def _item(self, index: int, check: bool) -> Any:
+        index = index.__index__()
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("list index out of range")
+        try:
+            return self._views[index]
+        except KeyError:
+            pass
+        found = self._read(index, [*self._path, str(index)], check)
+        if check:  # an unchecked read may be an unknown value: read it again next time
+            self._views[index] = found
+        return found
+
+    def _read(self, index: int, path: list[str], check: bool) -> Any:
+        raise NotImplementedError
+
+    def _target(self) -> list[Any]:
+        raise NotImplementedError
+
+
+class ProtoDict(_SharedMapping):
+    """A view of a protobuf Struct."""
+
+    def __init__(self, struct: Any, path: list[str]) -> None:
+        super().__init__(path)
+        self._fields = struct.fields
+        self._struct = struct
+
+    def _read(self, key: Any, path: list[str]) -> Any:
+        # never index a missing key: a message-valued protobuf map would insert it
+        if not isinstance(key, str) or key not in self._fields:
+            raise KeyError(key)
+        return _view(self._fields[key], path)
+
+    def _target(self) -> dict[str, Any]:
+        return _plain_struct(self._struct)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+
+class ProtoList(_SharedSequence):
+    """A view of a protobuf ListValue."""
+
+    def __init__(self, values: Any, path: list[str]) -> None:
+        super().__init__(path)
+        self._values = values.values
+
+    def _read(self, index: int, path: list[str], check: bool) -> Any:
+        return _view(self._values[index], path, check)
+
+    def _target(self) -> list[Any]:
+        return [_plain(item) for item in self._values]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+class PlainDict(_SharedMapping):
+    """A view of an already converted dict (inside an asset, archive or secret)."""
+
+    def __init__(self, target: dict[str, Any], path: list[str]) -> None:
+        super().__init__(path)
+        self._data = target
+
+    def _read(self, key: Any, path: list[str]) -> Any:
+        return _plain_view(self._data[key], path)
+
+    def _target(self) -> dict[str, Any]:
+        return self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+
+class PlainList(_SharedSequence):
+    """A view of an already converted list."""
+
+    def __init__(self, target: list[Any], path: list[str]) -> None:
+        super().__init__(path)
+        self._data = target
+
+    def _read(self, index: int, path: list[str], check: bool) -> Any:
+        return _plain_view(self._data[index], path, check)
+
+    def _target(self) -> list[Any]:
+        return self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def shared_properties(struct: Any) -> ProtoDict:
+    """The properties of a request as every policy of it sees them."""
+    return ProtoDict(struct, [])
+
+
+# --- the servicer --------------------------------------------------------------------
+
+
+class SharedAnalyzerServicer(_SDK_SERVICER):
+    """The SDK's Analyzer service, converting each request once for all its policies."""
+
+    def __init__(
+        self, name: str, version: str, policies: list[_sdk.Policy], *rest: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(name, version, policies, *rest, **kwargs)
+        self._pack_name = name
+        self._pack_version = version
+        self._policies = list(policies)
+        self._tags: Any = MappingProxyType({})
+
+    def ConfigureStack(self, request, context):  # noqa: N802 (gRPC method name)
+        response = super().ConfigureStack(request, context)
+        self._tags = MappingProxyType(dict(request.tags))
+        return response
+
+    def _provider(self, request: Any) -> _sdk.PolicyProviderResource | None:
+        if not request.HasField("provider"):
+            return None
+        provider = request.provider
+        return _sdk.PolicyProviderResource(
+            provider.type, shared_properties(provider.properties), provider.urn, provider.name
+        )
+
+    def _levels(self, kind: type) -> Iterator[tuple[_sdk.Policy, _sdk.EnforcementLevel]]:
+        """The enabled policies of ``kind`` with the level each reports at."""
+        for policy in self._policies:
+            level = self._get_enforcement_level(policy)
+            if level == _sdk.EnforcementLevel.DISABLED or not isinstance(policy, kind):
+                continue
+            yield policy, level
+
+    def _run(self, policy: _sdk.Policy, args: Any, level: Any, response: Any) -> None:
+        report = self._create_report_violation(
+            response, policy.name, policy.description, level, policy.severity
+        )
+        try:
+            result = policy.validate(args, report)
+            if isawaitable(result):
+                loop = asyncio.new_event_loop()
+                try:
+                    loop.run_until_complete(result)
+                finally:
+                    loop.close()
+        except UnknownValueError as err:
+            response.diagnostics.append(
+                proto.AnalyzeDiagnostic(
+                    policyName=policy.name,
+                    policyPackName=self._pack_name,
+                    policyPackVersion=self._pack_version,
+                    message=(
+                        f"can't run policy '{policy.name}' from policy pack "
+                        f"'{self._pack_name}@v{self._pack_version}' during preview: "
+                        f"{err.message}"
+                    ),
+                    urn="",
+                    description=policy.description,
+                    enforcementLevel=self._map_enforcement_level(_sdk.EnforcementLevel.ADVISORY),
+                )
+            )
+        except _sdk._NotApplicableError as err:
+            response.not_applicable.append(
+                proto.PolicyNotApplicable(policy_name=policy.name, reason=err.reason or "")
+            )
+
+    def Analyze(self, request, context):  # noqa: N802 (gRPC method name)
+        self._configure_runtime_settings()
+        response = proto.AnalyzeResponse()
+        token = _REQUEST_CACHE.set({})
+        try:
+            props: ProtoDict | None = None
+            for policy, level in self._levels(_sdk.ResourceValidationPolicy):
+                if not policy.has_validation():
+                    response.not_applicable.append(
+                        proto.PolicyNotApplicable(
+                            policy_name=policy.name, reason="Policy does not implement validate"
+                        )
+                    )
+                    continue
+                if level == _sdk.EnforcementLevel.REMEDIATE:
+                    # a violation left after remediation is reported as mandatory (as the SDK)
+                    level = _sdk.EnforcementLevel.MANDATORY
+                if props is None:
+                    props = shared_properties(request.properties)
+                    opts = self._get_resource_options(request)
+                    provider = self._provider(request)
+                args = _sdk.ResourceValidationArgs(
+                    request.type,
+                    props,
+                    request.urn,
+                    request.name,
+                    opts,
+                    provider,
+                    self._get_policy_config(policy.name),
+                    self._tags,
+                )
+                self._run(policy, args, level, response)
+        finally:
+            _REQUEST_CACHE.reset(token)
+        return response
+
+    def _stack_resources(self, request: Any) -> list[_sdk.PolicyResource]:
+        """Every resource of the request, linked to its parent and dependencies, once."""
+        built: list[tuple[_sdk.PolicyResource, Any]] = []
+        by_urn: dict[str, _sdk.PolicyResource] = {}
+        for r in request.resources:
+            resource = _sdk.PolicyResource(
+                r.type,
+                shared_properties(r.properties),
+                r.urn,
+                r.name,
+                self._get_resource_options(r),
+                self._provider(r),
+                None,
+                [],
+                {},
+            )
+            built.append((resource, r))
+            by_urn[r.urn] = resource
+        for resource, r in built:
+            resource.parent = by_urn.get(r.parent) if r.parent else None
+            resource.dependencies = [by_urn[d] for d in r.dependencies if d in by_urn]
+            resource.property_dependencies = {
+                key: [by_urn[d] for d in deps.urns if d in by_urn]
+                for key, deps in r.propertyDependencies.items()
+            }
+        return [resource for resource, _ in built]
+
+    def AnalyzeStack(self, request, context):  # noqa: N802 (gRPC method name)
+        self._configure_runtime_settings()
+        response = proto.AnalyzeResponse()
+        token = _REQUEST_CACHE.set({})
+        try:
+            resources: list[_sdk.PolicyResource] | None = None
+            for policy, level in self._levels(_sdk.StackValidationPolicy):
+                if level == _sdk.EnforcementLevel.REMEDIATE:
+                    # stack policies cannot remediate: reported as mandatory (as the SDK)
+                    level = _sdk.EnforcementLevel.MANDATORY
+                if resources is None:
+                    resources = self._stack_resources(request)
+                args = _sdk.StackValidationArgs(
+                    list(resources), self._get_policy_config(policy.name), self._tags
+                )
+                self._run(policy, args, level, response)
+        finally:
+            _REQUEST_CACHE.reset(token)
+        return response
+
+
+def install() -> None:
+    """Make every PolicyPack built from now on serve requests with SharedAnalyzerServicer."""
+    _sdk._PolicyAnalyzerServicer = SharedAnalyzerServicer

@@ -1,0 +1,317 @@
+"""The WorkflowTemplate rules shared by the catalog and the policy pack, one rule at a time.
+
+Every file under fixtures/rules/ holds a valid template and its invalid twin, which
+differs in the one field the rule is about. The valid one passes every rule; the twin is
+refused at exactly the expected paths, each naming what it found.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components import workflow_pod_defaults as defaults
+from components.catalog import CatalogError, load_catalog
+from policies.argo_rules.template_rules import TemplateContext, template_problems
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RULES = FIXTURES / "rules"
+EXAMPLES = FIXTURES / "argo_examples"
+NS = "argo-events"
+
+# The context of the stack defaults: the controller ConfigMap of this install.
+STACK = TemplateContext(
+    main_container=defaults.MAIN_CONTAINER,
+    executor=defaults.EXECUTOR,
+    workflow_defaults={"spec": {"securityContext": defaults.WORKFLOW_POD_SECURITY_CONTEXT}},
+    catalog=None,
+    require_description=True,
+)
+
+T0 = "spec.templates[0]"
+SC = f"{T0}.container.securityContext"
+# rule -> {path of the twin's problem: text the problem must contain}
+EXPECTED: dict[str, dict[str, str]] = {
+    # Item 1: Pod Security, judged on the pod the controller builds
+    "ps-host-network": {"spec.hostNetwork": "found true"},
+    "ps-host-pid": {f"{T0}.podSpecPatch.hostPID": "found true"},
+    "ps-host-ipc": {"spec.podSpecPatch.hostIPC": "found true"},
+    "ps-run-as-non-root-false": {f"{T0}.securityContext.runAsNonRoot": "found false"},
+    "ps-seccomp-unconfined": {f"{SC}.seccompProfile.type": "found 'Unconfined'"},
+    "ps-executor-service-account": {f"{T0}.executor.serviceAccountName": "found 'argo'"},
+    "ps-capabilities-add": {f"{SC}.capabilities.add": "found SYS_ADMIN"},
+    "ps-capabilities-drop-replaced": {f"{SC}.capabilities.drop": "found ['NET_RAW']"},
+    "ps-sidecar": {
+        f"{T0}.sidecars[0].securityContext.allowPrivilegeEscalation": "found nothing",
+        f"{T0}.sidecars[0].securityContext.capabilities.drop": "found nothing",
+    },
+    "ps-init-container": {
+        f"{T0}.initContainers[0].securityContext.allowPrivilegeEscalation": "found nothing",
+        f"{T0}.initContainers[0].securityContext.capabilities.drop": "found nothing",
+    },
+    "ps-template-context-replaces": {
+        f"{T0}.sidecars[0].securityContext.runAsNonRoot": "found nothing",
+        f"{T0}.sidecars[0].securityContext.seccompProfile.type": "found nothing",
+    },
+    "ps-privileged": {f"{SC}.privileged": "found true"},
+    "ps-run-as-root": {f"{SC}.runAsUser": "found 0"},
+    "ps-template-defaults": {f"{SC}.allowPrivilegeEscalation": "found true"},
+    "ps-container-set": {f"{T0}.containerSet.containers[0].securityContext.privileged": "true"},
+    "ps-host-path": {"spec.volumes[0].hostPath": "hostPath volume"},
+    # Item 2: the schema of Argo v4.1.2
+    "schema-fields-since-4.0.5": {f"{T0}.pendingTimout": "did you mean 'pendingTimeout'"},
+    "schema-unknown-field": {f"{T0}.container.imagePullPolicyy": "did you mean 'imagePullPolicy'"},
+    "schema-letter-case": {f"{T0}.container.workingdir": "did you mean 'workingDir'"},
+    "schema-int-or-string": {f"{T0}.activeDeadlineSeconds": "found a list"},
+    "schema-quantity": {f"{T0}.container.resources.requests.cpu": "found a list"},
+    "schema-any-string": {"spec.arguments.parameters[0].value": "found a mapping"},
+    "schema-enum-image-pull-policy": {f"{T0}.container.imagePullPolicy": "'Sometimes'"},
+    "schema-enum-retry-policy": {f"{T0}.retryStrategy.retryPolicy": "'OnFailures'"},
+    "schema-enum-pod-gc": {"spec.podGC.strategy": "'OnPodDone'"},
+    "schema-enum-resource-action": {f"{T0}.resource.action": "'upsert'"},
+    "executor-plugins": {"spec.executorPlugins": "executor plugins are not enabled"},
+    "plugin-template": {f"{T0}.plugin": "executor plugins are not enabled"},
+    # Item 3: Argo's own validation, and more
+    "dag-cycle": {f"{T0}.dag.tasks": "a -> b -> a"},
+    "depends-unknown-task": {f"{T0}.dag.tasks[1].depends": "found 'c'"},
+    "depends-syntax": {f"{T0}.dag.tasks[2].depends": "ends where a task is expected"},
+    "depends-with-dependencies": {f"{T0}.dag.tasks[2].dependencies": "uses depends"},
+    "dependencies-unknown-task": {f"{T0}.dag.tasks[1].dependencies[0]": "found 'z'"},
+    "continue-on-with-depends": {f"{T0}.dag.tasks[0].continueOn": "uses depends"},
+    "items-result-without-loop": {f"{T0}.dag.tasks[1].depends": "a.AnySucceeded"},
+    "dag-target": {f"{T0}.dag.target": "found 'c'"},
+    "empty-dag": {f"{T0}.dag.tasks": "no task"},
+    "var-inputs": {f"{T0}.container.command[1]": "{{inputs.parameters.mesage}}"},
+    "var-steps": {
+        f"{T0}.steps[1][0].arguments.parameters[0].value": "{{steps.frist.outputs.result}}"
+    },
+    "var-tasks": {f"{T0}.dag.tasks[1].arguments.parameters[0].value": "no task 'a'"},
+    "var-output-parameter": {
+        f"{T0}.steps[1][0].arguments.parameters[0].value": "no output parameter 'result'"
+    },
+    "var-workflow-parameters": {f"{T0}.container.command[1]": "{{workflow.parameters.greting}}"},
+    "var-item": {f"{T0}.steps[0][0].arguments.parameters[0].value": "no key 'version'"},
+    "parallelism-on-leaf": {f"{T0}.parallelism": "steps and dag templates"},
+    "deadline-on-steps": {f"{T0}.activeDeadlineSeconds": "only leaf templates"},
+    "negative-deadline": {"spec.activeDeadlineSeconds": "found integer -1"},
+    "output-parameter-source": {f"{T0}.outputs.parameters[0].valueFrom": "found nothing"},
+    "output-parameter-source-type": {f"{T0}.outputs.parameters[0].valueFrom": "found jsonPath"},
+    "with-items-and-with-param": {f"{T0}.steps[0][0]": "withItems, withParam"},
+    "reserved-container-name": {f"{T0}.sidecars[0].name": "found 'wait'"},
+    "template-name": {f"{T0}.name": "found 'say_hi'"},
+    "step-name": {f"{T0}.steps[1][0].name": "found 'second.step'"},
+    "task-name": {f"{T0}.dag.tasks[1].name": "found '1b'"},
+    "parameter-name": {"spec.arguments.parameters[0].name": "found 'my param'"},
+    "resource-without-manifest": {f"{T0}.resource.manifest": "found nothing"},
+    "resource-manifest-yaml": {f"{T0}.resource.manifest": "does not parse"},
+    "container-without-image": {f"{T0}.container.image": "found nothing"},
+    "metric-name": {f"{T0}.metrics.prometheus[0].name": "found 'runs-total'"},
+    "metric-help": {f"{T0}.metrics.prometheus[0].help": "required field missing"},
+    "timeout-duration": {f"{T0}.timeout": "found '90 minutes'"},
+    "timeout-whole-number": {f"{T0}.timeout": "found '90'"},
+    "suspend-duration": {f"{T0}.suspend.duration": "found 'two minutes'"},
+    "when-syntax": {f"{T0}.steps[0][0].when": "unbalanced parentheses"},
+    "volume-mount-unknown": {f"{T0}.container.volumeMounts[0].name": "found 'wrok'"},
+    "retry-limit": {f"{T0}.retryStrategy.limit": "found 'three'"},
+    "hook-expression": {"spec.hooks.running.expression": "found nothing"},
+    "container-set-dependency": {
+        f"{T0}.containerSet.containers[1].dependencies[0]": "found 'mian'"
+    },
+    "step-argument-value": {f"{T0}.steps[0][0].arguments.parameters[0].value": "found nothing"},
+    "pod-gc-delay": {"spec.podGC.deleteDelayDuration": "found '10 minutes'"},
+}
+
+
+def _twins(rule: str) -> tuple[dict, dict]:
+    valid, invalid = yaml.safe_load_all((RULES / f"{rule}.yaml").read_text())
+    return valid, invalid
+
+
+def test_every_rule_fixture_has_an_expectation():
+    assert sorted(p.stem for p in RULES.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_valid_twin_passes(rule):
+    valid, _ = _twins(rule)
+    assert [str(p) for p in template_problems(valid, STACK)] == []
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_invalid_twin_is_refused_where_it_differs(rule):
+    _, invalid = _twins(rule)
+    problems = template_problems(invalid, STACK)
+    assert {p.path for p in problems} == set(EXPECTED[rule]), [str(p) for p in problems]
+    for p in problems:
+        assert EXPECTED[rule][p.path] in str(p)
+        assert p.found and p.expected  # every problem says what it found and expected
+
+
+def test_problems_name_found_and_expected():
+    _, invalid = _twins("schema-enum-retry-policy")
+    (problem,) = template_problems(invalid, STACK)
+    assert problem.found == "'OnFailures'"
+    assert problem.expected == "one of Always, OnFailure, OnError, OnTransientError"
+
+
+# --- Pod Security by construction ------------------------------------------------------------
+
+
+def test_containers_without_security_context_pass_only_with_the_controller_defaults():
+    valid, _ = _twins("ps-privileged")
+    del valid["spec"]["templates"][0]["container"]["securityContext"]
+    assert template_problems(valid, STACK) == []
+    bare = TemplateContext(catalog=None)
+    paths = {p.path for p in template_problems(valid, bare)}
+    assert paths == {
+        f"{SC}.allowPrivilegeEscalation",
+        f"{SC}.capabilities.drop",
+        f"{SC}.runAsNonRoot",
+        f"{SC}.seccompProfile.type",
+    }
+
+
+def test_executor_config_is_judged():
+    valid, _ = _twins("ps-privileged")
+    loose = TemplateContext(
+        main_container=defaults.MAIN_CONTAINER,
+        executor={"securityContext": {"privileged": True}},
+        workflow_defaults=STACK.workflow_defaults,
+        catalog=None,
+    )
+    paths = {p.path for p in template_problems(valid, loose)}
+    assert any(path.startswith("executor") and path.endswith(".privileged") for path in paths)
+
+
+def test_baseline_namespace_refuses_only_what_baseline_refuses():
+    baseline = TemplateContext(
+        pod_security="baseline",
+        main_container=defaults.MAIN_CONTAINER,
+        executor=defaults.EXECUTOR,
+        catalog=None,
+    )
+    # Restricted-only: a sidecar with no securityContext, added capabilities baseline allows.
+    _, sidecar = _twins("ps-sidecar")
+    assert template_problems(sidecar, baseline) == []
+    for rule in ("ps-privileged", "ps-host-network", "ps-host-path", "ps-seccomp-unconfined"):
+        _, invalid = _twins(rule)
+        assert [p.path for p in template_problems(invalid, baseline)] == list(EXPECTED[rule])
+    _, root = _twins("ps-run-as-root")
+    assert template_problems(root, baseline) == []
+
+
+def test_require_restricted_switches_pod_security_off():
+    _, invalid = _twins("ps-privileged")
+    off = TemplateContext(catalog=None, require_restricted=False)
+    assert template_problems(invalid, off) == []
+
+
+def test_plugins_pass_when_the_install_enables_them():
+    _, invalid = _twins("plugin-template")
+    enabled = TemplateContext(catalog=None, plugins_enabled=True)
+    assert template_problems(invalid, enabled) == []
+
+
+# --- One round ----------------------------------------------------------------------------
+
+
+def test_every_rule_runs_even_where_the_schema_check_failed():
+    _, invalid = _twins("dag-cycle")
+    invalid["spec"]["templates"][0]["dag"]["taskz"] = []  # a schema problem too
+    invalid["spec"]["templates"][1]["container"]["securityContext"] = {"privileged": True}
+    paths = {p.path for p in template_problems(invalid, STACK)}
+    assert {
+        f"{T0}.dag.taskz",
+        f"{T0}.dag.tasks",
+        "spec.templates[1].container.securityContext.privileged",
+    } <= paths
+
+
+def test_ill_typed_documents_do_not_stop_the_rules():
+    broken = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "broken"},
+        "spec": {
+            "templates": [
+                "not a template",
+                {"name": "x", "steps": "nope", "dag": {"tasks": "nope"}, "inputs": [1]},
+                {"name": "y", "container": {"securityContext": "nope", "volumeMounts": {}}},
+            ],
+            "arguments": {"parameters": "nope"},
+            "hooks": [],
+        },
+    }
+    problems = template_problems(broken, STACK)
+    assert problems and all(p.path for p in problems)
+
+
+# --- Real templates ------------------------------------------------------------------------
+
+
+def test_argo_examples_load_unchanged(tmp_path):
+    for path in EXAMPLES.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    loaded = load_catalog(tmp_path, managed_namespace=NS)
+    assert len(loaded) == len(list(EXAMPLES.glob("*.yaml"))) >= 20
+
+
+def test_argo_examples_a_restricted_install_refuses():
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(EXAMPLES / "refused", managed_namespace=NS)
+    text = "\n".join(caught.value.problems)
+    assert "plugin-hello.yaml[0]: spec.templates[0].plugin:" in text
+    assert "sidecar-nginx.yaml[0]: spec.templates[0].sidecars[0].securityContext" in text
+
+
+def test_one_misspelt_field_of_a_real_template_is_named(tmp_path):
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        data["spec"]["entrypiont"] = data["spec"].pop("entrypoint")
+        problems = [str(p) for p in template_problems(data, STACK)]
+        assert "spec.entrypiont: unknown field (did you mean 'entrypoint'?)" in problems, path
+
+
+_LIBRARY = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: library
+  annotations: {workflows.argoproj.io/description: Used through templateRef only.}
+spec:
+  templates:
+  - name: deploy
+    container:
+      image: alpine:3.18
+      command: [echo, "{{workflow.parameters.region}}"]
+"""
+_CALLER = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: caller
+  annotations: {workflows.argoproj.io/description: Calls the library.}
+spec:
+  entrypoint: main
+  arguments:
+    parameters: [{name: region, value: eu-west-1}]
+  templates:
+  - name: main
+    steps:
+    - - name: deploy
+        templateRef: {name: library, template: deploy}
+"""
+
+
+def test_library_templates_may_use_the_workflow_parameters_of_their_callers(tmp_path):
+    (tmp_path / "library.yaml").write_text(_LIBRARY)
+    (tmp_path / "caller.yaml").write_text(_CALLER)
+    assert {t.name for t in load_catalog(tmp_path, managed_namespace=NS)} == {"library", "caller"}
+    (tmp_path / "caller.yaml").unlink()
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path, managed_namespace=NS)
+    (problem,) = caught.value.problems
+    assert "spec.templates[0].container.command[1]: found {{workflow.parameters.region}}" in problem

@@ -1,0 +1,40 @@
+"""The pack's defaults are the program's names, read from the rendered dev stack: the
+install facts the stack policies derive must equal what a config-less pack assumes."""
+
+from __future__ import annotations
+
+import pytest
+from install_facts import install_facts
+from pack_settings import Settings
+from resource_objects import objects_of
+
+from tools.render import render_stack
+
+
+@pytest.fixture(scope="module")
+def facts():
+    render = render_stack("dev")
+    objects = [
+        found for r in render.resources for found in objects_of(r.type, r.inputs, r.name, r.urn)
+    ]
+    return install_facts(objects)
+
+
+def test_namespaces_and_config_map_are_the_programs(facts) -> None:
+    defaults = Settings()
+    assert facts.control_namespace == defaults.control_namespace
+    assert facts.managed_namespace == defaults.managed_namespace
+    assert facts.config_map_name == defaults.config_map_name
+
+
+def test_service_accounts_are_the_programs(facts) -> None:
+    assert facts.service_accounts == set(Settings().argo_service_accounts)
+
+
+def test_argo_cluster_roles_are_the_programs(facts) -> None:
+    assert facts.argo_cluster_roles == set(Settings().argo_cluster_roles)
+
+
+def test_one_controller_and_one_server(facts) -> None:
+    assert len(facts.controllers) == 1 and facts.controller is facts.controllers[0]
+    assert len(facts.servers) == 1 and facts.server is facts.servers[0]

@@ -1,0 +1,403 @@
+"""The shared servicer answers every request exactly as the SDK's own servicer does, while
+converting each request's properties at most once and only when a policy reads them.
+
+The SDK's servicer (pulumi_policy `_PolicyAnalyzerServicer`) is the oracle: both serve the
+same policies and requests, and their responses must be equal message for message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pytest
+import shared_analysis
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_policy import (
+    EnforcementLevel,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+)
+from pulumi_policy import policy as sdk_policy
+from pulumi_policy.deserialize import (
+    SPECIAL_ARCHIVE_SIG,
+    SPECIAL_ASSET_SIG,
+    SPECIAL_SECRET_SIG,
+    SPECIAL_SIG_KEY,
+)
+from pulumi_policy.proxy import (
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_STRING_VALUE,
+    _DictProxy,
+    _ListProxy,
+)
+
+
+def _plain(value: Any) -> Any:
+    """What a policy sees, as comparable JSON (assets and archives by type and fields)."""
+    if isinstance(value, (pulumi.Asset, pulumi.Archive)):
+        fields = {k: _plain(v) for k, v in sorted(vars(value).items()) if not k.startswith("__")}
+        return {"type": type(value).__name__, **{k: repr(v) for k, v in fields.items()}}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(value[k]) for k in value}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(v) for v in value]
+    return [type(value).__name__, value]
+
+
+def _dump_props(args, report_violation) -> None:
+    report_violation(json.dumps(_plain(args.props), sort_keys=True))
+
+
+def _kind(value: Any) -> str:
+    """A value's type as rules may test it (the proxies' own class names differ)."""
+    tests = (dict, list, Mapping, Sequence, _DictProxy, _ListProxy)
+    return (
+        type(value).__name__
+        if not isinstance(value, (Mapping, Sequence))
+        else str([isinstance(value, t) for t in tests])
+    )
+
+
+def _probe_props(args, report_violation) -> None:
+    props = args.props
+    spec = props.get("spec", {})
+    report_violation(
+        f"{len(props)} keys, spec in props: {'spec' in props}, "
+        f"list: {[_kind(x) for x in spec.get('items', [])]}, "
+        f"slice: {_plain(spec.get('items', [])[1:])}, last: {_plain(spec.get('items', [0])[-1])}, "
+        f"equal to itself: {props == props}, config: {dict(args.get_config())}, "
+        f"odd keys: {props.get(1)} {props.get('missing', 'default')}, "
+        f"keys: {list(props.keys())}, reversed: {_plain(list(reversed(spec.get('items', []))))}, "
+        f"contains: {'s' in spec.get('items', [])}, "
+        f"type {args.resource_type} name {args.name} urn {args.urn} "
+        f"parent {args.opts.parent} protect {args.opts.protect} "
+        f"provider {args.provider and (args.provider.urn, _plain(args.provider.props))}"
+    )
+
+
+def _reads_unknown(args, report_violation) -> None:
+    if args.props.get("unknown") is not None:
+        report_violation("read an unknown value")
+
+
+def _nested_unknown(args, report_violation) -> None:
+    for item in args.props.get("spec", {}).get("items", []):
+        report_violation(f"item {_plain(item)}")
+
+
+def _not_applicable(args, report_violation) -> None:
+    if args.resource_type.endswith("Skip"):
+        args.not_applicable("not for this type")
+    report_violation("applies")
+
+
+async def _async_validate(args, report_violation) -> None:
+    await asyncio.sleep(0)
+    report_violation(f"async saw {args.name}")
+
+
+def _ignores_props(args, report_violation) -> None:
+    report_violation("never reads the properties")
+
+
+def _stack_dump(args, report_violation) -> None:
+    for resource in args.resources:
+        report_violation(
+            json.dumps(
+                {
+                    "props": _plain(resource.props),
+                    "parent": resource.parent and resource.parent.urn,
+                    "dependencies": [d.urn for d in resource.dependencies],
+                    "property_dependencies": {
+                        k: [d.urn for d in v] for k, v in resource.property_dependencies.items()
+                    },
+                    "opts_parent": resource.opts.parent,
+                    "config": dict(args.get_config()),
+                },
+                sort_keys=True,
+            ),
+            resource.urn,
+        )
+
+
+def _stack_unknown(args, report_violation) -> None:
+    for resource in args.resources:
+        resource.props.get("unknown")
+    report_violation("no unknown")
+
+
+def _stack_not_applicable(args, report_violation) -> None:
+    args.not_applicable("nothing to check")
+
+
+def _remediate(args):
+    return None
+
+
+def _resource(name: str, validate, level: EnforcementLevel | None = None, **kwargs):
+    return ResourceValidationPolicy(
+        name=name, description=f"{name} says", validate=validate, enforcement_level=level, **kwargs
+    )
+
+
+def _stack(name: str, validate, level: EnforcementLevel | None = None):
+    return StackValidationPolicy(
+        name=name, description=f"{name} says", validate=validate, enforcement_level=level
+    )
+
+
+def _policies() -> list:
+    return [
+        _resource("dump", _dump_props),
+        _resource("probe", _probe_props, EnforcementLevel.ADVISORY),
+        _resource("unknown", _reads_unknown),
+        _resource("nested-unknown", _nested_unknown),
+        _resource("not-applicable", _not_applicable),
+        _resource("async", _async_validate),
+        _resource("remediate-level", _dump_props, EnforcementLevel.REMEDIATE),
+        _resource("disabled", _dump_props, EnforcementLevel.DISABLED),
+        ResourceValidationPolicy(name="remediate-only", description="fixes", remediate=_remediate),
+        _stack("stack-dump", _stack_dump),
+        _stack("stack-unknown", _stack_unknown, EnforcementLevel.ADVISORY),
+        _stack("stack-not-applicable", _stack_not_applicable),
+        _stack("stack-remediate-level", _stack_dump, EnforcementLevel.REMEDIATE),
+    ]
+
+
+def _servicers(policies: list) -> tuple[Any, Any]:
+    args = ("pack", "0.0.1", policies, EnforcementLevel.MANDATORY)
+    return shared_analysis._SDK_SERVICER(*args), shared_analysis.SharedAnalyzerServicer(*args)
+
+
+def _struct(value: dict) -> struct_pb2.Struct:
+    return json_format.ParseDict(value, struct_pb2.Struct())
+
+
+def _secret(value: Any) -> dict:
+    return {SPECIAL_SIG_KEY: SPECIAL_SECRET_SIG, "value": value}
+
+
+PROPERTIES = [
+    {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "a", "labels": {"x": "1"}},
+        "data": {"k": "v", "n": None},
+        "spec": {"items": [1, 2.5, True, "s", None, {"deep": [{"deeper": "yes"}]}, []]},
+        "replicas": 3,
+        "secret": _secret({"password": "p", "nested": _secret("twice")}),
+        "asset": {SPECIAL_SIG_KEY: SPECIAL_ASSET_SIG, "text": "hello"},
+        "archive": {
+            SPECIAL_SIG_KEY: SPECIAL_ARCHIVE_SIG,
+            "assets": {
+                "a": {SPECIAL_SIG_KEY: SPECIAL_ASSET_SIG, "path": "file.txt"},
+                "b": {SPECIAL_SIG_KEY: SPECIAL_ARCHIVE_SIG, "uri": "https://example.com/x.zip"},
+            },
+        },
+    },
+    {"unknown": UNKNOWN_STRING_VALUE, "spec": {"items": ["ok", UNKNOWN_NUMBER_VALUE]}},
+    {},
+]
+
+
+def _requests() -> list[analyzer_pb2.AnalyzeRequest]:
+    requests = []
+    for index, props in enumerate(PROPERTIES):
+        for type_token in ("test:index:Thing", "test:index:Skip"):
+            request = analyzer_pb2.AnalyzeRequest(
+                type=type_token,
+                name=f"r{index}",
+                urn=f"urn:pulumi:dev::p::{type_token}::r{index}",
+                properties=_struct(props),
+                options=analyzer_pb2.AnalyzerResourceOptions(parent="urn:parent", protect=True),
+            )
+            if index == 0:
+                request.provider.CopyFrom(
+                    analyzer_pb2.AnalyzerProviderResource(
+                        type="pulumi:providers:test",
+                        name="prov",
+                        urn="urn:prov",
+                        properties=_struct({"region": "x", "token": _secret("t")}),
+                    )
+                )
+            requests.append(request)
+    return requests
+
+
+def _stack_request(properties: list[dict] = PROPERTIES) -> analyzer_pb2.AnalyzeStackRequest:
+    resources = []
+    for index, props in enumerate(properties):
+        resource = analyzer_pb2.AnalyzerResource(
+            type="test:index:Thing",
+            name=f"r{index}",
+            urn=f"urn:r{index}",
+            properties=_struct(props),
+            parent="urn:r0" if index else "urn:missing",
+            dependencies=["urn:r0", "urn:missing", "urn:r2"][: index + 1],
+            options=analyzer_pb2.AnalyzerResourceOptions(parent="urn:r0" if index else ""),
+        )
+        resource.propertyDependencies["spec"].urns.extend(["urn:r1", "urn:nowhere"])
+        resources.append(resource)
+    return analyzer_pb2.AnalyzeStackRequest(resources=resources)
+
+
+def _configure(*servicers: Any, config: dict) -> None:
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, (level, properties) in config.items():
+        request.policyConfig[name].enforcementLevel = level
+        request.policyConfig[name].properties.update(properties)
+    for servicer in servicers:
+        servicer.Configure(request, None)
+        servicer.ConfigureStack(
+            analyzer_pb2.AnalyzerStackConfigureRequest(tags={"team": "a"}), None
+        )
+
+
+CONFIGS = [
+    {},
+    {
+        "probe": (analyzer_pb2.MANDATORY, {"limit": 3}),
+        "dump": (analyzer_pb2.DISABLED, {}),
+        "disabled": (analyzer_pb2.ADVISORY, {"on": True}),
+        "stack-dump": (analyzer_pb2.ADVISORY, {"x": "y"}),
+        "stack-unknown": (analyzer_pb2.DISABLED, {}),
+    },
+]
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "configured"])
+def test_responses_equal_the_sdks(config: dict) -> None:
+    sdk, shared = _servicers(_policies())
+    _configure(sdk, shared, config=config)
+    for request in _requests():
+        expected = sdk.Analyze(request, None)
+        assert len(expected.diagnostics) >= 3, expected  # the policies did run
+        assert shared.Analyze(request, None) == expected, request.urn
+    expected = sdk.AnalyzeStack(_stack_request(), None)
+    assert any(d.urn == "urn:r0" for d in expected.diagnostics)
+    assert shared.AnalyzeStack(_stack_request(), None) == expected
+    known = _stack_request([PROPERTIES[0], PROPERTIES[2], PROPERTIES[0]])
+    assert shared.AnalyzeStack(known, None) == sdk.AnalyzeStack(known, None)
+
+
+def test_a_value_unknown_during_preview_is_reported_as_the_sdk_does() -> None:
+    sdk, shared = _servicers([_resource("nested-unknown", _nested_unknown)])
+    request = _requests()[2]
+    response = shared.Analyze(request, None)
+    assert response == sdk.Analyze(request, None)
+    assert [d.enforcementLevel for d in response.diagnostics] == [
+        analyzer_pb2.MANDATORY,
+        analyzer_pb2.ADVISORY,
+    ]
+    assert response.diagnostics[1].message.endswith(
+        "number value at .spec.items.1 can't be known during preview"
+    )
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the protobuf values converted (shared_analysis._view reads one)."""
+    calls: list[int] = []
+    view = shared_analysis._view
+
+    def counted(*args):
+        calls.append(1)
+        return view(*args)
+
+    monkeypatch.setattr(shared_analysis, "_view", counted)
+    return calls
+
+
+def _values(props: Any) -> int:
+    """How many values a properties dict holds (an asset, archive or secret is one)."""
+    if isinstance(props, dict) and SPECIAL_SIG_KEY not in props:
+        return sum(1 + _values(v) for v in props.values())
+    if isinstance(props, list):
+        return sum(1 + _values(v) for v in props)
+    return 0
+
+
+def test_each_value_is_converted_once_per_request_for_every_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _counting(monkeypatch)
+    policies = [_resource(f"dump-{i}", _dump_props) for i in range(5)]
+    _, shared = _servicers(policies)
+    response = shared.Analyze(_requests()[0], None)
+    assert len(response.diagnostics) == 5
+    assert len(calls) == _values(PROPERTIES[0]) > 10
+
+    calls.clear()
+    stack_policies = [_stack(f"stack-{i}", _stack_dump) for i in range(3)]
+    _, shared = _servicers(stack_policies)
+    known = [PROPERTIES[0], PROPERTIES[2]]
+    response = shared.AnalyzeStack(_stack_request(known), None)
+    assert len(response.diagnostics) == 3 * len(known)
+    assert len(calls) == sum(_values(p) for p in known)
+
+
+def test_only_what_a_policy_reads_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting(monkeypatch)
+
+    def reads_name(args, report_violation):
+        report_violation(args.props["metadata"]["name"])
+
+    policies = [_resource("a", _ignores_props), _resource("b", reads_name)]
+    _, shared = _servicers(policies)
+    assert len(shared.Analyze(_requests()[0], None).diagnostics) == 2
+    assert len(calls) == 2  # metadata, then its name
+
+
+def test_shared_properties_are_read_only() -> None:
+    def writes(args, report_violation):
+        args.props["metadata"]["name"] = "changed"
+
+    _, shared = _servicers([_resource("writes", writes)])
+    with pytest.raises(TypeError, match="read-only"):
+        shared.Analyze(_requests()[0], None)
+
+
+def test_once_per_request_computes_once_per_request() -> None:
+    computed: list[int] = []
+
+    @shared_analysis.once_per_request
+    def facts(args, flavour: str) -> list[str]:
+        computed.append(1)
+        return [f"{flavour}:{r.urn}" for r in args.resources]
+
+    def uses_facts(args, report_violation):
+        report_violation(",".join(facts(args, "a")))
+
+    _, shared = _servicers([_stack("one", uses_facts), _stack("two", uses_facts)])
+    response = shared.AnalyzeStack(_stack_request(), None)
+    assert [d.message.split("\n")[1] for d in response.diagnostics] == [
+        "a:urn:r0,a:urn:r1,a:urn:r2"
+    ] * 2
+    assert len(computed) == 1
+    shared.AnalyzeStack(_stack_request(), None)
+    assert len(computed) == 2  # a new request computes again
+    assert shared_analysis.request_cache() == {}  # nothing outlives its request
+
+
+def test_once_per_request_outside_a_request_always_computes() -> None:
+    computed: list[int] = []
+
+    @shared_analysis.once_per_request
+    def facts(args) -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert facts(object()) == 1
+    assert facts(object()) == 2
+
+
+def test_install_makes_policy_packs_serve_with_the_shared_servicer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sdk_policy, "_PolicyAnalyzerServicer", shared_analysis._SDK_SERVICER)
+    shared_analysis.install()
+    assert sdk_policy._PolicyAnalyzerServicer is shared_analysis.SharedAnalyzerServicer
