@@ -27,6 +27,7 @@ import sensor_fields as fields
 import upstream_facts as facts
 import workflow_rules
 import yaml
+from canonical import canonicalize
 from json_keys import canonical_keys
 from k8s_objects import (
     api_group,
@@ -41,9 +42,10 @@ from pack_settings import Settings
 
 # Kinds whose created objects start workflows: held to their rule, and parameters may not
 # rewrite their spec beyond the fields the rule allows.
+# (workflow_rules.submitted_*: keys as the controller reads them, status, the kind's rule)
 _WORKFLOW_STARTING_KINDS: dict[str, Callable[..., list[str]]] = {
-    facts.WORKFLOW: workflow_rules.check_workflow,
-    facts.CRON_WORKFLOW: workflow_rules.check_cron_workflow,
+    facts.WORKFLOW: workflow_rules.submitted_workflow_problems,
+    facts.CRON_WORKFLOW: workflow_rules.submitted_cron_workflow_problems,
 }
 _TEMPLATE_KINDS = frozenset({facts.WORKFLOW_TEMPLATE, facts.CLUSTER_WORKFLOW_TEMPLATE})
 
@@ -420,6 +422,21 @@ def _workload_parameter_problems(
     return problems
 
 
+def _patched_workflow_problems(manifest: Any, kind: str, settings: Settings) -> list[str]:
+    """A patch may leave the reference out, but not add forbidden fields or status."""
+    canonical = canonicalize(manifest, kind)
+    check = (
+        workflow_rules.check_workflow
+        if kind == facts.WORKFLOW
+        else workflow_rules.check_cron_workflow
+    )
+    return [
+        *(f"{collision}; keep one" for collision in canonical.collisions),
+        *workflow_rules.status_problems(canonical.value, kind),
+        *check(canonical.value, settings, patch=True),
+    ]
+
+
 def _namespace_of(manifest: Any, sensor_namespace: str | None) -> str | None:
     """Where a trigger's object lands: its namespace, else the Sensor's (argo-events
     pkg/sensors/triggers/standard-k8s/standard-k8s.go, argo-workflow/argo-workflow.go)."""
@@ -454,14 +471,6 @@ def _forbidden_object_problems(
             "Deployments and roles live there); a trigger may not write there"
         ]
     return []
-
-
-def _status_problems(manifest: Any, label: str) -> list[str]:
-    """A status sent with an Argo object is stored and run (workflow_rules.status_problems)."""
-    kind = _argo_kind(manifest)
-    if kind is None:
-        return []
-    return [f"{label}: {problem}" for problem in workflow_rules.status_problems(manifest, kind)]
 
 
 _NAMESPACE_PROBLEM = (
@@ -504,13 +513,16 @@ def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | 
             continue
         kind = _argo_kind(manifest)
         label = f"k8s trigger writes a {kind}"
-        problems += _status_problems(manifest, label)
         pod_spec = _pod_spec_path(manifest)
         if kind == facts.SENSOR:
             problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
             problems += _other_object_parameter_problems(parameters, manifest)
         elif kind in _WORKFLOW_STARTING_KINDS:
-            found = _WORKFLOW_STARTING_KINDS[kind](manifest, settings, patch=operation == "patch")
+            found = (
+                _patched_workflow_problems(manifest, kind, settings)
+                if operation == "patch"
+                else _WORKFLOW_STARTING_KINDS[kind](manifest, settings)
+            )
             problems += [f"{label}: {problem}" for problem in found]
             problems += [
                 p
@@ -578,10 +590,9 @@ def _argo_workflow_trigger_problems(
                 "submit a Workflow that sets spec.workflowTemplateRef"
             )
             continue
-        problems += _status_problems(manifest, "argoWorkflow trigger submits a Workflow")
         problems += [
             f"argoWorkflow trigger submits a Workflow: {problem}"
-            for problem in workflow_rules.check_workflow(manifest, settings)
+            for problem in workflow_rules.submitted_workflow_problems(manifest, settings)
         ]
     problems += [
         p

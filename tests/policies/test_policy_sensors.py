@@ -637,3 +637,18 @@ def test_trigger_level_parameters_fill_workload_values_only() -> None:
     )
     [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(moved))
     assert "chooses the namespace" in message
+
+
+def test_submitted_workflow_keys_are_read_as_the_controller_reads_them() -> None:
+    lower = {**REF_WORKFLOW, "spec": {"workflowtemplateref": {"name": "hello"}}}
+    assert (
+        validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": lower}))) == []
+    )
+    scoped = {
+        **REF_WORKFLOW,
+        "spec": {"WorkflowTemplateRef": {"name": "hello", "clusterscope": True}},
+    }
+    messages = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": scoped}))
+    )
+    assert len(messages) == 1 and "clusterScope" in messages[0], messages
