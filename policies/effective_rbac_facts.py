@@ -38,10 +38,17 @@ GUARDED_NAMESPACED_RESOURCES = {
     (RBAC_GROUP, "roles"): WRITE_VERBS,
     (RBAC_GROUP, "rolebindings"): WRITE_VERBS,
 }
+# Cluster-scoped: besides templates and RBAC, what changes every pod admitted (mutating
+# admission) and what the Argo kinds are (CRDs: a conversion webhook rewrites every object,
+# a deleted CRD deletes them all).
 GUARDED_CLUSTER_RESOURCES = {
     (ARGO_GROUP, "clusterworkflowtemplates"): WRITE_VERBS,
     (RBAC_GROUP, "clusterroles"): WRITE_VERBS,
     (RBAC_GROUP, "clusterrolebindings"): WRITE_VERBS,
+    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"): WRITE_VERBS,
+    ("admissionregistration.k8s.io", "mutatingadmissionpolicies"): WRITE_VERBS,
+    ("admissionregistration.k8s.io", "mutatingadmissionpolicybindings"): WRITE_VERBS,
+    ("apiextensions.k8s.io", "customresourcedefinitions"): WRITE_VERBS,
 }
 # Named objects of the install: writing them changes the controller or the server. `create`
 # is left out (the object exists, and create cannot be narrowed by resourceNames anyway).
@@ -62,6 +69,8 @@ ESCALATING = (
     ("", "groups", "impersonate"),
     ("authentication.k8s.io", "userextras/scopes", "impersonate"),
     ("authentication.k8s.io", "uids", "impersonate"),
+    # Approving certificate requests mints a client certificate for any user or group.
+    ("certificates.k8s.io", "signers", "approve"),
 )
 
 # Ways to act as any service account of a namespace: run a pod as it (create a pod or a
@@ -80,6 +89,8 @@ RUN_AS_ANY_ACCOUNT = (
     ("apps", "daemonsets", ("create", "update", "patch")),
     ("batch", "jobs", ("create", "update", "patch")),
     ("batch", "cronjobs", ("create", "update", "patch")),
+    # The kubelet API behind nodes/proxy runs commands in any pod of the node.
+    ("", "nodes/proxy", ("get", "create")),
 )
 # Ways to act as one named service account (resourceNames narrow them): mint its token,
 # impersonate it.
