@@ -173,6 +173,28 @@ BUILTIN_CLUSTER_ROLES: dict[str, list[dict]] = {
         },
     ],
     "view": [],
+    # System roles that only review tokens and access or read discovery information.
+    "system:auth-delegator": [
+        {
+            "apiGroups": ["authentication.k8s.io"],
+            "resources": ["tokenreviews"],
+            "verbs": ["create"],
+        },
+        {
+            "apiGroups": ["authorization.k8s.io"],
+            "resources": ["subjectaccessreviews"],
+            "verbs": ["create"],
+        },
+    ],
+    "system:basic-user": [
+        {
+            "apiGroups": ["authorization.k8s.io"],
+            "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+            "verbs": ["create"],
+        },
+    ],
+    "system:discovery": [],
+    "system:public-info-viewer": [],
 }
 # Labels through which a ClusterRole adds its rules to a built-in aggregated role, and the
 # built-in roles each one includes (admin includes edit, edit includes view).

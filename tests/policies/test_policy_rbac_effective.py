@@ -371,3 +371,34 @@ def test_sso_account_is_named_in_the_message() -> None:
 def test_identity_strings() -> None:
     assert str(Identity("Group", "system:authenticated")) == "group system:authenticated"
     assert str(service_account("a", "b")) == "service account a/b"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_program_stacks_pass_the_deployer_only_rule(stack_render, stack: str) -> None:
+    """The stacks as shipped: the server reads and submits, the controller keeps only its
+    CronWorkflow bookkeeping, SSO accounts read or submit."""
+    manifests = stack_render(stack).objects
+    found = _found(manifests)
+    assert any(m["kind"] in ("RoleBinding", "ClusterRoleBinding") for m in manifests)
+    assert deployer_only_problems(found, Settings()) == []
+    rbac = effective_rbac(_objects(manifests))
+    controller = next(i for i in rbac.subjects() if i.name == "argo" and i.kind == "ServiceAccount")
+    cron = rbac.allows(
+        controller, "argo-events", "argoproj.io", "cronworkflows", "patch", SOME_NAME
+    )
+    assert cron is not None, "the controller's own CronWorkflow writes are exempt, not missing"
+
+
+def test_known_system_roles_are_judged_by_their_rules() -> None:
+    delegator = binding(
+        "metrics", "ClusterRole", "system:auth-delegator", [sa("metrics", "monitoring")]
+    )
+    assert deployer_only_problems(_with(delegator), Settings()) == []
+    unknown = binding(
+        "ci",
+        "ClusterRole",
+        "system:controller:clusterrole-aggregation-controller",
+        [sa("ci", "ci")],
+    )
+    [(message, _)] = deployer_only_problems(_with(unknown), Settings())
+    assert "made for a Kubernetes component" in message
