@@ -87,3 +87,30 @@ def test_violation_points_at_the_binding(runner, dev_stack, baseline) -> None:
     assert "Service account ci/deployer-bot may" in violation.message
     assert "acting as service account argo/argo" in violation.message
     assert "cronworkflows in namespace argo-events" in violation.message
+
+
+def _token(manifest: dict) -> str:
+    api_version = manifest["apiVersion"]
+    module = api_version if "/" in api_version else f"core/{api_version}"
+    return f"kubernetes:{module}:{manifest['kind']}"
+
+
+def test_main_dev_stack_is_refused_through_the_running_pack(runner: PolicyRunner) -> None:
+    """main 4ed615c's dev stack: `--auth-mode server`, and a server that may write
+    WorkflowTemplates, CronWorkflows, Sensors and EventSources."""
+    recorded = FIXTURES / "rbac" / "dev-stack-main-4ed615c.yaml"
+    manifests = [doc for doc in yaml.safe_load_all(recorded.read_text()) if doc]
+    resources = [
+        resource(_token(m), f"{m['kind'].lower()}-{m['metadata'].get('namespace', '')}-{i}", m)
+        for i, m in enumerate(manifests)
+    ]
+    violations = [
+        v for v in runner.analyze(resources) if v.policy_name == "only-deployer-changes-what-runs"
+    ]
+    text = _describe(violations)
+    assert (
+        "Service account argo/argo-server may create, update, patch, delete workflowtemplates"
+        in text
+    )
+    assert "--auth-mode server" in text
+    assert "Service account argo/argo may" not in text, "the controller keeps its own writes"
