@@ -48,6 +48,7 @@ class InstallNames:
     managed_namespaces: set[str] = field(default_factory=set)
     config_maps: set[tuple[str, str]] = field(default_factory=set)
     deployments: set[tuple[str, str]] = field(default_factory=set)
+    controller_deployments: set[tuple[str, str]] = field(default_factory=set)
     controller_accounts: set[Identity] = field(default_factory=set)
     server_accounts: dict[Identity, list[str]] = field(default_factory=dict)
     findings_cache: dict[Identity, list] = field(default_factory=dict, repr=False)
@@ -124,6 +125,7 @@ def install_names(objects: Iterable[StackObject], settings: Settings) -> Install
             account = workload_account(obj)
             if _is_controller(container):
                 found.deployments.add((obj.namespace, obj.name))
+                found.controller_deployments.add((obj.namespace, obj.name))
                 found.control_namespaces.add(obj.namespace)
                 found.managed_namespaces.update(flag_values(words, "--managed-namespace"))
                 for name in flag_values(words, "--configmap") or [settings.config_map_name]:
@@ -350,7 +352,10 @@ def deployer_only_problems(
         if account is None:
             continue
         # Only the controller's own Deployment keeps the controller's required writes.
-        exempt = (obj.namespace, obj.name) in install.deployments
+        exempt = (obj.group, obj.kind) == facts.DEPLOYMENTS_KIND and (
+            obj.namespace,
+            obj.name,
+        ) in install.controller_deployments
         if (account, exempt) not in cache:
             cache[(account, exempt)] = reach(rbac, account, install, exempt=exempt)
         problems += _messages(

@@ -402,3 +402,14 @@ def test_known_system_roles_are_judged_by_their_rules() -> None:
     )
     [(message, _)] = deployer_only_problems(_with(unknown), Settings())
     assert "made for a Kubernetes component" in message
+
+
+def test_only_the_controller_deployment_keeps_the_controller_writes() -> None:
+    stack = _fixed(_main_dev_stack())
+    for manifest in stack:
+        if manifest["kind"] == "Deployment" and manifest["metadata"]["name"] == "argo-server":
+            manifest["spec"]["template"]["spec"]["serviceAccountName"] = "argo"
+    problems = [m for m, _ in deployer_only_problems(_found(stack), Settings())]
+    assert problems and all(
+        m.startswith("Deployment argo-server runs as service account argo/argo") for m in problems
+    ), problems
