@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import effective_rbac_facts as facts
-from k8s_objects import UNKNOWN
+from k8s_objects import UNKNOWN, Unjudged
 
 # The namespace of a namespaced object that sets none: the provider's default namespace,
 # which the stack does not say. It counts as any namespace.
@@ -426,6 +426,14 @@ def effective_rbac(objects: Iterable[StackObject]) -> EffectiveRbac:
         else:
             rules, what = None, f"{ref_kind} {ref_name}"
         subjects = list(_binding_subjects(found))
+        if ref_kind is UNKNOWN or ref_name is UNKNOWN:
+            model.unjudged.append(
+                (
+                    Unjudged(f"{found.label}: the role it grants is unknown during preview"),
+                    found.urn,
+                )
+            )
+            continue
         if rules is None:
             # A role defined outside the stack was made by the cluster's admins; only the
             # built-in `system:` roles (controllers, nodes, ...) are known to be powerful.

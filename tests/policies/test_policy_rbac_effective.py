@@ -413,3 +413,12 @@ def test_only_the_controller_deployment_keeps_the_controller_writes() -> None:
     assert problems and all(
         m.startswith("Deployment argo-server runs as service account argo/argo") for m in problems
     ), problems
+
+
+def test_unknown_role_reference_is_reported_as_unjudged() -> None:
+    from k8s_objects import UNKNOWN, Unjudged
+
+    bound = binding("ci", "ClusterRole", "x", [sa("ci", "ci")], "argo-events")
+    bound["roleRef"]["name"] = UNKNOWN
+    [(message, _)] = deployer_only_problems(_with(bound), Settings())
+    assert isinstance(message, Unjudged) and "unknown during preview" in message
