@@ -318,6 +318,45 @@ def _trigger_workloads(sensor: StackObject) -> Iterator[tuple[StackObject, str]]
             yield obj, namespace
 
 
+def _key(obj: StackObject) -> tuple[str, str, Any, Any]:
+    return (obj.group, obj.kind, obj.namespace, obj.name)
+
+
+def _patched(base: dict, patch: dict) -> dict:
+    """A server-side-apply patch over its object: the fields it sets replace the object's
+    (RBAC `rules` and `subjects` are atomic lists), labels and annotations merge."""
+    merged = {**base, **{k: v for k, v in patch.items() if k != "metadata"}}
+    metadata = dict(base.get("metadata") or {})
+    for key, value in (patch.get("metadata") or {}).items():
+        if key in ("labels", "annotations") and isinstance(value, dict):
+            metadata[key] = {**(metadata.get(key) or {}), **value}
+        else:
+            metadata[key] = value
+    merged["metadata"] = metadata
+    return merged
+
+
+def _with_patches(stack: list[StackObject], patches: list[Any]) -> list[StackObject]:
+    """The stack's objects with every patch applied; a patch of an object the stack does
+    not hold stands for that object (what it sets is what is judged)."""
+    by_key = {_key(obj): index for index, obj in enumerate(stack)}
+    result = list(stack)
+    for patch in patches:
+        obj = StackObject(
+            patch.kind.group, patch.kind.kind, _plain(patch.manifest), patch.label, patch.urn
+        )
+        index = by_key.get(_key(obj))
+        if index is None:
+            by_key[_key(obj)] = len(result)
+            result.append(obj)
+        else:
+            base = result[index]
+            result[index] = StackObject(
+                base.group, base.kind, _patched(base.manifest, obj.manifest), obj.label, obj.urn
+            )
+    return result
+
+
 def _plain(manifest: Any) -> dict:
     return manifest if isinstance(manifest, dict) else to_plain(manifest)
 
@@ -329,11 +368,13 @@ def deployer_only_problems(
 
     `objects` are FoundObjects (kind, manifest, label, urn); their manifests are read once.
     """
+    objects = list(objects)
     stack = [
         StackObject(o.kind.group, o.kind.kind, _plain(o.manifest), o.label, o.urn)
         for o in objects
         if not o.kind.patch
     ]
+    stack = _with_patches(stack, [o for o in objects if o.kind.patch])
     rbac = effective_rbac(stack)
     install = install_names(stack, settings)
     annotated = _sso_accounts(stack)

@@ -422,3 +422,30 @@ def test_unknown_role_reference_is_reported_as_unjudged() -> None:
     bound["roleRef"]["name"] = UNKNOWN
     [(message, _)] = deployer_only_problems(_with(bound), Settings())
     assert isinstance(message, Unjudged) and "unknown during preview" in message
+
+
+def _patch(manifest: dict) -> FoundObject:
+    kind = kind_of_manifest(manifest)
+    patch_kind = type(kind)(kind.group, kind.kind, patch=True)
+    return FoundObject(patch_kind, manifest, f"{manifest['kind']}Patch", "")
+
+
+def test_patches_are_judged_merged_onto_their_object() -> None:
+    writer = role("w", "argo-events", [rule(["argoproj.io"], ["workflowtemplates"], ["create"])])
+    bound = binding("w", "Role", "w", [sa("ci", "ci")], "argo-events")
+    base = _with(writer, bound)
+    assert deployer_only_problems(base, Settings()) != []
+    # A patch that only sets labels keeps the rules; one that sets rules replaces them.
+    labels = {
+        "apiVersion": RBAC,
+        "kind": "Role",
+        "metadata": {"name": "w", "namespace": "argo-events", "labels": {"a": "b"}},
+    }
+    assert deployer_only_problems([*base, _patch(labels)], Settings()) != []
+    narrowed = role("w", "argo-events", [rule(["argoproj.io"], ["workflowtemplates"], ["get"])])
+    assert deployer_only_problems([*base, _patch(narrowed)], Settings()) == []
+    widened = binding(
+        "w", "Role", "w", [sa("ci", "ci"), {"kind": "Group", "name": "dev"}], "argo-events"
+    )
+    problems = [m for m, _ in deployer_only_problems([*base, _patch(widened)], Settings())]
+    assert any(m.startswith("Group dev may create workflowtemplates") for m in problems), problems
