@@ -322,17 +322,14 @@ def _key(obj: StackObject) -> tuple[str, str, Any, Any]:
     return (obj.group, obj.kind, obj.namespace, obj.name)
 
 
-def _patched(base: dict, patch: dict) -> dict:
-    """A server-side-apply patch over its object: the fields it sets replace the object's
-    (RBAC `rules` and `subjects` are atomic lists), labels and annotations merge."""
-    merged = {**base, **{k: v for k, v in patch.items() if k != "metadata"}}
-    metadata = dict(base.get("metadata") or {})
-    for key, value in (patch.get("metadata") or {}).items():
-        if key in ("labels", "annotations") and isinstance(value, dict):
-            metadata[key] = {**(metadata.get(key) or {}), **value}
-        else:
-            metadata[key] = value
-    merged["metadata"] = metadata
+def _patched(base: Any, patch: Any) -> Any:
+    """A server-side-apply patch over its object: maps merge field by field, a list the
+    patch sets replaces the object's (RBAC `rules` and `subjects` are atomic lists)."""
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    merged = dict(base)
+    for key, value in patch.items():
+        merged[key] = _patched(base.get(key), value) if key in base else value
     return merged
 
 
@@ -374,9 +371,12 @@ def deployer_only_problems(
         for o in objects
         if not o.kind.patch
     ]
+    unpatched = stack
     stack = _with_patches(stack, [o for o in objects if o.kind.patch])
     rbac = effective_rbac(stack)
-    install = install_names(stack, settings)
+    # The install's names come from its objects before and after patches (a patch that
+    # only sets replicas still patches the controller).
+    install = install_names([*unpatched, *stack], settings)
     annotated = _sso_accounts(stack)
     problems: list[tuple[str, str | None]] = list(rbac.unjudged)
     for identity in rbac.subjects():

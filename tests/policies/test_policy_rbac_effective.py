@@ -449,3 +449,28 @@ def test_patches_are_judged_merged_onto_their_object() -> None:
     )
     problems = [m for m, _ in deployer_only_problems([*base, _patch(widened)], Settings())]
     assert any(m.startswith("Group dev may create workflowtemplates") for m in problems), problems
+
+
+def test_deployment_patches_keep_the_controller_and_catch_a_new_account() -> None:
+    def deployment_patch(name: str, pod_spec: dict) -> FoundObject:
+        manifest = {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name, "namespace": "argo"},
+            "spec": {"template": {"spec": pod_spec}},
+        }
+        return _patch(manifest)
+
+    base = _found(_fixed(_main_dev_stack()))
+    replicas = _patch(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "workflow-controller", "namespace": "argo"},
+            "spec": {"replicas": 2},
+        }
+    )
+    assert deployer_only_problems([*base, replicas], Settings()) == []
+    swapped = deployment_patch("argo-server", {"serviceAccountName": "argo"})
+    problems = [m for m, _ in deployer_only_problems([*base, swapped], Settings())]
+    assert problems and all("runs as service account argo/argo" in m for m in problems), problems
