@@ -113,9 +113,6 @@ def install_names(objects: Iterable[StackObject], settings: Settings) -> Install
         control_namespaces={settings.control_namespace},
         managed_namespaces={settings.managed_namespace},
         config_maps={(settings.control_namespace, settings.config_map_name)},
-        controller_accounts={
-            service_account(settings.control_namespace, settings.controller_service_account)
-        },
     )
     for obj in objects:
         if (obj.group, obj.kind) != facts.DEPLOYMENTS_KIND:
@@ -138,6 +135,12 @@ def install_names(objects: Iterable[StackObject], settings: Settings) -> Install
                 found.managed_namespaces.update(flag_values(words, "--managed-namespace"))
                 if account:
                     found.server_accounts[account] = flag_values(words, "--auth-mode")
+    if not found.controller_deployments:
+        # Only a stack without the controller (workflows added to an existing install)
+        # takes the controller's account from the pack config.
+        found.controller_accounts.add(
+            service_account(settings.control_namespace, settings.controller_service_account)
+        )
     for namespace in (ANY_NAMESPACE, UNKNOWN):
         found.control_namespaces.discard(namespace)
         found.managed_namespaces.discard(namespace)

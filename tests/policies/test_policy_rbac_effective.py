@@ -474,3 +474,12 @@ def test_deployment_patches_keep_the_controller_and_catch_a_new_account() -> Non
     swapped = deployment_patch("argo-server", {"serviceAccountName": "argo"})
     problems = [m for m, _ in deployer_only_problems([*base, swapped], Settings())]
     assert problems and all("runs as service account argo/argo" in m for m in problems), problems
+
+
+def test_controller_account_comes_from_the_deployment_not_the_config() -> None:
+    stack = _objects(_main_dev_stack())
+    decoy = Settings(controller_service_account="argo-server")
+    assert install_names(stack, decoy).controller_accounts == {service_account("argo", "argo")}
+    without_controller = [o for o in stack if o.name != "workflow-controller"]
+    names = install_names(without_controller, decoy)
+    assert names.controller_accounts == {service_account("argo", "argo-server")}
