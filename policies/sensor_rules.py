@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import event_binding_rules
 import sensor_fields as fields
 import upstream_facts as facts
 import workflow_rules
@@ -78,7 +79,9 @@ _PATTERN_CHARS = frozenset("|#@*?")
 _PATTERN_PROBLEM = "is a pattern that may match any field"
 
 
-_GUARDED_BY_FOLD = {kind.casefold(): kind for kind in facts.GUARDED_KINDS}
+_GUARDED_BY_FOLD = {
+    kind.casefold(): kind for kind in (*facts.GUARDED_KINDS, facts.WORKFLOW_EVENT_BINDING)
+}
 
 
 def _argo_kind(manifest: Any) -> str | None:
@@ -437,6 +440,13 @@ def _patched_workflow_problems(manifest: Any, kind: str, settings: Settings) -> 
     ]
 
 
+def _in_namespace(manifest: Any, namespace: str | None) -> Any:
+    """The object as it lands: without a namespace, in the Sensor's."""
+    if not is_mapping(manifest) or get(manifest, "metadata", "namespace") or not namespace:
+        return manifest
+    return {**manifest, "metadata": {**(get(manifest, "metadata") or {}), "namespace": namespace}}
+
+
 def _namespace_of(manifest: Any, sensor_namespace: str | None) -> str | None:
     """Where a trigger's object lands: its namespace, else the Sensor's (argo-events
     pkg/sensors/triggers/standard-k8s/standard-k8s.go, argo-workflow/argo-workflow.go)."""
@@ -514,7 +524,15 @@ def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | 
         kind = _argo_kind(manifest)
         label = f"k8s trigger writes a {kind}"
         pod_spec = _pod_spec_path(manifest)
-        if kind == facts.SENSOR:
+        if kind == facts.WORKFLOW_EVENT_BINDING:
+            problems += [
+                f"{label}: {problem}"
+                for problem in event_binding_rules.check_event_binding(
+                    _in_namespace(manifest, sensor_namespace), settings
+                )
+            ]
+            problems += _other_object_parameter_problems(parameters, manifest)
+        elif kind == facts.SENSOR:
             problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
             problems += _other_object_parameter_problems(parameters, manifest)
         elif kind in _WORKFLOW_STARTING_KINDS:

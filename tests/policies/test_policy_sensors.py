@@ -652,3 +652,27 @@ def test_submitted_workflow_keys_are_read_as_the_controller_reads_them() -> None
         rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": scoped}))
     )
     assert len(messages) == 1 and "clusterScope" in messages[0], messages
+
+
+def test_event_bindings_a_trigger_creates_follow_the_binding_rule() -> None:
+    binding = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowEventBinding",
+        "metadata": {"name": "b"},
+        "spec": {"submit": {"workflowTemplateRef": {"name": "say"}}},
+    }
+    assert (
+        validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": binding})))
+        == []
+    )
+    scoped = {
+        **binding,
+        "spec": {"submit": {"workflowTemplateRef": {"name": "say", "clusterScope": True}}},
+    }
+    [message] = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": scoped}))
+    )
+    assert (
+        "k8s trigger writes a WorkflowEventBinding: spec.submit.workflowTemplateRef.clusterScope"
+        in message
+    )
