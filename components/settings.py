@@ -312,7 +312,7 @@ def _context_name(value: str) -> str | None:
 # localhost, and the usual stand-ins.
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
 _PLACEHOLDER_TLDS = (".example", ".test", ".invalid", ".localhost")
-_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "replaceme", "todo")
+_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me")
 
 
 def placeholder_reason(value: str) -> str | None:
@@ -534,6 +534,13 @@ def _sso_checks(s: Settings, fail: Callable[[str, Any, str], None]) -> None:
             [],
             "at least one group in ssoViewerGroups or ssoSubmitterGroups when ssoRbacEnabled "
             "is true (without one, SSO RBAC lets nobody in)",
+        )
+    if s.ssoRbacEnabled and "groups" not in s.ssoScopes:
+        fail(
+            "ssoScopes",
+            s.ssoScopes,
+            "to include 'groups' when ssoRbacEnabled is true: the access levels' rules read "
+            "the ID token's groups claim",
         )
     both = sorted(set(s.ssoViewerGroups) & set(s.ssoSubmitterGroups))
     if both:

@@ -13,6 +13,7 @@ where it comes from) with every server-side-apply patch of it applied on top.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,12 +25,14 @@ from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping
 from pack_settings import Settings
 from resource_objects import FoundObject
 
-
-class _DuplicateKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys (sigs.k8s.io/yaml UnmarshalStrict)."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
+class _DuplicateKeyLoader(_BaseLoader):
+    """Safe loader that refuses duplicate mapping keys (sigs.k8s.io/yaml UnmarshalStrict)."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False):
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -38,7 +41,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
 
 
 _DuplicateKeyLoader.add_constructor(
@@ -84,7 +87,21 @@ def _raw_config(data: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 def read_controller_config(data: Any) -> ControllerConfig:
-    """Decode ConfigMap data as the controller does; problems if it cannot be."""
+    """Decode ConfigMap data as the controller does; problems if it cannot be.
+
+    Several policies read the same ConfigMap; plain string data is decoded once (the
+    result must not be modified)."""
+    if is_mapping(data) and all(isinstance(v, str) for v in data.values()):
+        return _read_cached(tuple(data.items()))
+    return _read(data)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_cached(items: tuple[tuple[str, str], ...]) -> ControllerConfig:
+    return _read(dict(items))
+
+
+def _read(data: Any) -> ControllerConfig:
     if data is UNKNOWN:
         return ControllerConfig(problems=[Unjudged("data is unknown during preview")])
     if not is_mapping(data):
@@ -157,6 +174,7 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
             f"{' or '.join(repr(a) for a in sorted(allowed))}"
         )
     problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
+    problems += _defaults_executor_problems(spec.get("executor"), settings, where)
     template_defaults = spec.get("templateDefaults")
     if is_mapping(template_defaults):
         extra = sorted(k for k in template_defaults if k not in facts.TEMPLATE_DEFAULTS_FIELDS)
@@ -167,6 +185,28 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
             )
     elif template_defaults is not None:
         problems.append(f"{where}.templateDefaults is not an object; remove it")
+    return problems
+
+
+def _defaults_executor_problems(executor: Any, settings: Settings, where: str) -> list[str]:
+    if executor is None:
+        return []
+    if not is_mapping(executor):
+        return [f"{where}.executor is not an object; remove it"]
+    problems = []
+    extra = sorted(k for k in executor if k not in facts.WORKFLOW_DEFAULTS_EXECUTOR_FIELDS)
+    if extra:
+        problems.append(
+            f"{where}.executor sets {', '.join(extra)}; only its serviceAccountName may be "
+            "defaulted"
+        )
+    account = executor.get("serviceAccountName")
+    allowed = settings.allowed_workflow_accounts
+    if account is not None and account not in allowed:
+        problems.append(
+            f"{where}.executor.serviceAccountName is {account!r}; the executor may only run "
+            f"as {' or '.join(repr(a) for a in sorted(allowed))} (bound to the executor role)"
+        )
     return problems
 
 

@@ -21,18 +21,25 @@ def release_problems(props: Any, settings: Settings) -> list[str]:
     version = get(props, "version")
     if UNKNOWN in (chart, repo, version):
         return [Unjudged("chart, repositoryOpts.repo or version is unknown during preview")]
+    problems = []
+    if get(props, "postrender") not in (None, ""):
+        problems.append(
+            "postrender runs a local program over the chart's manifests, so what gets "
+            "installed is not the reviewed chart; remove it"
+        )
     repo = repo or ""
     version = version or ""
     for allowed_repo, allowed_chart, allowed_version in settings.allowed_helm_charts:
         if (allowed_repo, allowed_chart) == (repo, chart) and allowed_version in ("", version):
-            return []
+            return problems
     what = (
         f"chart {chart!r}"
         + (f" from {repo}" if repo else "")
         + (f" version {version}" if version else "")
     )
     return [
+        *problems,
         f"a Helm Release installs objects this pack never sees, and {what} is not on the "
         "allow-list; add it to allowedHelmCharts after review, or deploy the chart with "
-        "kubernetes:helm.sh/v4:Chart so each object is checked"
+        "kubernetes:helm.sh/v4:Chart so each object is checked",
     ]

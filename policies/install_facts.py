@@ -55,6 +55,8 @@ class InstallFacts:
     workflow_accounts: set[str] = field(default_factory=set)
     workflow_service_account: Any = None  # spec.serviceAccountName of workflowDefaults
     executor_accounts: set[str] = field(default_factory=set)  # bound to the executor role
+    # The same for every namespace, for when the controller's flags do not name one.
+    executor_accounts_by_namespace: dict[str, set[str]] = field(default_factory=dict)
     # The managed Namespace's Pod Security enforce label, if the stack sets it.
     pod_security: Any = None
     unjudged: list[str] = field(default_factory=list)
@@ -94,7 +96,7 @@ def _workflow_service_account(objects: list[FoundObject], namespace: Any, name: 
             text = get(found.manifest, "data", "workflowDefaults")
             if isinstance(text, str):
                 try:
-                    defaults = yaml.safe_load(text)
+                    defaults = yaml.load(text, Loader=_LOADER)  # noqa: S506 (safe loader)
                 except yaml.YAMLError:
                     return None
                 return get(defaults, "spec", "serviceAccountName")
@@ -102,6 +104,7 @@ def _workflow_service_account(objects: list[FoundObject], namespace: Any, name: 
 
 
 _CONFIG_MAP = Kind("", facts.CONFIG_MAP)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _grants_argo_writes(role: Any) -> bool:
@@ -146,6 +149,21 @@ def _grants_executor(role: Any) -> bool:
         ):
             return True
     return False
+
+
+def _executor_accounts_by_namespace(objects: list[FoundObject]) -> dict[str, set[str]]:
+    namespaces = {
+        get(found.manifest, "metadata", "namespace")
+        for found in objects
+        if (found.kind.group, found.kind.kind) == (facts.RBAC_GROUP, facts.ROLE_BINDING)
+    }
+    return {
+        namespace: accounts
+        for namespace in namespaces
+        if isinstance(namespace, str)
+        for accounts in [_workflow_accounts(objects, namespace)]
+        if accounts
+    }
 
 
 def _workflow_accounts(objects: list[FoundObject], managed: str) -> set[str]:
@@ -238,6 +256,7 @@ def install_facts(objects: Iterable[FoundObject]) -> InstallFacts:
         result.executor_accounts = _workflow_accounts(objects, result.managed_namespace)
         result.workflow_accounts |= result.executor_accounts
         result.pod_security = _pod_security(objects, result.managed_namespace)
+    result.executor_accounts_by_namespace = _executor_accounts_by_namespace(objects)
     for found in objects:
         if found.kind.group != facts.RBAC_GROUP:
             continue
@@ -266,7 +285,10 @@ def effective_settings(settings: Settings, install: InstallFacts) -> Settings:
     changes["argo_cluster_roles"] = settings.argo_cluster_roles | frozenset(
         install.argo_cluster_roles
     )
-    changes["workflow_accounts"] = frozenset(install.executor_accounts)
+    managed = changes.get("managed_namespace", settings.managed_namespace)
+    changes["workflow_accounts"] = frozenset(
+        install.executor_accounts_by_namespace.get(managed, set())
+    )
     controller, server = install.controller, install.server
     for workload, key in (
         (controller, "controller_service_account"),

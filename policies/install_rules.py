@@ -18,7 +18,15 @@ from install_facts import InstallFacts, Workload
 from k8s_objects import UNKNOWN, Unjudged, get
 from pack_settings import Settings
 from resource_objects import FoundObject
-from workloads import argv, containers, env_names, flag_is_true, object_key, parse_flags
+from workloads import (
+    argv,
+    containers,
+    env_names,
+    flag_is_true,
+    image_name,
+    object_key,
+    parse_flags,
+)
 
 
 def _flag_problems(
@@ -102,6 +110,15 @@ def _patch_problems(
         problems += _env_problems(container.spec, where)
         if name != target.container.name:
             continue
+        image = get(container.spec, "image")
+        if image is not None and image_name(image) != image_name(
+            get(target.container.spec, "image")
+        ):
+            problems.append(
+                f"{where} replaces the image {get(target.container.spec, 'image')!r} with "
+                f"{image!r}; the install's container runs with the install's account and "
+                "must stay what it is"
+            )
         if "args" in container.spec or "command" in container.spec:
             merged = dict(target.container.spec)
             merged.update(

@@ -32,7 +32,7 @@ class Settings:
     server_service_account: str = "argo-server"
     workflow_service_account: str = "workflow"
     argo_cluster_roles: frozenset[str] = frozenset(
-        {"argo-workflows-controller", "argo-workflows-server"}
+        {"argo-workflows-controller-argo", "argo-workflows-server-argo"}
     )
     # (repo, chart, version or "") a Helm v3 Release may install; "" repo: chart is a
     # full reference (oci://... or a local path).

@@ -107,8 +107,10 @@ def token_kind(type_token: str) -> Kind | None:
 
 def is_object_type(type_token: str) -> bool:
     """A pulumi-kubernetes resource that is one object (not a component or a provider)."""
-    return type_token.startswith("kubernetes:") and not type_token.startswith(
-        facts.NOT_OBJECT_TOKEN_PREFIXES
+    return (
+        type_token.startswith("kubernetes:")
+        and type_token not in facts.NOT_OBJECT_TYPES
+        and not is_raw_manifest_type(type_token)
     )
 
 

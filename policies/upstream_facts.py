@@ -127,9 +127,20 @@ SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"
 # in `Patch` makes it a server-side-apply patch (provider/pkg/kinds, `IsPatchURN`).
 CORE_MODULE_PREFIX = "core/"
 LIST_SUFFIX = "List"
-# Component tokens whose inputs are not one object (handled by their own readers).
+# Tokens whose inputs are not one object: the provider's components (their objects are
+# registered as children, or read from inline inputs by raw_manifests) and the Helm
+# Release (provider/pkg/provider/provider.go `isHelmRelease`). Any other `kubernetes:`
+# token is an object, whatever its module.
 HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
-NOT_OBJECT_TOKEN_PREFIXES = ("kubernetes:yaml", "kubernetes:helm.sh/", "kubernetes:kustomize")
+NOT_OBJECT_TYPES = frozenset(
+    {
+        HELM_RELEASE_TYPE,
+        "kubernetes:helm.sh/v3:Chart",
+        "kubernetes:helm.sh/v4:Chart",
+        "kubernetes:kustomize:Directory",
+        "kubernetes:kustomize/v2:Directory",
+    }
+)
 WORKFLOW_EVENT_BINDING = "WorkflowEventBinding"
 # Kinds whose objects are Workflow-like: their `status` is input (no status subresource,
 # argo-workflows manifests/base/crds: Workflow, CronWorkflow, WorkflowTemplate,
@@ -278,8 +289,12 @@ WORKFLOW_DEFAULTS_SPEC_FIELDS = frozenset(
         "serviceAccountName",
         "securityContext",
         "templateDefaults",
+        "executor",
     }
 )
+# workflowDefaults.spec.executor: only the account the executor (init / wait containers)
+# runs as, which must be one the stack binds to the executor role.
+WORKFLOW_DEFAULTS_EXECUTOR_FIELDS = frozenset({"serviceAccountName"})
 # templateDefaults is merged under every template: only limits, never something to run.
 TEMPLATE_DEFAULTS_FIELDS = frozenset(
     {"activeDeadlineSeconds", "timeout", "retryStrategy", "failFast", "parallelism"}

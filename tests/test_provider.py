@@ -46,3 +46,11 @@ def test_kubeconfig_contents_are_refused(render):
         p.startswith("argo-workflows:kubeconfig: found") and "not its contents" in p
         for p in err.value.problems
     ), err.value.problems
+
+
+def test_read_objects_use_the_explicit_provider_too(render):
+    result = render("dev", {"createNamespaces": "false", "installCrds": "false"})
+    (provider,) = _providers(result)
+    reads = [r for r in result.resources if r.read]
+    assert len(reads) == 10  # two namespaces, eight CRDs
+    assert all(r.provider.startswith(provider.urn + "::") for r in reads)

@@ -152,6 +152,10 @@ BAD_CONFIGS = [
         "ssoRedirectUrl: found '', expected an https:// URL ending in /oauth2/callback when",
     ),
     (
+        {"ssoEnabled": "true", "serverAuthModes": '["sso"]', "ssoScopes": '["email"]'},
+        "ssoScopes: found ['email'], expected to include 'groups' when ssoRbacEnabled",
+    ),
+    (
         {
             "ssoEnabled": "true",
             "serverAuthModes": '["sso"]',
@@ -321,3 +325,35 @@ def test_catalog_pod_security_follows_config(render, tmp_path):
     assert any("allowPrivilegeEscalation: found true" in p for p in err.value.problems)
     relaxed = render("dev", {"templatesDir": str(tmp_path), "requireRestrictedPods": "false"})
     assert relaxed.outputs["templateNames"] == ["loose"]
+
+
+def test_program_reads_config_through_pulumi_config_and_never_the_secret_value():
+    from components.settings import read_pulumi_config
+
+    config, secret_keys = merged_config(
+        "dev", {"bogusKey": "1"}, secret_overrides={"ssoClientSecret": "hunter2-value"}
+    )
+    _, (raw, secrets) = mock_runtime.run(read_pulumi_config, config, secret_keys)
+    assert raw[P + "ssoClientSecret"] == "<set>"
+    assert "hunter2-value" not in repr(raw)
+    assert P + "ssoClientSecret" in secrets
+    assert raw[P + "version"] == "v4.1.2"
+    # An undeclared key is still seen, so it is reported rather than ignored.
+    assert P + "bogusKey" in raw
+    with pytest.raises(ConfigError) as err:
+        parse_settings(raw, secrets)
+    assert any("argo-workflows:bogusKey: unknown key" in p for p in err.value.problems)
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "https://dex.corp.internal",
+        "https://auth.todoist-like.io/dex",
+        "https://login.exampleco.com",
+    ],
+)
+def test_real_looking_issuers_are_not_placeholders(issuer):
+    from components.settings import placeholder_reason
+
+    assert placeholder_reason(issuer) is None

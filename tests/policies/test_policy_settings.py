@@ -22,8 +22,8 @@ def test_schema_defaults_match_settings_defaults() -> None:
     assert schema["allowClusterWorkflowTemplates"]["default"] is False
     assert schema["extraAllowedWorkflowFields"]["default"] == []
     assert schema["argoClusterRoles"]["default"] == [
-        "argo-workflows-controller",
-        "argo-workflows-server",
+        "argo-workflows-controller-argo",
+        "argo-workflows-server-argo",
     ]
 
 

@@ -197,7 +197,7 @@ def sa(name: str, namespace: str | None) -> dict[str, Any]:
     return subject
 
 
-SERVER_ROLE = ("ClusterRole", "argo-workflows-server")
+SERVER_ROLE = ("ClusterRole", "argo-workflows-server-argo")
 
 GRANT_PASSES = {
     "the program's RoleBindings": (stack_with(), None),
@@ -309,7 +309,7 @@ GRANT_FAILS = {
         None,
         [
             "subjects[1] binds service account argo/argo cluster-wide",
-            "it grants the Argo ClusterRole argo-workflows-server in every namespace",
+            "it grants the Argo ClusterRole argo-workflows-server-argo in every namespace",
         ],
     ),
     "Argo ClusterRole in another namespace": (
@@ -321,12 +321,14 @@ GRANT_FAILS = {
             )
         ],
         None,
-        ["it grants the Argo ClusterRole argo-workflows-server in namespace default"],
+        ["it grants the Argo ClusterRole argo-workflows-server-argo in namespace default"],
     ),
     "Argo ClusterRole without a namespace": (
         [
             resource(
-                RB, "rb", binding("RoleBinding", ("ClusterRole", "argo-workflows-controller"), [])
+                RB,
+                "rb",
+                binding("RoleBinding", ("ClusterRole", "argo-workflows-controller-argo"), []),
             )
         ],
         None,
