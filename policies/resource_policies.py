@@ -144,9 +144,13 @@ WORKFLOW_TEMPLATE_POLICY = _policy(
 SENSOR_POLICY = _policy(
     "sensor-workflows-must-reference-template",
     "Every Workflow an Argo Events Sensor trigger creates may only run a reviewed "
-    "WorkflowTemplate, by the same rule as a Workflow.",
+    "WorkflowTemplate, by the same rule as a Workflow; Jobs and Pods keep the spec written "
+    "in the Sensor; no trigger writes RBAC, admission, CRDs, templates or the control "
+    "namespace, nor lets event data choose a namespace.",
     validate_sensor,
     "extraAllowedWorkflowFields",
+    "managedNamespace",
+    "controlNamespace",
 )
 
 EVENT_BINDING_POLICY = _policy(

@@ -676,3 +676,23 @@ def test_event_bindings_a_trigger_creates_follow_the_binding_rule() -> None:
         "k8s trigger writes a WorkflowEventBinding: spec.submit.workflowTemplateRef.clusterScope"
         in message
     )
+
+
+def test_sensor_policy_reads_the_namespaces_from_its_config() -> None:
+    template = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "t", "namespace": "team-a"},
+    }
+    props = sensor(argo_trigger({"resource": template}, operation="submit-from"))
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, props) != []
+    config = {"managedNamespace": "team-a", "controlNamespace": "ops"}
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, props, config=config) == []
+    config_map = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c", "namespace": "ops"},
+    }
+    written = sensor(k8s_trigger({"resource": config_map}))
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, written, config=config)
+    assert "in namespace ops, the controller's namespace" in message
