@@ -7,15 +7,18 @@ Trigger shapes (argo-events pkg/apis/events/v1alpha1/sensor_types.go):
   spec.triggers[].dlqTrigger            another Trigger
   source                                {resource | inline | s3 | file | url | configmap | git}
   parameters[].dest                     an sjson path into the object (dots, `\\` escapes)
-A k8s trigger creating a Workflow or CronWorkflow is held to that kind's rule, and may not
-create templates at all (a template written from event data at run time is never
-reviewed); an argoWorkflow `submit` trigger must submit a Workflow that passes the
-Workflow rule, `submit-from` must name a WorkflowTemplate or CronWorkflow, and neither may
-add CLI flags that change what is submitted. Parameters may fill metadata and allowed
-spec fields only; a k8s trigger's parameters may never set the kind, apiVersion or spec of
-any other object; trigger-level parameters may not touch any trigger's k8s / argoWorkflow
-part except to fill such fields of the Workflow it already creates. A source fetched at
-run time (url, git, s3, ...) cannot be checked before deploy and is refused.
+The Sensor is read with its keys as Argo Events binds them (sensor_fields, json_keys).
+A k8s trigger creating a Workflow or CronWorkflow, and an argoWorkflow `submit`, are held
+to the Workflow rule on the keys the controller reads (no `status`); `submit-from` runs a
+WorkflowTemplate or CronWorkflow of the managed namespace only, and no CLI flag may change
+what is submitted. A k8s trigger may create a Job or Pod whose spec is written in the
+Sensor: parameters fill only values (env values, args, name and labels, and outside the
+Argo namespaces the name of a mounted Secret / ConfigMap). No trigger, whatever its
+operation, writes RBAC, admission, CRDs, templates or anything in the control namespace,
+and no parameter chooses a namespace. A k8s trigger's parameters never set the kind,
+apiVersion or spec of another object; trigger-level parameters may not touch a trigger's
+k8s / argoWorkflow part except to fill those values of what it already creates. A source
+fetched at run time (url, git, s3, ...) cannot be checked before deploy and is refused.
 """
 
 from __future__ import annotations
