@@ -399,6 +399,10 @@ def _workload_dest_problem(
         path[len(pod_spec) :], mounts_allowed
     ):
         return None
+    # A Job's pod template may get labels (they select nothing the Job runs).
+    template_labels = (*pod_spec[:-1], "metadata", "labels")
+    if len(pod_spec) > 1 and tuple(path[: len(template_labels)]) == template_labels:
+        return None
     allowed = "env values, args" + (", mounted Secret / ConfigMap names" if mounts_allowed else "")
     return (
         f"writes the {kind}'s {'.'.join(str(p) for p in path)}; event data may only fill "

@@ -492,6 +492,7 @@ POD = {
         (JOB, "spec.template.spec.volumes.0.secret.secretName"),
         (JOB, "metadata.labels.commit"),
         (JOB, "metadata.name"),
+        (JOB, "spec.template.metadata.labels.commit"),
         (POD, "spec.containers.0.env.3.value"),
     ],
 )
@@ -514,6 +515,7 @@ def test_workload_parameters_may_fill_values(workload: dict, dest: str) -> None:
         (JOB, "metadata", "may replace the whole metadata"),
         (JOB, "metadata.namespace", "chooses the namespace"),
         (POD, "spec.hostNetwork", "writes the Pod's spec.hostNetwork"),
+        (JOB, "spec.template.metadata.annotations.x", "writes the Job's spec.template.metadata"),
     ],
 )
 def test_workload_parameters_may_not_change_what_runs(workload, dest, expected) -> None:
