@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import upstream_facts as facts
-from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping
+from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping, scalar, strings
 from pack_settings import Settings
 from resource_objects import FoundObject
 
@@ -53,7 +53,7 @@ def selector_matches(selector: Any, labels: dict[str, Any]) -> bool | None:
         key, operator = get(expression, "key"), get(expression, "operator")
         values = get(expression, "values")
         values = list(values) if is_list(values) else []
-        if UNKNOWN in (key, operator) or UNKNOWN in values:
+        if UNKNOWN in (key, operator) or UNKNOWN in values or not isinstance(key, str):
             return None
         present = key in labels
         if operator == "In" and not (present and labels[key] in values):
@@ -71,13 +71,12 @@ def _rule_reaches_pods(rule: Any) -> bool:
     groups = get(rule, "apiGroups")
     resources = get(rule, "resources")
     operations = get(rule, "operations")
-    groups = list(groups) if is_list(groups) else ["*"]
-    resources = list(resources) if is_list(resources) else []
-    operations = list(operations) if is_list(operations) else ["*"]
+    groups = strings(groups) if is_list(groups) else {"*"}
+    operations = strings(operations) if is_list(operations) else {"*"}
     return (
-        bool({"", "*"} & set(groups))
-        and any(resource in _POD_RESOURCES for resource in resources)
-        and bool(set(_CREATE_OPS) & set(operations))
+        bool({"", "*"} & groups)
+        and any(resource in _POD_RESOURCES for resource in strings(resources))
+        and bool(set(_CREATE_OPS) & operations)
     )
 
 
@@ -128,7 +127,7 @@ def admission_problems(
                 continue
             reach = selector_matches(get(constraints, "namespaceSelector"), labels)
             if reach is not False:
-                reaching_policies.add(get(found.manifest, "metadata", "name"))
+                reaching_policies.add(scalar(get(found.manifest, "metadata", "name")))
                 problems.append(
                     (
                         f"{found.label}: mutates pods in the managed namespace "
@@ -140,13 +139,13 @@ def admission_problems(
         elif found.kind.kind == facts.MUTATING_ADMISSION_POLICY_BINDING:
             bindings.append(found)
     policies_in_stack = {
-        get(found.manifest, "metadata", "name")
+        scalar(get(found.manifest, "metadata", "name"))
         for found in objects
         if (found.kind.group, found.kind.kind)
         == (facts.ADMISSION_GROUP, facts.MUTATING_ADMISSION_POLICY)
     }
     for found in bindings:
-        policy = get(found.manifest, "spec", "policyName")
+        policy = scalar(get(found.manifest, "spec", "policyName"))
         resources = get(found.manifest, "spec", "matchResources")
         reach = selector_matches(get(resources, "namespaceSelector"), labels)
         if reach is False:

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import upstream_facts as facts
-from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping
+from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping, scalar
 from resource_objects import FoundObject
 
 
 def _crd_name(found: FoundObject) -> Any:
-    name = get(found.manifest, "metadata", "name")
+    name = scalar(get(found.manifest, "metadata", "name"))
     if name is not None:
         return name
     plural, group = (
@@ -29,9 +29,9 @@ def _crd_name(found: FoundObject) -> Any:
 
 def _is_argo_crd(found: FoundObject) -> bool | None:
     name = _crd_name(found)
-    group = get(found.manifest, "spec", "group")
-    kind = get(found.manifest, "spec", "names", "kind")
-    if UNKNOWN in (name, group):
+    group = scalar(get(found.manifest, "spec", "group"))
+    kind = scalar(get(found.manifest, "spec", "names", "kind"))
+    if name is UNKNOWN or group is UNKNOWN:
         return None
     return name in facts.ARGO_WORKFLOWS_CRDS or (
         isinstance(group, str)

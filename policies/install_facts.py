@@ -17,7 +17,7 @@ from typing import Any
 
 import upstream_facts as facts
 import yaml
-from k8s_objects import UNKNOWN, Kind, Unjudged, get, is_list
+from k8s_objects import UNKNOWN, Kind, Unjudged, get, is_list, scalar, strings
 from pack_settings import Settings
 from resource_objects import FoundObject
 from workloads import (
@@ -115,10 +115,10 @@ def _grants_argo_writes(role: Any) -> bool:
         verbs = get(rule, "verbs")
         if not (is_list(groups) and is_list(resources) and is_list(verbs)):
             continue
-        if not ({facts.ARGO_GROUP, "*"} & set(groups)):
+        if not ({facts.ARGO_GROUP, "*"} & strings(groups)):
             continue
-        plurals = {str(r).split("/", 1)[0] for r in resources}
-        if plurals & _ARGO_PLURALS and set(verbs) & _WRITE_VERBS:
+        plurals = {r.split("/", 1)[0] for r in strings(resources)}
+        if plurals & _ARGO_PLURALS and strings(verbs) & _WRITE_VERBS:
             return True
     return False
 
@@ -129,7 +129,7 @@ def _bound_to(binding: Any, accounts: set[tuple[str, str]]) -> bool:
     for subject in subjects if is_list(subjects) else []:
         if get(subject, "kind") != "ServiceAccount":
             continue
-        key = (get(subject, "namespace") or namespace, get(subject, "name"))
+        key = (scalar(get(subject, "namespace")) or scalar(namespace), scalar(get(subject, "name")))
         if key in accounts:
             return True
     return False
@@ -143,9 +143,9 @@ def _grants_executor(role: Any) -> bool:
             is_list(groups)
             and is_list(resources)
             and is_list(verbs)
-            and {facts.ARGO_GROUP, "*"} & set(groups)
-            and {"workflowtaskresults", "*"} & set(resources)
-            and {"create", "*"} & set(verbs)
+            and {facts.ARGO_GROUP, "*"} & strings(groups)
+            and {"workflowtaskresults", "*"} & strings(resources)
+            and {"create", "*"} & strings(verbs)
         ):
             return True
     return False
@@ -153,7 +153,7 @@ def _grants_executor(role: Any) -> bool:
 
 def _executor_accounts_by_namespace(objects: list[FoundObject]) -> dict[str, set[str]]:
     namespaces = {
-        get(found.manifest, "metadata", "namespace")
+        scalar(get(found.manifest, "metadata", "namespace"))
         for found in objects
         if (found.kind.group, found.kind.kind) == (facts.RBAC_GROUP, facts.ROLE_BINDING)
     }
@@ -168,7 +168,7 @@ def _executor_accounts_by_namespace(objects: list[FoundObject]) -> dict[str, set
 
 def _workflow_accounts(objects: list[FoundObject], managed: str) -> set[str]:
     executor_roles = {
-        (found.kind.kind, get(found.manifest, "metadata", "name"))
+        (found.kind.kind, scalar(get(found.manifest, "metadata", "name")))
         for found in objects
         if found.kind.group == facts.RBAC_GROUP
         and (
@@ -186,12 +186,15 @@ def _workflow_accounts(objects: list[FoundObject], managed: str) -> set[str]:
             continue
         if get(found.manifest, "metadata", "namespace") != managed:
             continue
-        ref = (get(found.manifest, "roleRef", "kind"), get(found.manifest, "roleRef", "name"))
+        ref = (
+            scalar(get(found.manifest, "roleRef", "kind")),
+            scalar(get(found.manifest, "roleRef", "name")),
+        )
         if ref not in executor_roles:
             continue
         subjects = get(found.manifest, "subjects")
         for subject in subjects if is_list(subjects) else []:
-            if get(subject, "kind") == "ServiceAccount" and get(subject, "namespace") in (
+            if get(subject, "kind") == "ServiceAccount" and scalar(get(subject, "namespace")) in (
                 managed,
                 None,
             ):

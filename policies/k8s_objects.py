@@ -60,6 +60,19 @@ def is_unknown(value: Any) -> bool:
     return value is UNKNOWN
 
 
+def strings(value: Any) -> set[str]:
+    """The string items of a list (rule fields such as apiGroups, verbs), as a set."""
+    return {item for item in value if isinstance(item, str)} if is_list(value) else set()
+
+
+def scalar(value: Any) -> Any:
+    """A name-like value usable as a key: strings, None and UNKNOWN as they are, anything
+    else (a list or mapping where a name belongs) as its repr."""
+    if value is None or value is UNKNOWN or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return UNKNOWN if value in _UNKNOWN_SENTINELS else value

@@ -155,14 +155,23 @@ def template_content_problems(
             # atomic (no list-map keys in the Argo CRDs), so a patched list replaces.
             base = full.get(_key(found))
             manifest = _merged(base.manifest if base else {}, found.manifest)
+        name = get(manifest, "metadata", "name")
+        if not isinstance(name, str | None):
+            problems.append((f"{found.label}: metadata.name is not a string", found.urn))
+            continue
         for problem in _template_rules.template_problems(manifest, context):
             problems.append((f"{found.label}: {problem}", found.urn))
     return problems
 
 
-def _key(found: FoundObject) -> tuple[Any, Any, Any]:
+def _key(found: FoundObject) -> tuple[str, Any, Any]:
     metadata = get(found.manifest, "metadata")
-    return found.kind.kind, get(metadata, "namespace"), get(metadata, "name")
+    namespace, name = get(metadata, "namespace"), get(metadata, "name")
+    return (
+        found.kind.kind,
+        namespace if isinstance(namespace, str | None) else repr(namespace),
+        name if isinstance(name, str | None) else repr(name),
+    )
 
 
 def _merged(base: Any, patch: Any) -> Any:
