@@ -334,6 +334,8 @@ def _labels_match(selector: Any, labels: Mapping[str, Any]) -> bool:
                 return False
     for expression in expressions if isinstance(expressions, list) else []:
         key, operator = _get(expression, "key"), _get(expression, "operator")
+        if not isinstance(key, str):
+            return False
         values = _strings(_get(expression, "values"), unknown_is_all=False)
         present = key in labels
         if operator == "In" and not (present and labels[key] in values):
@@ -415,6 +417,8 @@ def effective_rbac(objects: Iterable[StackObject]) -> EffectiveRbac:
             continue
         ref_kind = _get(found.manifest, "roleRef", "kind")
         ref_name = _get(found.manifest, "roleRef", "name")
+        if not isinstance(ref_name, str) and ref_name is not UNKNOWN:
+            continue  # the API server refuses a binding without a role name
         cluster_wide = found.kind == facts.CLUSTER_ROLE_BINDING
         namespace = None if cluster_wide else found.namespace
         if ref_kind == facts.ROLE and not cluster_wide:

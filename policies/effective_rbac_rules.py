@@ -73,7 +73,12 @@ def _containers(found: StackObject) -> list[dict]:
 
 
 def _command_line(container: dict) -> list[str]:
-    parts = (_get(container, "command") or []) + (_get(container, "args") or [])
+    parts = [
+        part
+        for key in ("command", "args")
+        if isinstance(_get(container, key), list)
+        for part in _get(container, key)
+    ]
     return [part for part in parts if isinstance(part, str)]
 
 

@@ -645,7 +645,7 @@ def _trigger_problems(
     named = f'{label} "{name}"' if isinstance(name, str) and name else label
     found = [f"{named}: {problem}" for problem in problems]
     dlq = get(trigger, "dlqTrigger")
-    if dlq is not None:
+    if is_mapping(dlq):
         found += _trigger_problems(dlq, settings, f"{named} dlqTrigger", sensor_namespace)
     return found
 

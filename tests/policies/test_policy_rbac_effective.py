@@ -265,10 +265,12 @@ def test_unknown_values_count_as_wildcards() -> None:
 
 
 def _found(manifests: list[dict]) -> list[FoundObject]:
-    return [
-        FoundObject(kind_of_manifest(m), m, f"{m['kind']} {m['metadata'].get('name')}", "")
-        for m in manifests
-    ]
+    return [FoundObject(kind_of_manifest(m), m, f"{m['kind']} {_name(m)}", "") for m in manifests]
+
+
+def _name(manifest: dict) -> Any:
+    metadata = manifest.get("metadata")
+    return metadata.get("name") if isinstance(metadata, dict) else None
 
 
 def _main_dev_stack() -> list[dict]:
@@ -483,3 +485,53 @@ def test_controller_account_comes_from_the_deployment_not_the_config() -> None:
     without_controller = [o for o in stack if o.name != "workflow-controller"]
     names = install_names(without_controller, decoy)
     assert names.controller_accounts == {service_account("argo", "argo-server")}
+
+
+@pytest.mark.parametrize("odd", [None, "x", {"a": None}, [1, "a"], 3], ids=repr)
+def test_rbac_objects_of_odd_shapes_are_judged_without_raising(odd: Any) -> None:
+    aggregate = role("agg", "", [], "ClusterRole")
+    aggregate["aggregationRule"] = {
+        "clusterRoleSelectors": [
+            odd,
+            {
+                "matchLabels": odd,
+                "matchExpressions": [{"key": odd, "operator": "In", "values": odd}],
+            },
+        ]
+    }
+    aggregate["metadata"]["labels"] = odd
+    shapes = [
+        aggregate,
+        {
+            "apiVersion": RBAC,
+            "kind": "Role",
+            "metadata": {"name": odd, "namespace": odd},
+            "rules": odd,
+        },
+        {
+            "apiVersion": RBAC,
+            "kind": "RoleBinding",
+            "metadata": odd,
+            "roleRef": odd,
+            "subjects": odd,
+        },
+        binding(
+            "b",
+            odd if isinstance(odd, str) else "Role",
+            "r",
+            [odd, {"kind": "ServiceAccount", "name": odd, "namespace": odd}],
+            "argo-events",
+        ),
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {"name": "s", "namespace": "argo-events", "annotations": odd},
+        },
+        {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"name": "j"},
+            "spec": {"template": {"spec": {"serviceAccountName": odd, "containers": odd}}},
+        },
+    ]
+    assert isinstance(deployer_only_problems(_with(*shapes), Settings()), list)

@@ -698,3 +698,41 @@ def test_sensor_policy_reads_the_namespaces_from_its_config() -> None:
     written = sensor(k8s_trigger({"resource": config_map}))
     [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, written, config=config)
     assert "in namespace ops, the controller's namespace" in message
+
+
+ODD = [None, "x", {"a": None}, [1, "a"], "04da6b54-80e4-46f7-96ec-b56ff0331ba9"]
+
+
+@pytest.mark.parametrize("odd", ODD, ids=repr)
+def test_sensor_and_binding_rules_judge_odd_shapes_without_raising(odd: Any) -> None:
+    shapes = [
+        sensor(odd),
+        sensor({"template": odd, "parameters": odd, "dlqTrigger": odd}),
+        sensor({"template": {"name": odd, "k8s": odd, "argoWorkflow": odd}}),
+        sensor(k8s_trigger(odd, operation=odd, parameters=odd)),
+        sensor(k8s_trigger({"resource": odd, "inline": odd}, parameters=[{"dest": odd}])),
+        sensor(
+            k8s_trigger(
+                {"resource": {**JOB, "metadata": odd, "spec": odd}}, parameters=[param("spec.x")]
+            )
+        ),
+        sensor(
+            argo_trigger(
+                {"resource": {**REF_WORKFLOW, "kind": odd, "metadata": odd}},
+                operation=odd,
+                args=odd,
+            )
+        ),
+        sensor(argo_trigger({"resource": REF_WORKFLOW}, operation="submit-from", parameters=odd)),
+    ]
+    for props in shapes:
+        validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    binding = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowEventBinding",
+        "metadata": {"name": "b", "namespace": odd},
+        "spec": {"submit": {"workflowTemplateRef": odd, "metadata": odd}, "event": odd},
+    }
+    token = "kubernetes:argoproj.io/v1alpha1:WorkflowEventBinding"
+    validate_resource(rp.EVENT_BINDING_POLICY, token, binding)
+    validate_resource(rp.EVENT_BINDING_POLICY, token, {**binding, "spec": odd})
