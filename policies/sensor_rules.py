@@ -34,6 +34,8 @@ import yaml
 from canonical import canonicalize
 from json_keys import canonical_keys
 from k8s_objects import (
+    UNKNOWN,
+    Unjudged,
     api_group,
     get,
     is_list,
@@ -517,6 +519,8 @@ def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:
 
 def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | None) -> list[str]:
     operation = get(k8s, "operation") or "create"
+    if get(k8s, "source") is UNKNOWN:
+        return [Unjudged("k8s trigger source is unknown during preview")]
     objects, unreadable = _source_objects(get(k8s, "source"))
     if unreadable:
         return [f"k8s trigger {unreadable}"]
@@ -600,6 +604,8 @@ def _argo_workflow_trigger_problems(
             if token.split("=", 1)[0] in _NAMESPACE_FLAGS
         ]
         return problems
+    if get(argo, "source") is UNKNOWN:
+        return [*problems, Unjudged("argoWorkflow trigger source is unknown during preview")]
     objects, unreadable = _source_objects(get(argo, "source"))
     if unreadable:
         return [*problems, f"argoWorkflow trigger {unreadable}"]
@@ -643,7 +649,8 @@ def _trigger_problems(
     problems += _template_parameter_problems(trigger, settings, sensor_namespace)
     name = get(template, "name")
     named = f'{label} "{name}"' if isinstance(name, str) and name else label
-    found = [f"{named}: {problem}" for problem in problems]
+    # type(problem) keeps an Unjudged problem (a value unknown at preview) advisory.
+    found = [type(problem)(f"{named}: {problem}") for problem in problems]
     dlq = get(trigger, "dlqTrigger")
     if is_mapping(dlq):
         found += _trigger_problems(dlq, settings, f"{named} dlqTrigger", sensor_namespace)
