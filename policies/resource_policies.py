@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import event_binding_rules
 import helm_rules
 import sensor_rules
 import upstream_facts as facts
@@ -110,6 +111,9 @@ validate_workflow_template = _validate_kind(
     facts.WORKFLOW_TEMPLATE, workflow_rules.check_workflow_template
 )
 validate_sensor = _validate_kind(facts.SENSOR, sensor_rules.check_sensor)
+validate_event_binding = _validate_kind(
+    "WorkflowEventBinding", event_binding_rules.check_event_binding
+)
 
 WORKFLOW_POLICY = _policy(
     "workflow-must-reference-template",
@@ -140,11 +144,22 @@ WORKFLOW_TEMPLATE_POLICY = _policy(
 SENSOR_POLICY = _policy(
     "sensor-workflows-must-reference-template",
     "Every Workflow an Argo Events Sensor trigger creates may only run a reviewed "
-    "WorkflowTemplate, by the same rule as a Workflow.",
+    "WorkflowTemplate, by the same rule as a Workflow; Jobs and Pods keep the spec written "
+    "in the Sensor; no trigger writes RBAC, admission, CRDs, templates or the control "
+    "namespace, nor lets event data choose a namespace.",
     validate_sensor,
     "extraAllowedWorkflowFields",
+    "managedNamespace",
+    "controlNamespace",
 )
 
+EVENT_BINDING_POLICY = _policy(
+    "workfloweventbinding-managed-template",
+    "A WorkflowEventBinding lives in the managed namespace and submits a WorkflowTemplate "
+    "of it, never a ClusterWorkflowTemplate.",
+    validate_event_binding,
+    "managedNamespace",
+)
 TYPE_TOKEN_POLICY = _policy(
     "kubernetes-type-matches-object",
     "A pulumi-kubernetes resource's type token must name the object its apiVersion/kind "
@@ -164,6 +179,7 @@ RESOURCE_POLICIES = [
     CLUSTER_WORKFLOW_TEMPLATE_POLICY,
     WORKFLOW_TEMPLATE_POLICY,
     SENSOR_POLICY,
+    EVENT_BINDING_POLICY,
     TYPE_TOKEN_POLICY,
     HELM_RELEASE_POLICY,
 ]

@@ -7,15 +7,18 @@ Trigger shapes (argo-events pkg/apis/events/v1alpha1/sensor_types.go):
   spec.triggers[].dlqTrigger            another Trigger
   source                                {resource | inline | s3 | file | url | configmap | git}
   parameters[].dest                     an sjson path into the object (dots, `\\` escapes)
-A k8s trigger creating a Workflow or CronWorkflow is held to that kind's rule, and may not
-create templates at all (a template written from event data at run time is never
-reviewed); an argoWorkflow `submit` trigger must submit a Workflow that passes the
-Workflow rule, `submit-from` must name a WorkflowTemplate or CronWorkflow, and neither may
-add CLI flags that change what is submitted. Parameters may fill metadata and allowed
-spec fields only; a k8s trigger's parameters may never set the kind, apiVersion or spec of
-any other object; trigger-level parameters may not touch any trigger's k8s / argoWorkflow
-part except to fill such fields of the Workflow it already creates. A source fetched at
-run time (url, git, s3, ...) cannot be checked before deploy and is refused.
+The Sensor is read with its keys as Argo Events binds them (sensor_fields, json_keys).
+A k8s trigger creating a Workflow or CronWorkflow, and an argoWorkflow `submit`, are held
+to the Workflow rule on the keys the controller reads (no `status`); `submit-from` runs a
+WorkflowTemplate or CronWorkflow of the managed namespace only, and no CLI flag may change
+what is submitted. A k8s trigger may create a Job or Pod whose spec is written in the
+Sensor: parameters fill only values (env values, args, name and labels, and outside the
+Argo namespaces the name of a mounted Secret / ConfigMap). No trigger, whatever its
+operation, writes RBAC, admission, CRDs, templates or anything in the control namespace,
+and no parameter chooses a namespace. A k8s trigger's parameters never set the kind,
+apiVersion or spec of another object; trigger-level parameters may not touch a trigger's
+k8s / argoWorkflow part except to fill those values of what it already creates. A source
+fetched at run time (url, git, s3, ...) cannot be checked before deploy and is refused.
 """
 
 from __future__ import annotations
@@ -23,17 +26,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import event_binding_rules
+import sensor_fields as fields
 import upstream_facts as facts
 import workflow_rules
 import yaml
-from k8s_objects import get, is_list, is_mapping, kind_of_manifest, load_yaml_documents
+from canonical import canonicalize
+from json_keys import canonical_keys
+from k8s_objects import (
+    UNKNOWN,
+    Unjudged,
+    api_group,
+    get,
+    is_list,
+    is_mapping,
+    kind_of_manifest,
+    load_yaml_documents,
+    to_plain,
+)
 from pack_settings import Settings
 
 # Kinds whose created objects start workflows: held to their rule, and parameters may not
 # rewrite their spec beyond the fields the rule allows.
+# (workflow_rules.submitted_*: keys as the controller reads them, status, the kind's rule)
 _WORKFLOW_STARTING_KINDS: dict[str, Callable[..., list[str]]] = {
-    facts.WORKFLOW: workflow_rules.check_workflow,
-    facts.CRON_WORKFLOW: workflow_rules.check_cron_workflow,
+    facts.WORKFLOW: workflow_rules.submitted_workflow_problems,
+    facts.CRON_WORKFLOW: workflow_rules.submitted_cron_workflow_problems,
 }
 _TEMPLATE_KINDS = frozenset({facts.WORKFLOW_TEMPLATE, facts.CLUSTER_WORKFLOW_TEMPLATE})
 
@@ -66,10 +84,16 @@ _PATTERN_CHARS = frozenset("|#@*?")
 _PATTERN_PROBLEM = "is a pattern that may match any field"
 
 
+_GUARDED_BY_FOLD = {
+    kind.casefold(): kind for kind in (*facts.GUARDED_KINDS, facts.WORKFLOW_EVENT_BINDING)
+}
+
+
 def _argo_kind(manifest: Any) -> str | None:
+    """The Argo kind of an object (a kind in another letter case maps to the same one)."""
     kind = kind_of_manifest(manifest)
-    if kind and kind.group == facts.ARGO_GROUP and kind.kind in facts.GUARDED_KINDS:
-        return kind.kind
+    if kind and kind.group == facts.ARGO_GROUP:
+        return _GUARDED_BY_FOLD.get(kind.kind.casefold())
     return None
 
 
@@ -134,10 +158,10 @@ def _dest_path(dest: Any) -> list[str | None]:
 
 def _object_dest_problem(path: list[str | None], kind: str, settings: Settings) -> str | None:
     """Why a parameter may not write at `path` inside a created Workflow/CronWorkflow."""
-    if path[0] == "metadata":
-        return None
     if path[0] is None:
         return _PATTERN_PROBLEM
+    if path[0] == "metadata":
+        return _metadata_dest_problem(path)
     if path[0] != "spec" or len(path) < 2:
         return "may only fill metadata or allowed spec fields"
     spec_path = path[1:]
@@ -159,6 +183,14 @@ def _object_dest_problem(path: list[str | None], kind: str, settings: Settings) 
             return "may replace workflowTemplateRef (and set clusterScope); fill only its name"
         if spec_path[1].casefold() == "clusterscope":
             return "may not set workflowTemplateRef.clusterScope"
+    return None
+
+
+def _metadata_dest_problem(path: list[str | None]) -> str | None:
+    """Parameters may fill an object's name, labels and annotations; replacing the whole
+    metadata would set its namespace too (the namespace itself: _namespace_parameter_problems)."""
+    if len(path) < 2 or path[1] is None:
+        return "may replace the whole metadata, namespace included; fill name or labels only"
     return None
 
 
@@ -186,7 +218,9 @@ def _other_object_parameter_problems(parameters: Any, manifest: Any) -> list[str
         dest = get(parameter, "dest")
         head = _dest_path(dest)[0]
         label = f"k8s.parameters[{index}].dest {dest!r}"
-        if not head:
+        if head == "metadata" and _metadata_dest_problem(_dest_path(dest)):
+            problems.append(f"{label} {_metadata_dest_problem(_dest_path(dest))}")
+        elif not head:
             problems.append(
                 f"{label} may write any field of {what}, kind and spec included (event data "
                 "could make it an inline Workflow); spell out the metadata or data key it fills"
@@ -219,9 +253,37 @@ def _fills_created_workflow(template: Any, path: list[str | None]) -> list[str]:
     return [str(kind) for kind in kinds]
 
 
-def _template_parameter_problems(trigger: Any, settings: Settings) -> list[str]:
+def _created_workload_problems(
+    template: Any, path: list[str | None], settings: Settings, sensor_namespace: str | None
+) -> list[str] | None:
+    """Problems of a trigger-level dest inside `k8s.source.resource` of a part that creates
+    only Jobs / Pods (None when the dest does not point there)."""
+    if path[0] != facts.K8S_TRIGGER or path[1:3] != _TRIGGER_RESOURCE or len(path) < 4:
+        return None
+    k8s = get(template, facts.K8S_TRIGGER)
+    if (get(k8s, "operation") or "create") == facts.K8S_DELETE_OPERATION:
+        return None
+    objects, unreadable = _source_objects(get(k8s, "source"))
+    if unreadable or not objects or any(_pod_spec_path(o) is None for o in objects):
+        return None
+    reasons = [
+        _workload_dest_problem(
+            path[3:],
+            get(o, "kind"),
+            _pod_spec_path(o),
+            _mounts_allowed(o, settings, sensor_namespace),
+        )
+        for o in objects
+    ]
+    return [reason for reason in dict.fromkeys(reasons) if reason]
+
+
+def _template_parameter_problems(
+    trigger: Any, settings: Settings, sensor_namespace: str | None = None
+) -> list[str]:
     """Trigger-level parameters may not change a trigger's type nor its k8s/argoWorkflow
-    part, except to fill allowed fields of the Workflow that part already creates."""
+    part, except to fill allowed fields of the Workflow, Job or Pod that part already
+    creates (never its namespace)."""
     template = get(trigger, "template")
     parameters = get(trigger, "parameters")
     problems = []
@@ -232,6 +294,13 @@ def _template_parameter_problems(trigger: Any, settings: Settings) -> list[str]:
         if head is not None and head.casefold() not in _TRIGGER_PARTS:
             continue
         label = f"parameters[{index}].dest {dest!r}"
+        if path[1:3] == _TRIGGER_RESOURCE and _is_namespace_path(path[3:]):
+            problems.append(f"{label} {_NAMESPACE_PROBLEM}")
+            continue
+        workload = _created_workload_problems(template, path, settings, sensor_namespace)
+        if workload is not None:
+            problems += [f"{label} {reason}" for reason in workload]
+            continue
         kinds = _fills_created_workflow(template, path)
         if kinds:
             reasons = [_object_dest_problem(path[3:], kind, settings) for kind in kinds]
@@ -286,51 +355,264 @@ def _args_problems(args: Any) -> list[str]:
     return problems
 
 
-def _k8s_trigger_problems(k8s: Any, settings: Settings) -> list[str]:
-    if get(k8s, "operation") == facts.K8S_DELETE_OPERATION:
-        return []
-    objects, unreadable = _source_objects(get(k8s, "source"))
-    if unreadable:
-        return [f"k8s trigger {unreadable}"]
+def _is_index(part: str | None, *, append: bool = False) -> bool:
+    return part is not None and (part.isdigit() or (append and part == "-1"))
+
+
+def _matches(path: list[str | None], pattern: tuple) -> bool:
+    if len(path) != len(pattern):
+        return False
+    return all(
+        _is_index(part, append=True) if want is int else part == want
+        for part, want in zip(path, pattern, strict=True)
+    )
+
+
+def _pod_value_path(rest: list[str | None], mounts_allowed: bool) -> bool:
+    """Whether a path inside a pod spec is a value event data may fill."""
+    if len(rest) > 2 and rest[0] in fields.CONTAINER_LISTS and _is_index(rest[1]):
+        return any(_matches(rest[2:], pattern) for pattern in fields.CONTAINER_VALUE_PATHS)
+    return mounts_allowed and any(_matches(rest, p) for p in fields.VOLUME_SOURCE_PATHS)
+
+
+def _pod_spec_path(manifest: Any) -> tuple[str, ...] | None:
+    """Where a Job / Pod keeps its pod spec; None for other objects."""
+    kind = kind_of_manifest(manifest)
+    if kind is None:
+        return None
+    return fields.WORKLOAD_POD_SPEC_PATHS.get((kind.group, kind.kind.casefold()))
+
+
+def _workload_dest_problem(
+    path: list[str | None], kind: Any, pod_spec: tuple[str, ...], mounts_allowed: bool
+) -> str | None:
+    """Why a parameter may not write at `path` of a Job / Pod (None: a value it may fill;
+    the namespace is judged by _namespace_parameter_problems)."""
+    if None in path:
+        return f"{_PATTERN_PROBLEM} of the {kind}; spell out the value"
+    if path[0] == "metadata":
+        reason = _metadata_dest_problem(path)
+        if reason is None and (
+            path[1] in fields.METADATA_VALUE_KEYS or str(path[1]).casefold() == "namespace"
+        ):
+            return None
+        return reason or "may fill only name, labels and annotations"
+    if tuple(path[: len(pod_spec)]) == pod_spec and _pod_value_path(
+        path[len(pod_spec) :], mounts_allowed
+    ):
+        return None
+    # A Job's pod template may get labels (they select nothing the Job runs).
+    template_labels = (*pod_spec[:-1], "metadata", "labels")
+    if len(pod_spec) > 1 and tuple(path[: len(template_labels)]) == template_labels:
+        return None
+    allowed = "env values, args" + (", mounted Secret / ConfigMap names" if mounts_allowed else "")
+    return (
+        f"writes the {kind}'s {'.'.join(str(p) for p in path)}; event data may only fill "
+        f"{allowed} and its name and labels, so what runs stays as written in the Sensor"
+    )
+
+
+def _mounts_allowed(manifest: Any, settings: Settings, sensor_namespace: str | None) -> bool:
+    namespace = _namespace_of(manifest, sensor_namespace)
+    return namespace is not None and namespace not in (
+        settings.control_namespace,
+        settings.managed_namespace,
+    )
+
+
+def _workload_parameter_problems(
+    parameters: Any, manifest: Any, pod_spec: tuple[str, ...], mounts_allowed: bool
+) -> list[str]:
+    """A Job / Pod keeps the spec written in the Sensor: parameters fill values only."""
+    kind = get(manifest, "kind")
     problems = []
-    patch = get(k8s, "operation") == "patch"
-    parameters = get(k8s, "parameters")
-    # An empty inline source still gets its parameters checked (they could build an object).
-    for manifest in objects or [None]:
-        kind = _argo_kind(manifest)
-        label = f"k8s trigger writes a {kind}"
-        if kind in _TEMPLATE_KINDS:
-            problems.append(
-                f"{label}; templates written at run time are never reviewed, deploy the "
-                "template with the program instead and only submit Workflows that reference it"
-            )
-        elif kind == facts.SENSOR:
-            problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
-        elif kind in _WORKFLOW_STARTING_KINDS:
-            found = _WORKFLOW_STARTING_KINDS[kind](manifest, settings, patch=patch)
-            problems += [f"{label}: {problem}" for problem in found]
-            problems += _parameter_problems(parameters, kind, settings, "k8s.parameters")
-        if kind not in _WORKFLOW_STARTING_KINDS:
-            problems += _other_object_parameter_problems(parameters, manifest)
+    for index, parameter in enumerate(parameters if is_list(parameters) else []):
+        dest = get(parameter, "dest")
+        reason = _workload_dest_problem(_dest_path(dest), kind, pod_spec, mounts_allowed)
+        if reason:
+            problems.append(f"k8s.parameters[{index}].dest {dest!r} {reason}")
     return problems
 
 
-def _argo_workflow_trigger_problems(argo: Any, settings: Settings) -> list[str]:
+def _patched_workflow_problems(manifest: Any, kind: str, settings: Settings) -> list[str]:
+    """A patch may leave the reference out, but not add forbidden fields or status."""
+    canonical = canonicalize(manifest, kind)
+    check = (
+        workflow_rules.check_workflow
+        if kind == facts.WORKFLOW
+        else workflow_rules.check_cron_workflow
+    )
+    return [
+        *(f"{collision}; keep one" for collision in canonical.collisions),
+        *workflow_rules.status_problems(canonical.value, kind),
+        *check(canonical.value, settings, patch=True),
+    ]
+
+
+def _in_namespace(manifest: Any, namespace: str | None) -> Any:
+    """The object as it lands: without a namespace, in the Sensor's."""
+    if not is_mapping(manifest) or get(manifest, "metadata", "namespace") or not namespace:
+        return manifest
+    return {**manifest, "metadata": {**(get(manifest, "metadata") or {}), "namespace": namespace}}
+
+
+def _namespace_of(manifest: Any, sensor_namespace: str | None) -> str | None:
+    """Where a trigger's object lands: its namespace, else the Sensor's (argo-events
+    pkg/sensors/triggers/standard-k8s/standard-k8s.go, argo-workflow/argo-workflow.go)."""
+    namespace = get(manifest, "metadata", "namespace")
+    if isinstance(namespace, str) and namespace:
+        return namespace
+    return sensor_namespace
+
+
+def _forbidden_object_problems(
+    manifest: Any, operation: str, settings: Settings, sensor_namespace: str | None
+) -> list[str]:
+    """Objects a trigger may never write, whatever the operation."""
+    kind_name = get(manifest, "kind")
+    group = api_group(get(manifest, "apiVersion"))
+    verb = "deletes" if operation == facts.K8S_DELETE_OPERATION else "writes"
+    what = f"k8s trigger {verb} a {kind_name}"
+    if group in fields.FORBIDDEN_GROUPS:
+        return [
+            f"{what}: {fields.FORBIDDEN_GROUPS[group]} may only change with the deployer's "
+            "own credentials, never from event data at run time; remove the trigger"
+        ]
+    if _argo_kind(manifest) in _TEMPLATE_KINDS:
+        return [
+            f"{what}; templates written at run time are never reviewed, deploy the template "
+            "with the program instead and only submit Workflows that reference it"
+        ]
+    namespace = _namespace_of(manifest, sensor_namespace)
+    if namespace == settings.control_namespace:
+        return [
+            f"{what} in namespace {namespace}, the controller's namespace (its ConfigMap, "
+            "Deployments and roles live there); a trigger may not write there"
+        ]
+    return []
+
+
+_NAMESPACE_PROBLEM = (
+    "chooses the namespace; event data may not decide where the object lands, remove the parameter"
+)
+
+
+def _is_namespace_path(path: list[str | None]) -> bool:
+    return (
+        len(path) > 1
+        and path[0] is not None
+        and path[0].casefold() == "metadata"
+        and path[1] is not None
+        and path[1].casefold() == "namespace"
+    )
+
+
+def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:
+    """Event data may not choose the namespace an object lands in (or a submit-from /
+    resubmit acts in): outside the managed namespace nothing is reviewed."""
+    return [
+        f"{label}[{index}].dest {get(parameter, 'dest')!r} {_NAMESPACE_PROBLEM}"
+        for index, parameter in enumerate(parameters if is_list(parameters) else [])
+        if _is_namespace_path(_dest_path(get(parameter, "dest")))
+    ]
+
+
+def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | None) -> list[str]:
+    operation = get(k8s, "operation") or "create"
+    if get(k8s, "source") is UNKNOWN:
+        return [Unjudged("k8s trigger source is unknown during preview")]
+    objects, unreadable = _source_objects(get(k8s, "source"))
+    if unreadable:
+        return [f"k8s trigger {unreadable}"]
+    parameters = get(k8s, "parameters")
+    problems = _namespace_parameter_problems(parameters, "k8s.parameters")
+    # An empty inline source still gets its parameters checked (they could build an object).
+    for manifest in objects or [None]:
+        forbidden = _forbidden_object_problems(manifest, operation, settings, sensor_namespace)
+        problems += forbidden
+        if forbidden or operation == facts.K8S_DELETE_OPERATION:
+            continue
+        kind = _argo_kind(manifest)
+        label = f"k8s trigger writes a {kind}"
+        pod_spec = _pod_spec_path(manifest)
+        if kind == facts.WORKFLOW_EVENT_BINDING:
+            problems += [
+                f"{label}: {problem}"
+                for problem in event_binding_rules.check_event_binding(
+                    _in_namespace(manifest, sensor_namespace), settings
+                )
+            ]
+            problems += _other_object_parameter_problems(parameters, manifest)
+        elif kind == facts.SENSOR:
+            problems += [f"{label}: {problem}" for problem in check_sensor(manifest, settings)]
+            problems += _other_object_parameter_problems(parameters, manifest)
+        elif kind in _WORKFLOW_STARTING_KINDS:
+            found = (
+                _patched_workflow_problems(manifest, kind, settings)
+                if operation == "patch"
+                else _WORKFLOW_STARTING_KINDS[kind](manifest, settings)
+            )
+            problems += [f"{label}: {problem}" for problem in found]
+            problems += [
+                p
+                for p in _parameter_problems(parameters, kind, settings, "k8s.parameters")
+                if p not in problems
+            ]
+        elif pod_spec is not None:
+            mounts_allowed = _mounts_allowed(manifest, settings, sensor_namespace)
+            problems += _workload_parameter_problems(parameters, manifest, pod_spec, mounts_allowed)
+        else:
+            problems += _other_object_parameter_problems(parameters, manifest)
+    return list(dict.fromkeys(problems))
+
+
+def _submit_from_problems(
+    manifest: Any, settings: Settings, sensor_namespace: str | None
+) -> list[str]:
+    kind = get(manifest, "kind")
+    if not isinstance(kind, str) or kind.casefold() not in _SUBMIT_FROM_BY_FOLD:
+        return [
+            f"argoWorkflow submit-from names a {kind}; it may only submit from a "
+            "WorkflowTemplate (or a CronWorkflow) in the managed namespace"
+        ]
+    namespace = _namespace_of(manifest, sensor_namespace)
+    if namespace != settings.managed_namespace:
+        where = f"namespace {namespace}" if namespace else "an unknown namespace"
+        return [
+            f"argoWorkflow submit-from runs a {kind} of {where}; set metadata.namespace to "
+            f"{settings.managed_namespace}, where the reviewed templates are"
+        ]
+    return []
+
+
+_SUBMIT_FROM_BY_FOLD = {kind.casefold() for kind in facts.SUBMIT_FROM_KINDS}
+_NAMESPACE_FLAGS = ("-n", "--namespace")
+
+
+def _argo_workflow_trigger_problems(
+    argo: Any, settings: Settings, sensor_namespace: str | None
+) -> list[str]:
     operation = get(argo, "operation") or facts.ARGO_SUBMIT
+    parameters = get(argo, "parameters")
+    problems = _namespace_parameter_problems(parameters, "argoWorkflow.parameters")
     if operation not in (facts.ARGO_SUBMIT, facts.ARGO_SUBMIT_FROM):
-        return []
+        args = get(argo, "args")
+        tokens = [str(token) for token in args] if is_list(args) else []
+        problems += [
+            f"argoWorkflow.args flag {token.split('=', 1)[0]} chooses the namespace; remove it"
+            for token in tokens
+            if token.split("=", 1)[0] in _NAMESPACE_FLAGS
+        ]
+        return problems
+    if get(argo, "source") is UNKNOWN:
+        return [*problems, Unjudged("argoWorkflow trigger source is unknown during preview")]
     objects, unreadable = _source_objects(get(argo, "source"))
     if unreadable:
-        return [f"argoWorkflow trigger {unreadable}"]
-    problems = _args_problems(get(argo, "args"))
+        return [*problems, f"argoWorkflow trigger {unreadable}"]
+    problems += _args_problems(get(argo, "args"))
     if operation == facts.ARGO_SUBMIT_FROM:
         for manifest in objects:
-            kind = get(manifest, "kind")
-            if kind not in facts.SUBMIT_FROM_KINDS:
-                problems.append(
-                    f"argoWorkflow submit-from names a {kind}; it may only submit from a "
-                    "WorkflowTemplate (or a CronWorkflow) in the managed namespace"
-                )
+            problems += _submit_from_problems(manifest, settings, sensor_namespace)
         return problems
     for manifest in objects:
         if _argo_kind(manifest) != facts.WORKFLOW:
@@ -341,71 +623,49 @@ def _argo_workflow_trigger_problems(argo: Any, settings: Settings) -> list[str]:
             continue
         problems += [
             f"argoWorkflow trigger submits a Workflow: {problem}"
-            for problem in workflow_rules.check_workflow(manifest, settings)
+            for problem in workflow_rules.submitted_workflow_problems(manifest, settings)
         ]
-    problems += _parameter_problems(
-        get(argo, "parameters"), facts.WORKFLOW, settings, "argoWorkflow.parameters"
-    )
-    return problems
-
-
-# Keys the rules read, per level. Go's encoding/json also fills them from keys that differ
-# only in case (golang/go#43664), which the rules would not see: such keys are refused.
-_READ_KEYS = {
-    "trigger": ("template", "parameters", "dlqTrigger"),
-    "template": ("name", facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER),
-    "part": ("source", "operation", "parameters", "args"),
-    "source": ("resource", "inline", "s3", "file", "url", "configmap", "git"),
-}
-
-
-def _case_variant_problems(mapping: Any, level: str, where: str) -> list[str]:
-    if not is_mapping(mapping):
-        return []
-    wanted = {key.casefold(): key for key in _READ_KEYS[level]}
-    return [
-        f"{where}{key}: differs from {wanted[key.casefold()]!r} only in case, which Argo "
-        f"Events reads as {wanted[key.casefold()]!r}; spell it exactly"
-        for key in mapping
-        if isinstance(key, str) and key.casefold() in wanted and key != wanted[key.casefold()]
-    ]
-
-
-def _spelling_problems(trigger: Any) -> list[str]:
-    template = get(trigger, "template")
-    problems = _case_variant_problems(trigger, "trigger", "")
-    problems += _case_variant_problems(template, "template", "template.")
-    for part in (facts.K8S_TRIGGER, facts.ARGO_WORKFLOW_TRIGGER):
-        problems += _case_variant_problems(get(template, part), "part", f"template.{part}.")
-        problems += _case_variant_problems(
-            get(template, part, "source"), "source", f"template.{part}.source."
+    problems += [
+        p
+        for p in _parameter_problems(
+            parameters, facts.WORKFLOW, settings, "argoWorkflow.parameters"
         )
-    return problems
+        if p not in problems
+    ]
+    return list(dict.fromkeys(problems))
 
 
-def _trigger_problems(trigger: Any, settings: Settings, label: str) -> list[str]:
+def _trigger_problems(
+    trigger: Any, settings: Settings, label: str, sensor_namespace: str | None
+) -> list[str]:
     template = get(trigger, "template")
-    problems = _spelling_problems(trigger)
+    problems: list[str] = []
     k8s = get(template, facts.K8S_TRIGGER)
     if k8s is not None:
-        problems += _k8s_trigger_problems(k8s, settings)
+        problems += _k8s_trigger_problems(k8s, settings, sensor_namespace)
     argo = get(template, facts.ARGO_WORKFLOW_TRIGGER)
     if argo is not None:
-        problems += _argo_workflow_trigger_problems(argo, settings)
-    problems += _template_parameter_problems(trigger, settings)
+        problems += _argo_workflow_trigger_problems(argo, settings, sensor_namespace)
+    problems += _template_parameter_problems(trigger, settings, sensor_namespace)
     name = get(template, "name")
     named = f'{label} "{name}"' if isinstance(name, str) and name else label
-    found = [f"{named}: {problem}" for problem in problems]
+    # type(problem) keeps an Unjudged problem (a value unknown at preview) advisory.
+    found = [type(problem)(f"{named}: {problem}") for problem in problems]
     dlq = get(trigger, "dlqTrigger")
-    if dlq is not None:
-        found += _trigger_problems(dlq, settings, f"{named} dlqTrigger")
+    if is_mapping(dlq):
+        found += _trigger_problems(dlq, settings, f"{named} dlqTrigger", sensor_namespace)
     return found
 
 
 def check_sensor(manifest: Any, settings: Settings, *, patch: bool = False) -> list[str]:
-    """Every Workflow a Sensor's triggers create must only reference a WorkflowTemplate."""
-    triggers = get(manifest, "spec", "triggers")
-    problems = []
+    """Every trigger of a Sensor, read with its keys as Argo Events binds them."""
+    canonical = canonical_keys(
+        to_plain(get(manifest, "spec")), fields.SENSOR_SPEC_TYPE, fields.SENSOR_FIELDS
+    )
+    problems = [f"spec.{collision}" for collision in canonical.collisions]
+    namespace = get(manifest, "metadata", "namespace")
+    sensor_namespace = namespace if isinstance(namespace, str) and namespace else None
+    triggers = get(canonical.value, "triggers")
     for index, trigger in enumerate(triggers if is_list(triggers) else []):
-        problems += _trigger_problems(trigger, settings, f"trigger {index}")
+        problems += _trigger_problems(trigger, settings, f"trigger {index}", sensor_namespace)
     return problems

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from admission_rules import admission_problems
 from controller_config_rules import controller_config_problems
 from crd_rules import crd_problems
+from effective_rbac_rules import deployer_only_problems
 from install_facts import config_mismatches, effective_settings
 from install_rules import install_problems
 from pack_settings import Settings, config_schema, settings_from_config
@@ -76,6 +77,10 @@ def _validate_install(args: StackValidationArgs, report_violation: ReportViolati
     report(problems, report_violation)
 
 
+def _deployer_only(view: StackView, settings: Settings) -> Problems:
+    return deployer_only_problems(view.objects, settings)
+
+
 def _template_content(view: StackView, settings: Settings) -> Problems:
     return template_content_problems(view.objects, settings, view.install)
 
@@ -138,9 +143,23 @@ TEMPLATE_CONTENT_POLICY = _policy(
     "workflowServiceAccount",
 )
 
+DEPLOYER_ONLY_POLICY = _policy(
+    "only-deployer-changes-what-runs",
+    "Over the effective RBAC of the stack, no in-cluster identity (nor workload) may write "
+    "WorkflowTemplates, CronWorkflows, ClusterWorkflowTemplates, Sensors, EventSources, the "
+    "controller ConfigMap, the Argo Deployments or RBAC in the Argo namespaces, escalate, "
+    "bind, impersonate, or act as an account that may.",
+    _validate(_deployer_only),
+    "controlNamespace",
+    "managedNamespace",
+    "configMapName",
+    "controllerServiceAccount",
+)
+
 STACK_POLICIES = [
     CONTROLLER_CONFIG_POLICY,
     CLUSTER_WIDE_GRANTS_POLICY,
     INSTALL_POLICY,
     TEMPLATE_CONTENT_POLICY,
+    DEPLOYER_ONLY_POLICY,
 ]

@@ -380,7 +380,7 @@ def test_preview_uses_pulumi_actions_v6_with_the_required_inputs() -> None:
     assert inputs["command"] == "preview"
     assert inputs["comment-on-pr"] is True
     assert inputs["diff"] is True
-    assert inputs["policyPacks"] == "policies"
+    assert inputs["policyPacks"] == "policy-base/policies"
     assert "matrix.stack" in inputs["stack-name"]
     assert inputs["work-dir"] == "."
     assert inputs["cloud-url"] == "${{ secrets.PULUMI_BACKEND_URL }}"

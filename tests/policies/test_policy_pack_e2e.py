@@ -21,12 +21,14 @@ RESOURCE_POLICIES = {
     "no-cluster-workflow-templates",
     "workflowtemplate-in-managed-namespace",
     "sensor-workflows-must-reference-template",
+    "workfloweventbinding-managed-template",
     "kubernetes-type-matches-object",
     "helm-releases-allow-listed",
 }
 STACK_POLICIES = {
     "controller-template-referencing-enforced",
     "no-cluster-wide-argo-grants",
+    "only-deployer-changes-what-runs",
     "argo-install-unchanged",
     "workflowtemplates-follow-catalog-rules",
 }

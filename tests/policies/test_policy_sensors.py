@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -99,7 +100,7 @@ PASSES = {
     ),
     "operations that create nothing, from any source": sensor(
         argo_trigger({"url": {"path": "https://example.com/wf.yaml"}}, operation="resume"),
-        k8s_trigger({"git": {"url": "https://example.com/r.git"}}, operation="delete"),
+        k8s_trigger({"resource": CONFIG_MAP}, operation="delete"),
     ),
     "triggers that are not Argo": sensor(
         {"template": {"name": "post", "http": {"url": "https://example.com"}}},
@@ -421,29 +422,331 @@ def test_sensor_patch_is_checked_too() -> None:
     assert messages and all(m.startswith('SensorPatch "argo-events/webhook"') for m in messages)
 
 
-# Go's encoding/json fills `k8s` from `K8s`: keys that differ only in case must not hide a
-# trigger from the rules.
+# Go's encoding/json fills `k8s` from `K8s`: the rules read a key in any letter case as the
+# field it binds (argo-events decodes the Sensor with encoding/json), and refuse two keys
+# that bind the same field.
 CASE_VARIANTS = {
-    "template key": (
-        {"template": {"name": "run", "K8s": {"source": {"resource": INLINE_WORKFLOW}}}},
-        "template.K8s: differs from 'k8s' only in case",
-    ),
-    "part key": (
-        {"template": {"name": "run", "argoWorkflow": {"Source": {"resource": INLINE_WORKFLOW}}}},
-        "template.argoWorkflow.Source: differs from 'source' only in case",
-    ),
-    "source key": (
-        k8s_trigger({"Resource": INLINE_WORKFLOW}, operation="create"),
-        "template.k8s.source.Resource: differs from 'resource' only in case",
-    ),
-    "trigger key": (
-        {"Template": {"name": "run", "k8s": {"source": {"resource": INLINE_WORKFLOW}}}},
-        "Template: differs from 'template' only in case",
-    ),
+    "template key": {"template": {"name": "run", "K8s": {"source": {"resource": INLINE_WORKFLOW}}}},
+    "part key": {
+        "template": {"name": "run", "argoWorkflow": {"Source": {"resource": INLINE_WORKFLOW}}}
+    },
+    "source key": k8s_trigger({"Resource": INLINE_WORKFLOW}, operation="create"),
+    "trigger key": {"Template": {"name": "run", "k8s": {"source": {"resource": INLINE_WORKFLOW}}}},
+    "kelvin sign": {
+        "template": {"name": "run", "\u212a8s": {"source": {"resource": INLINE_WORKFLOW}}}
+    },
 }
 
 
-@pytest.mark.parametrize(("trigger", "expected"), CASE_VARIANTS.values(), ids=list(CASE_VARIANTS))
-def test_keys_that_differ_only_in_case_are_refused(trigger: dict, expected: str) -> None:
+@pytest.mark.parametrize("trigger", CASE_VARIANTS.values(), ids=list(CASE_VARIANTS))
+def test_keys_in_another_case_are_read_as_the_field(trigger: dict) -> None:
     messages = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(trigger), name="sn")
-    assert any(expected in m for m in messages), messages
+    assert any("spec.templates is not allowed" in m for m in messages), messages
+
+
+def test_keys_that_bind_the_same_field_are_refused() -> None:
+    trigger = {
+        "template": {
+            "name": "run",
+            "k8s": {"source": {"resource": REF_WORKFLOW}},
+            "K8S": {"source": {"resource": REF_WORKFLOW}},
+        }
+    }
+    messages = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(trigger), name="sn")
+    assert len(messages) == 1, messages
+    assert "spec.triggers[0].template.k8s is given twice, as 'k8s' and 'K8S'" in messages[0]
+
+
+# --- workloads from a fixed spec, and what a trigger may never write ----------------------
+
+JOB = {
+    "apiVersion": "batch/v1",
+    "kind": "Job",
+    "metadata": {"generateName": "job-", "namespace": "jobs"},
+    "spec": {
+        "template": {
+            "spec": {
+                "restartPolicy": "Never",
+                "containers": [
+                    {"name": "c", "image": "alpine:3.20", "env": [{"name": "A", "value": "x"}]}
+                ],
+                "volumes": [{"name": "s", "secret": {"secretName": "placeholder"}}],
+            }
+        }
+    },
+}
+POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "p"},
+    "spec": JOB["spec"]["template"]["spec"],
+}
+
+
+@pytest.mark.parametrize(
+    ("workload", "dest"),
+    [
+        (JOB, "spec.template.spec.containers.0.env.0.value"),
+        (JOB, "spec.template.spec.containers.0.args"),
+        (JOB, "spec.template.spec.containers.0.args.-1"),
+        (JOB, "spec.template.spec.initContainers.0.args.1"),
+        (JOB, "spec.template.spec.volumes.0.secret.secretName"),
+        (JOB, "metadata.labels.commit"),
+        (JOB, "metadata.name"),
+        (JOB, "spec.template.metadata.labels.commit"),
+        (POD, "spec.containers.0.env.3.value"),
+    ],
+)
+def test_workload_parameters_may_fill_values(workload: dict, dest: str) -> None:
+    props = sensor(k8s_trigger({"resource": workload}, parameters=[param(dest)]))
+    props["metadata"]["namespace"] = "jobs"
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, props) == []
+
+
+@pytest.mark.parametrize(
+    ("workload", "dest", "expected"),
+    [
+        (JOB, "spec.template.spec.containers.0.image", "writes the Job's spec.template.spec"),
+        (JOB, "spec.template.spec.containers.0.command", "event data may only fill"),
+        (JOB, "spec.template.spec.serviceAccountName", "writes the Job's"),
+        (JOB, "spec.template.spec.containers.0.env.0.valueFrom", "writes the Job's"),
+        (JOB, "spec.template.spec.containers.-1.args", "writes the Job's"),
+        (JOB, "spec", "writes the Job's spec"),
+        (JOB, "spec.template.spec.containers.*.image", "is a pattern"),
+        (JOB, "metadata", "may replace the whole metadata"),
+        (JOB, "metadata.namespace", "chooses the namespace"),
+        (POD, "spec.hostNetwork", "writes the Pod's spec.hostNetwork"),
+        (JOB, "spec.template.metadata.annotations.x", "writes the Job's spec.template.metadata"),
+    ],
+)
+def test_workload_parameters_may_not_change_what_runs(workload, dest, expected) -> None:
+    props = sensor(k8s_trigger({"resource": workload}, parameters=[param(dest)]))
+    messages = validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    assert len(messages) == 1, messages
+    assert expected in messages[0]
+
+
+def test_mounted_secret_name_is_fixed_in_the_argo_namespaces() -> None:
+    job = {**JOB, "metadata": {"generateName": "job-"}}  # lands in the Sensor's argo-events
+    dest = "spec.template.spec.volumes.0.secret.secretName"
+    props = sensor(k8s_trigger({"resource": job}, parameters=[param(dest)]))
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    assert "event data may only fill env values, args and its name" in message
+
+
+@pytest.mark.parametrize(
+    ("resource", "operation", "expected"),
+    [
+        (
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": {"name": "r"},
+            },
+            "create",
+            "RBAC may only change",
+        ),
+        (
+            {
+                "apiVersion": "admissionregistration.k8s.io/v1",
+                "kind": "MutatingWebhookConfiguration",
+                "metadata": {"name": "m"},
+            },
+            "create",
+            "admission control",
+        ),
+        (
+            {
+                "apiVersion": "apiextensions.k8s.io/v1",
+                "kind": "CustomResourceDefinition",
+                "metadata": {"name": "workflows.argoproj.io"},
+            },
+            "delete",
+            "k8s trigger deletes a CustomResourceDefinition",
+        ),
+        (
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "WorkflowTemplate",
+                "metadata": {"name": "t"},
+            },
+            "delete",
+            "templates written at run time",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "c", "namespace": "argo"},
+            },
+            "update",
+            "the controller's namespace",
+        ),
+    ],
+)
+def test_trigger_never_writes_rbac_admission_crds_templates_or_the_control_namespace(
+    resource, operation, expected
+) -> None:
+    props = sensor(k8s_trigger({"resource": resource}, operation=operation))
+    messages = validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    assert len(messages) == 1, messages
+    assert expected in messages[0]
+
+
+def test_submit_from_stays_in_the_managed_namespace() -> None:
+    template = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "workflowtemplate",
+        "metadata": {"name": "t"},
+    }
+    assert (
+        validate_resource(
+            rp.SENSOR_POLICY,
+            SENSOR,
+            sensor(argo_trigger({"resource": template}, operation="submit-from")),
+        )
+        == []
+    )
+    moved = {**template, "metadata": {"name": "t", "namespace": "argo"}}
+    [message] = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": moved}, operation="submit-from"))
+    )
+    assert "of namespace argo; set metadata.namespace to argo-events" in message
+    chosen = argo_trigger(
+        {"resource": template}, operation="submit-from", parameters=[param("metadata.namespace")]
+    )
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(chosen))
+    assert "chooses the namespace" in message
+
+
+def test_status_in_a_submitted_workflow_is_refused() -> None:
+    workflow = {**REF_WORKFLOW, "status": {"storedWorkflowTemplateSpec": {"templates": []}}}
+    messages = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": workflow}))
+    )
+    assert len(messages) == 1 and "it sets status" in messages[0], messages
+
+
+def test_trigger_level_parameters_fill_workload_values_only() -> None:
+    value = "k8s.source.resource.spec.template.spec.containers.0.env.0.value"
+    ok = with_trigger_parameters(k8s_trigger({"resource": JOB}), value, "name")
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(ok)) == []
+    image = "k8s.source.resource.spec.template.spec.containers.0.image"
+    bad = with_trigger_parameters(k8s_trigger({"resource": JOB}), image)
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(bad))
+    assert f"parameters[0].dest {image!r} writes the Job's" in message
+    moved = with_trigger_parameters(
+        k8s_trigger({"resource": REF_WORKFLOW}), "k8s.source.resource.metadata.namespace"
+    )
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(moved))
+    assert "chooses the namespace" in message
+
+
+def test_submitted_workflow_keys_are_read_as_the_controller_reads_them() -> None:
+    lower = {**REF_WORKFLOW, "spec": {"workflowtemplateref": {"name": "hello"}}}
+    assert (
+        validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(argo_trigger({"resource": lower}))) == []
+    )
+    scoped = {
+        **REF_WORKFLOW,
+        "spec": {"WorkflowTemplateRef": {"name": "hello", "clusterscope": True}},
+    }
+    messages = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": scoped}))
+    )
+    assert len(messages) == 1 and "clusterScope" in messages[0], messages
+
+
+def test_event_bindings_a_trigger_creates_follow_the_binding_rule() -> None:
+    binding = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowEventBinding",
+        "metadata": {"name": "b"},
+        "spec": {"submit": {"workflowTemplateRef": {"name": "say"}}},
+    }
+    assert (
+        validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": binding})))
+        == []
+    )
+    scoped = {
+        **binding,
+        "spec": {"submit": {"workflowTemplateRef": {"name": "say", "clusterScope": True}}},
+    }
+    [message] = validate_resource(
+        rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger({"resource": scoped}))
+    )
+    assert (
+        "k8s trigger writes a WorkflowEventBinding: spec.submit.workflowTemplateRef.clusterScope"
+        in message
+    )
+
+
+def test_sensor_policy_reads_the_namespaces_from_its_config() -> None:
+    template = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "t", "namespace": "team-a"},
+    }
+    props = sensor(argo_trigger({"resource": template}, operation="submit-from"))
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, props) != []
+    config = {"managedNamespace": "team-a", "controlNamespace": "ops"}
+    assert validate_resource(rp.SENSOR_POLICY, SENSOR, props, config=config) == []
+    config_map = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c", "namespace": "ops"},
+    }
+    written = sensor(k8s_trigger({"resource": config_map}))
+    [message] = validate_resource(rp.SENSOR_POLICY, SENSOR, written, config=config)
+    assert "in namespace ops, the controller's namespace" in message
+
+
+ODD = [None, "x", {"a": None}, [1, "a"], "04da6b54-80e4-46f7-96ec-b56ff0331ba9"]
+
+
+@pytest.mark.parametrize("odd", ODD, ids=repr)
+def test_sensor_and_binding_rules_judge_odd_shapes_without_raising(odd: Any) -> None:
+    shapes = [
+        sensor(odd),
+        sensor({"template": odd, "parameters": odd, "dlqTrigger": odd}),
+        sensor({"template": {"name": odd, "k8s": odd, "argoWorkflow": odd}}),
+        sensor(k8s_trigger(odd, operation=odd, parameters=odd)),
+        sensor(k8s_trigger({"resource": odd, "inline": odd}, parameters=[{"dest": odd}])),
+        sensor(
+            k8s_trigger(
+                {"resource": {**JOB, "metadata": odd, "spec": odd}}, parameters=[param("spec.x")]
+            )
+        ),
+        sensor(
+            argo_trigger(
+                {"resource": {**REF_WORKFLOW, "kind": odd, "metadata": odd}},
+                operation=odd,
+                args=odd,
+            )
+        ),
+        sensor(argo_trigger({"resource": REF_WORKFLOW}, operation="submit-from", parameters=odd)),
+    ]
+    from pulumi_policy.proxy import UnknownValueError
+
+    for props in shapes:
+        # UnknownValueError is how a policy ends with an advisory (reporting.py).
+        with contextlib.suppress(UnknownValueError):
+            validate_resource(rp.SENSOR_POLICY, SENSOR, props)
+    binding = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowEventBinding",
+        "metadata": {"name": "b", "namespace": odd},
+        "spec": {"submit": {"workflowTemplateRef": odd, "metadata": odd}, "event": odd},
+    }
+    token = "kubernetes:argoproj.io/v1alpha1:WorkflowEventBinding"
+    validate_resource(rp.EVENT_BINDING_POLICY, token, binding)
+    validate_resource(rp.EVENT_BINDING_POLICY, token, {**binding, "spec": odd})
+
+
+def test_a_source_unknown_at_preview_is_advisory() -> None:
+    from pulumi_policy.proxy import UnknownValueError
+
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    with pytest.raises(UnknownValueError) as advisory:
+        validate_resource(rp.SENSOR_POLICY, SENSOR, sensor(k8s_trigger(unknown)))
+    assert "k8s trigger source is unknown during preview" in advisory.value.message
