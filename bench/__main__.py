@@ -68,14 +68,19 @@ def _policy_lines(runs: int) -> list[str]:
     result = bench_policy.measure(resources, runs)
     wall, cpu = result["wall"], result["cpu"]
     n = result["resources"]
-    ratio = wall["pack"] / wall["empty"]
+    ratio = cpu["pack"] / cpu["empty"]
+    wall_ratio = wall["pack"] / wall["empty"]
     lines = [
-        f"### 1. Policy pack: {_verdict(ratio, PACK_GOAL)} ({ratio:.2f}x the empty pack)",
+        f"### 1. Policy pack: {_verdict(ratio, PACK_GOAL)} ({ratio:.2f}x the empty pack's CPU "
+        f"time; wall time {wall_ratio:.2f}x: "
+        f"{'met' if wall_ratio <= PACK_GOAL else 'MISSED'})",
         "",
         f"Analyze of each of the {n} resources of the dev stack with {AT} templates, then "
         f"one AnalyzeStack, over the Analyzer protocol; {result['policies']} policies at "
-        "their own enforcement levels. Seconds are wall time of the best run; the pack "
-        "process's CPU time in that run is beside it.",
+        "their own enforcement levels. The goal is judged on the pack process's CPU time "
+        "(what the pack does; the kernel's accounting, little disturbed by other load); the "
+        "wall time of the same run, which also holds the client and waits for a CPU on a "
+        "busy machine, is beside it.",
         "",
         "| pack | wall s | pack CPU s | / empty (wall) | / empty (CPU) |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -90,10 +95,11 @@ def _policy_lines(runs: int) -> list[str]:
             f"\nThe pack reported {result['violations']} mandatory violation(s): the input is "
             "wrong, the figures do not count."
         )
-    if ratio > PACK_GOAL:
+    if ratio > PACK_GOAL or wall_ratio > PACK_GOAL:
         lines.append(
-            f"\nMissed: the pack spends {wall['pack'] - wall['empty']:.2f} s more than the "
-            "empty pack; the same-shape row is what the SDK alone would spend."
+            f"\nOver the goal: the pack spent {cpu['pack'] - cpu['empty']:.2f} CPU s and "
+            f"{wall['pack'] - wall['empty']:.2f} wall s more than the empty pack; the "
+            "same-shape row is what the SDK alone spends before any rule runs."
         )
     return lines
 
