@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_process(args: list[str]) -> dict:
-    """CPU seconds, wall seconds, peak MB and stdout of ``python args...`` run in ROOT."""
+    """CPU seconds, wall seconds, peak MB and stdout of ``python args...`` run in ROOT
+    (a module of this package, which prints JSON with ``peak_mb`` last)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=out, stderr=err)
@@ -32,11 +33,14 @@ def run_process(args: list[str]) -> dict:
         err.seek(0)
         if process.returncode != 0:
             raise RuntimeError(f"python {' '.join(args)} failed:\n{err.read().decode()}")
+        printed = out.read().decode()
+        # the child reports its own peak (bench.peak): ru_maxrss would count this
+        # process's memory, which the forked child held before exec
         return {
             "cpu": usage.ru_utime + usage.ru_stime,
             "wall": wall,
-            "peak_mb": usage.ru_maxrss / 1024,
-            "out": out.read().decode(),
+            "peak_mb": json.loads(printed.strip().splitlines()[-1])["peak_mb"],
+            "out": printed,
         }
 
 

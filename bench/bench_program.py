@@ -46,6 +46,36 @@ def floor_program(manifests: list[dict]) -> Callable[[], None]:
     return program
 
 
+class _Parent(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        super().__init__("bench:index:Catalog", name, None, None)
+
+
+def structured_floor_program(manifests: list[dict]) -> Callable[[], None]:
+    """The floor with the program's structure: each template under a component parent and
+    depending on two resources (the program's CRD and namespace). Context for the program's
+    ratio: what that structure costs the SDK."""
+
+    def program() -> None:
+        namespace = k8s.core.v1.Namespace("managed", metadata={"name": "argo-events"})
+        crd = k8s.apiextensions.CustomResource(
+            "crd", api_version="v1", kind="Marker", metadata={"name": "marker"}
+        )
+        parent = _Parent("catalog")
+        opts = pulumi.ResourceOptions(parent=parent, depends_on=[crd, namespace])
+        for manifest in manifests:
+            k8s.apiextensions.CustomResource(
+                f"workflowtemplate-{manifest['metadata']['name']}",
+                api_version=manifest["apiVersion"],
+                kind=manifest["kind"],
+                metadata={**manifest["metadata"], "namespace": "argo-events"},
+                spec=manifest["spec"],
+                opts=opts,
+            )
+
+    return program
+
+
 def _seconds(fn: Callable[[], object]) -> float:
     """CPU seconds of this process (every thread): the mocks run in-process, and CPU time
     is far less disturbed by other load on the machine than wall time."""
@@ -76,9 +106,12 @@ def _peak_mb(kind: str, catalog: Path) -> float:
     return json.loads(out)["peak_mb"]
 
 
-def measure(sizes: tuple[int, ...] = (100, 1000, 3000), runs: int = 3) -> list[dict[str, float]]:
+def measure(
+    sizes: tuple[int, ...] = (100, 1000, 3000), runs: int = 3, structured_at: int = 1000
+) -> list[dict[str, float]]:
     """CPU seconds (best of ``runs``) for the program, the floor and the catalog alone at
-    each catalog size, and each one's peak memory."""
+    each catalog size, and each one's peak memory; at ``structured_at`` templates also
+    the structured floor."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -86,19 +119,24 @@ def measure(sizes: tuple[int, ...] = (100, 1000, 3000), runs: int = 3) -> list[d
             config, secrets = merged_config("dev", {"templatesDir": str(catalog)})
             registered, _ = mock_runtime.run(run_program, config, secrets)
             assert sum(r.type.endswith(":WorkflowTemplate") for r in registered) == size
-            floor_fn = floor_program([template(i) for i in range(size)])
-            program, floor, catalog_only = _best_of(
-                runs,
+            manifests = [template(i) for i in range(size)]
+            floor_fn = floor_program(manifests)
+            fns = [
                 lambda c=config, s=secrets: mock_runtime.run(run_program, c, s),
                 lambda f=floor_fn, c=config: mock_runtime.run(f, c),
                 lambda d=catalog: load_catalog(d, managed_namespace="argo-events"),
-            )
+            ]
+            if size == structured_at:
+                structured = structured_floor_program(manifests)
+                fns.append(lambda f=structured, c=config: mock_runtime.run(f, c))
+            program, floor, catalog_only, *rest = _best_of(runs, *fns)
             rows.append(
                 {
                     "templates": size,
                     "program": program,
                     "floor": floor,
                     "catalog": catalog_only,
+                    "structured": rest[0] if rest else None,
                     "program_mb": _peak_mb("program", catalog),
                     "floor_mb": _peak_mb("floor", catalog),
                 }

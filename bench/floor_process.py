@@ -7,12 +7,14 @@ process that turns those files into Pulumi resources pays.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import yaml
 
 from bench.bench_program import floor_program
+from bench.peak import peak_mb
 from tools import mock_runtime
 
 
@@ -25,7 +27,7 @@ def main(argv: list[str]) -> int:
         for doc in yaml.load_all(path.read_text(), Loader=loader)
     ]
     registered, _ = mock_runtime.run(floor_program(manifests), {})
-    print(f"{len(registered)} resources")
+    print(json.dumps({"resources": len(registered), "peak_mb": peak_mb()}))
     return 0
 
 

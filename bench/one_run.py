@@ -8,7 +8,6 @@ custom resources (bench.bench_program.floor_program), both under the same mocks.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from bench.bench_program import floor_program
+from bench.peak import peak_mb
 from components.program import run as run_program
 from tools import mock_runtime
 from tools.stack_config import merged_config
@@ -37,8 +37,7 @@ def main(argv: list[str]) -> int:
     start = time.process_time()
     mock_runtime.run(program, config, secrets)
     cpu = time.process_time() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"cpu": cpu, "peak_mb": peak_kb / 1024}))
+    print(json.dumps({"cpu": cpu, "peak_mb": peak_mb()}))
     return 0
 
 

@@ -12,6 +12,8 @@ import json
 import sys
 import time
 
+from bench.peak import peak_mb
+
 
 def main(argv: list[str]) -> int:
     start = time.process_time()
@@ -33,7 +35,12 @@ def main(argv: list[str]) -> int:
     end = time.process_time()
     print(
         json.dumps(
-            {"import": imported - start, "total": end - start, "hera": "hera" in sys.modules}
+            {
+                "import": imported - start,
+                "total": end - start,
+                "hera": "hera" in sys.modules,
+                "peak_mb": peak_mb(),
+            }
         )
     )
     return 0

@@ -205,7 +205,7 @@ def test_main_readme_config_example_is_valid(default_config: PolicyRunner) -> No
     [example] = re.findall(r"```json\n(.*?)```", readme, flags=re.DOTALL)
     config = default_config.configure(json.loads(example))
     assert config["workflowtemplate-in-managed-namespace"].properties["managedNamespace"] == (
-        "team-a"
+        "argo-events"
     )
     assert config["no-cluster-workflow-templates"].enforcement_level == "advisory"
     assert config["workflow-must-reference-template"].enforcement_level == "mandatory"
