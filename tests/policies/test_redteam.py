@@ -25,11 +25,27 @@ File format (YAML):
     replaces: [{kind, namespace, name}]         # dev-stack objects the attempt stands in for
     preview_unknowns: [path, ...]               # values unknown at preview (also.N.path for `also`)
     shared_config: {key: value}                 # pack config the attempt comes with
+
+An attempt that stands in for an object of the program (the controller ConfigMap or
+Deployment) starts from that object as the dev stack renders it, so the attempt differs
+from the install only by what it changes, and a refusal cannot come from a stale copy.
+Anywhere in ``props`` (or an ``also`` entry's props) a mapping
+
+    $from_dev: {kind, namespace, name}     # a deep copy of that dev-stack object's inputs
+    $config_key_form: true                 # ConfigMap data moved under the single `config` key
+    $merge_yaml: {data.key: {...}}         # deep-merge a mapping into a YAML string value
+    $set: {dotted.path: value}             # set a value (null deletes the key)
+    $remove_items: {dotted.path: [...]}    # drop these items from a list
+    $append: {dotted.path: [...]}          # add items at the end of a list
+    $replace_items: {dotted.path: {old: new}}
+
+is replaced by the derived object; the operations apply in that order.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,6 +107,80 @@ class Case:
     shared_config: dict[str, Any] | None = None
 
 
+def _dev_key(resource: Any) -> tuple[Any, Any, Any]:
+    inputs = resource.inputs or {}
+    meta = inputs.get("metadata") or {}
+    return inputs.get("kind"), meta.get("namespace"), meta.get("name")
+
+
+def _walk(target: Any, path: str, *, create: bool = False) -> tuple[Any, str | int]:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        if isinstance(target, list):
+            target = target[int(part)]
+        else:
+            if create and part not in target:
+                target[part] = {}
+            target = target[part]
+    last = parts[-1]
+    return target, int(last) if isinstance(target, list) else last
+
+
+def _deep_merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _deep_merge(base.get(key), value) if key in base else value
+        return merged
+    return extra
+
+
+def _derive(spec: dict[str, Any], dev: list[Any], where: str) -> dict[str, Any]:
+    wanted = spec["$from_dev"]
+    key = (wanted["kind"], wanted.get("namespace"), wanted["name"])
+    found = [r for r in dev if _dev_key(r) == key]
+    if len(found) != 1:
+        raise LookupError(f"{where}: $from_dev {wanted} matches {len(found)} dev-stack objects")
+    props = copy.deepcopy(found[0].inputs)
+    if spec.get("$config_key_form"):
+        data = props.get("data") or {}
+        parsed = {name: yaml.safe_load(value) for name, value in data.items()}
+        props["data"] = {"config": yaml.safe_dump(parsed, sort_keys=False)}
+    for path, extra in (spec.get("$merge_yaml") or {}).items():
+        parent, last = _walk(props, path, create=True)
+        current = yaml.safe_load(parent.get(last) or "") or {}
+        parent[last] = yaml.safe_dump(_deep_merge(current, extra), sort_keys=False)
+    for path, value in (spec.get("$set") or {}).items():
+        parent, last = _walk(props, path, create=True)
+        if value is None:
+            parent.pop(last, None)
+        else:
+            parent[last] = value
+    for path, items in (spec.get("$remove_items") or {}).items():
+        parent, last = _walk(props, path)
+        missing = [item for item in items if item not in parent[last]]
+        if missing:
+            raise LookupError(f"{where}: $remove_items {path}: {missing} not in the dev object")
+        parent[last] = [item for item in parent[last] if item not in items]
+    for path, items in (spec.get("$append") or {}).items():
+        parent, last = _walk(props, path, create=True)
+        parent[last] = [*(parent.get(last) or []), *items]
+    for path, mapping in (spec.get("$replace_items") or {}).items():
+        parent, last = _walk(props, path)
+        parent[last] = [mapping.get(item, item) for item in parent[last]]
+    return props
+
+
+def _resolve(value: Any, dev: list[Any], where: str) -> Any:
+    if isinstance(value, dict):
+        if "$from_dev" in value:
+            return _derive(value, dev, where)
+        return {key: _resolve(item, dev, where) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, dev, where) for item in value]
+    return value
+
+
 def _set_unknown(target: Any, path: str, where: str) -> None:
     parts = path.split(".")
     for part in parts[:-1]:
@@ -104,7 +194,7 @@ def _set_unknown(target: Any, path: str, where: str) -> None:
         raise KeyError(f"{where}: preview_unknowns path {path!r} names no value")
 
 
-def load_case(path: Path) -> Case:
+def load_case(path: Path, dev: list[Any]) -> Case:
     doc = yaml.safe_load(path.read_text())
     unknown_keys = set(doc) - _KEYS
     if unknown_keys:
@@ -112,7 +202,8 @@ def load_case(path: Path) -> Case:
     if doc["expect"] not in ("violation", "pass"):
         raise ValueError(f"{path.name}: expect must be violation or pass, found {doc['expect']!r}")
     main_urn = make_urn(doc["type"], doc["name"], stack=STACK)
-    main = StackResource(doc["type"], doc["name"], main_urn, copy.deepcopy(doc["props"]))
+    props = _resolve(copy.deepcopy(doc["props"]), dev, path.name)
+    main = StackResource(doc["type"], doc["name"], main_urn, props)
     resources = [main]
     for extra in doc.get("also") or []:
         if extra.get("parent") == "self":
@@ -123,7 +214,13 @@ def load_case(path: Path) -> Case:
         else:
             urn, parent = make_urn(extra["type"], extra["name"], stack=STACK), None
         resources.append(
-            StackResource(extra["type"], extra["name"], urn, copy.deepcopy(extra["props"]), parent)
+            StackResource(
+                extra["type"],
+                extra["name"],
+                urn,
+                _resolve(copy.deepcopy(extra["props"]), dev, path.name),
+                parent,
+            )
         )
     for unknown in doc.get("preview_unknowns") or []:
         if unknown.startswith("also."):
@@ -143,20 +240,24 @@ def load_case(path: Path) -> Case:
 
 
 def _matches(resource: Any, wanted: dict[str, str]) -> bool:
-    inputs = resource.inputs or {}
-    meta = inputs.get("metadata") or {}
-    return (
-        inputs.get("kind") == wanted["kind"]
-        and meta.get("name") == wanted["name"]
-        and meta.get("namespace") == wanted.get("namespace")
-    )
+    return _dev_key(resource) == (wanted["kind"], wanted.get("namespace"), wanted["name"])
+
+
+# A violation the dev stack already has is the same violation when an attempt stands in for
+# the object it names: compare without the Pulumi resource name and URN.
+_PULUMI_NAME = re.compile(r'\s*\(Pulumi resource "[^"]*"\)')
+
+
+def _signature(violation: Violation) -> tuple[str, str, str]:
+    message = _PULUMI_NAME.sub("", violation.message)
+    return violation.policy_name, violation.enforcement_level, message
 
 
 @dataclass
 class Judge:
     runner: PolicyRunner
     dev: list[Any]
-    baseline: Counter
+    baseline: list[Violation]
 
     def stack_for(self, case: Case) -> list[Any]:
         kept = list(self.dev)
@@ -169,8 +270,14 @@ class Judge:
     def new_mandatory(self, case: Case) -> tuple[list[Violation], list[Violation]]:
         """(new mandatory violations, everything the pack said) for the case."""
         said = self.runner.analyze(self.stack_for(case))
-        new = Counter(said) - self.baseline
-        return [v for v in new.elements() if v.enforcement_level == "mandatory"], said
+        known = Counter(_signature(v) for v in self.baseline)
+        new = []
+        for violation in said:
+            if known[_signature(violation)] > 0:
+                known[_signature(violation)] -= 1
+            elif violation.enforcement_level == "mandatory":
+                new.append(violation)
+        return new, said
 
 
 def describe(violations: list[Violation]) -> str:
@@ -183,18 +290,21 @@ def describe(violations: list[Violation]) -> str:
 
 
 @pytest.fixture(scope="module")
-def judge() -> Iterator[Judge]:
+def dev() -> list[Any]:
     from tools.render import render_stack
 
-    dev = render_stack(STACK).resources
+    return render_stack(STACK).resources
+
+
+@pytest.fixture(scope="module")
+def judge(dev: list[Any]) -> Iterator[Judge]:
     with PolicyRunner(stack=STACK) as runner:
-        baseline = Counter(runner.analyze(dev))
-        yield Judge(runner, dev, baseline)
+        yield Judge(runner, dev, runner.analyze(dev))
 
 
-def test_corpus_is_well_formed_and_covers_every_class() -> None:
-    attacks = [load_case(path) for path in ATTACKS]
-    passing = [load_case(path) for path in MUST_PASS]
+def test_corpus_is_well_formed_and_covers_every_class(dev: list[Any]) -> None:
+    attacks = [load_case(path, dev) for path in ATTACKS]
+    passing = [load_case(path, dev) for path in MUST_PASS]
     assert len(attacks) >= 70, len(attacks)
     assert len(passing) >= 20, len(passing)
     assert all(case.expect == "violation" for case in attacks)
@@ -206,13 +316,13 @@ def test_corpus_is_well_formed_and_covers_every_class() -> None:
 
 
 def test_dev_stack_alone_passes(judge: Judge) -> None:
-    mandatory = [v for v in judge.baseline.elements() if v.enforcement_level == "mandatory"]
+    mandatory = [v for v in judge.baseline if v.enforcement_level == "mandatory"]
     assert mandatory == [], describe(mandatory)
 
 
 @pytest.mark.parametrize("path", ATTACKS, ids=lambda path: path.stem)
 def test_attack_is_refused(judge: Judge, path: Path) -> None:
-    case = load_case(path)
+    case = load_case(path, judge.dev)
     if case.shared_config:
         try:
             judge.runner.configure(None, shared=case.shared_config)
@@ -230,6 +340,6 @@ def test_attack_is_refused(judge: Judge, path: Path) -> None:
 
 @pytest.mark.parametrize("path", MUST_PASS, ids=lambda path: path.stem)
 def test_real_object_passes(judge: Judge, path: Path) -> None:
-    case = load_case(path)
+    case = load_case(path, judge.dev)
     new, _ = judge.new_mandatory(case)
     assert new == [], f"{path.name} refused: {case.why}\n{describe(new)}"
