@@ -32,6 +32,8 @@ from the install only by what it changes, and a refusal cannot come from a stale
 Anywhere in ``props`` (or an ``also`` entry's props) a mapping
 
     $from_dev: {kind, namespace, name}     # a deep copy of that dev-stack object's inputs
+                                           # (name_prefix instead of name: the one object
+                                           # whose name starts so)
     $config_key_form: true                 # ConfigMap data moved under the single `config` key
     $merge_yaml: {data.key: {...}}         # deep-merge a mapping into a YAML string value
     $set: {dotted.path: value}             # set a value (null deletes the key)
@@ -137,8 +139,17 @@ def _deep_merge(base: Any, extra: Any) -> Any:
 
 def _derive(spec: dict[str, Any], dev: list[Any], where: str) -> dict[str, Any]:
     wanted = spec["$from_dev"]
-    key = (wanted["kind"], wanted.get("namespace"), wanted["name"])
-    found = [r for r in dev if _dev_key(r) == key]
+    found = [
+        r
+        for r in dev
+        if _dev_key(r)[:2] == (wanted["kind"], wanted.get("namespace"))
+        and (
+            _dev_key(r)[2] == wanted["name"]
+            if "name" in wanted
+            # Cluster-scoped names may carry a per-install suffix.
+            else str(_dev_key(r)[2]).startswith(wanted["name_prefix"])
+        )
+    ]
     if len(found) != 1:
         raise LookupError(f"{where}: $from_dev {wanted} matches {len(found)} dev-stack objects")
     props = copy.deepcopy(found[0].inputs)
