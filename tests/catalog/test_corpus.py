@@ -42,6 +42,8 @@ PROJECT_FILE = Path(__file__).resolve().parents[2] / "Pulumi.yaml"
 _KEYWORD_FOR_KEY = {
     "requireTemplateDescription": "require_description",
     "requireRestrictedPods": "require_restricted",
+    "managedNamespacePodSecurity": "pod_security",
+    "version": "argo_version",
 }
 # Mappings whose keys are data (names, resource kinds, items), not fields of Argo's schema.
 _FREE_FORM = frozenset(
