@@ -40,6 +40,9 @@ TEMPLATE_TYPES = (
     "suspend",
 )
 NON_LEAF_TYPES = ("steps", "dag")
+# Fields of leaf templates only (validate.go, validateTemplate; pendingTimeout since v4.1,
+# argo-workflows#12762).
+LEAF_ONLY_FIELDS = ("activeDeadlineSeconds", "timeout", "pendingTimeout")
 # Types whose pod runs the `main` container the controller's mainContainer defaults reach.
 POD_TYPES = ("container", "containerSet", "script", "resource", "data")
 # A step or DAG task calls exactly one of these (validate.go, validateTemplateHolder).

@@ -96,6 +96,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "var-item": {f"{T0}.steps[0][0].arguments.parameters[0].value": "no key 'version'"},
     "parallelism-on-leaf": {f"{T0}.parallelism": "steps and dag templates"},
     "deadline-on-steps": {f"{T0}.activeDeadlineSeconds": "only leaf templates"},
+    "pending-timeout-on-steps": {f"{T0}.pendingTimeout": "only leaf templates"},
     "negative-deadline": {"spec.activeDeadlineSeconds": "found integer -1"},
     "output-parameter-source": {f"{T0}.outputs.parameters[0].valueFrom": "found nothing"},
     "output-parameter-source-type": {f"{T0}.outputs.parameters[0].valueFrom": "found jsonPath"},
