@@ -40,6 +40,13 @@ TEMPLATE_TYPES = (
     "suspend",
 )
 NON_LEAF_TYPES = ("steps", "dag")
+# Fields of leaf templates only (validate.go, validateTemplate; pendingTimeout since v4.1,
+# argo-workflows#12762).
+LEAF_ONLY_FIELDS = ("activeDeadlineSeconds", "timeout", "pendingTimeout")
+# Types whose node never has `outputs.result` nor `exitCode`: only a template with an output
+# (container, script, containerSet with `main`, data, http, plugin) has them
+# (validate.go addOutputsToScope, pkg/apis/workflow/v1alpha1 Template.HasOutput).
+RESULTLESS_TYPES = ("resource", "suspend", "steps", "dag")
 # Types whose pod runs the `main` container the controller's mainContainer defaults reach.
 POD_TYPES = ("container", "containerSet", "script", "resource", "data")
 # A step or DAG task calls exactly one of these (validate.go, validateTemplateHolder).

@@ -371,11 +371,9 @@ def _template_fields(
                 )
             )
     if kind and not leaf:
-        for key, why in (
-            ("activeDeadlineSeconds", "only leaf templates (not steps or dag) take a deadline"),
-            ("timeout", "only leaf templates (not steps or dag) take a timeout"),
-        ):
+        for key in facts.LEAF_ONLY_FIELDS:
             if template.get(key) is not None:
+                why = f"only leaf templates (not steps or dag) take {key}"
                 problems.append(problem(f"{path}.{key}", short(template[key]), "no value", why))
     if kind and leaf and not as_default and template.get("parallelism") is not None:
         problems.append(

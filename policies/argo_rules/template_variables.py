@@ -201,16 +201,21 @@ class _Checker:
         if not attribute:
             return "name an attribute such as outputs.result or status"
         first, _, more = attribute.partition(".")
+        kind, _, output = more.partition(".")
+        called = known[name]
+        if first == "exitCode" or (first, kind) == ("outputs", "result"):
+            silent = _without_result(called)
+            if silent:
+                what = "exitCode" if first == "exitCode" else "outputs.result"
+                return f"the {silent} template it runs has no {what}"
         if first in facts.NODE_ATTRIBUTES:
             return ""
         if first != "outputs":
             return f"{first!r} is not something a step or task exposes"
-        kind, _, output = more.partition(".")
         if kind == "result" or (kind in ("parameters", "artifacts") and not output):
             return ""
         if kind not in ("parameters", "artifacts"):
             return f"outputs.{kind} is not an output kind (result, parameters, artifacts)"
-        called = known[name]
         if called is None:
             return ""  # a template of another catalog template: its outputs are not known here
         names = {name_of(o) for _, o in maps(as_map(called.get("outputs")).get(kind))}
@@ -218,6 +223,17 @@ class _Checker:
         if output in names:
             return ""
         return f"the template it runs declares no output {kind[:-1]} {output!r}"
+
+
+def _without_result(template: dict | None) -> str:
+    """The type of a local template whose node never has `outputs.result` nor `exitCode`
+    (resource, suspend, steps, dag); "" otherwise or when the template is not known here.
+    A containerSet is left alone: a looped one has a result even without `main`
+    (validate.go addOutputsToScope, aggregate)."""
+    if template is None:
+        return ""
+    kind = next((t for t in facts.TEMPLATE_TYPES if template.get(t) is not None), "")
+    return kind if kind in facts.RESULTLESS_TYPES else ""
 
 
 def _strings(value: object, path: str) -> list[tuple[str, str]]:

@@ -92,10 +92,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "var-output-parameter": {
         f"{T0}.steps[1][0].arguments.parameters[0].value": "no output parameter 'result'"
     },
+    "var-result": {
+        f"{T0}.steps[1][0].arguments.parameters[0].value": "resource template it runs has no"
+    },
     "var-workflow-parameters": {f"{T0}.container.command[1]": "{{workflow.parameters.greting}}"},
     "var-item": {f"{T0}.steps[0][0].arguments.parameters[0].value": "no key 'version'"},
     "parallelism-on-leaf": {f"{T0}.parallelism": "steps and dag templates"},
     "deadline-on-steps": {f"{T0}.activeDeadlineSeconds": "only leaf templates"},
+    "pending-timeout-on-steps": {f"{T0}.pendingTimeout": "only leaf templates"},
     "negative-deadline": {"spec.activeDeadlineSeconds": "found integer -1"},
     "output-parameter-source": {f"{T0}.outputs.parameters[0].valueFrom": "found nothing"},
     "output-parameter-source-type": {f"{T0}.outputs.parameters[0].valueFrom": "found jsonPath"},
@@ -218,6 +222,69 @@ def test_plugins_pass_when_the_install_enables_them():
     _, invalid = _twins("plugin-template")
     enabled = TemplateContext(catalog=None, plugins_enabled=True)
     assert template_problems(invalid, enabled) == []
+
+
+# --- Results of the nodes a step or task runs ------------------------------------------------
+
+DESCRIPTION = "workflows.argoproj.io/description"
+# The called template -> whether its node has outputs.result and exitCode. From Argo's
+# validate.go addOutputsToScope: Template.HasOutput (container, script, containerSet with a
+# container named main, data, http, plugin), and a looped script or containerSet aggregates one.
+_ECHO = {"image": "alpine:3.18", "command": ["echo", "hi"]}
+_CALLED: dict[str, tuple[dict, bool]] = {
+    "container": ({"container": _ECHO}, True),
+    "script": ({"script": {"image": "alpine:3.18", "source": "echo hi"}}, True),
+    "container-set-main": ({"containerSet": {"containers": [{"name": "main", **_ECHO}]}}, True),
+    "container-set-looped": ({"containerSet": {"containers": [{"name": "a", **_ECHO}]}}, True),
+    "http": ({"http": {"url": "https://example.com"}}, True),
+    "suspend": ({"suspend": {"duration": "10s"}}, False),
+    "resource": ({"resource": {"action": "delete", "manifest": "kind: ConfigMap"}}, False),
+    "steps": ({"steps": [[{"name": "inner", "template": "leaf"}]]}, False),
+    "dag": ({"dag": {"tasks": [{"name": "inner", "template": "leaf"}]}}, False),
+}
+
+
+def _reading(called: dict, tag: str, *, dag: bool, looped: bool) -> dict:
+    first = {"name": "first", "template": "called"}
+    if looped:
+        first["withItems"] = ["a", "b"]
+    second = {
+        "name": "second",
+        "template": "leaf",
+        "arguments": {"parameters": [{"name": "message", "value": tag}]},
+    }
+    if dag:
+        second["depends"] = "first"
+        caller = {"name": "main", "dag": {"tasks": [first, second]}}
+    else:
+        caller = {"name": "main", "steps": [[first], [second]]}
+    leaf = {
+        "name": "leaf",
+        "inputs": {"parameters": [{"name": "message", "value": "x"}]},
+        "container": {"image": "alpine:3.18", "command": ["echo", "{{inputs.parameters.message}}"]},
+    }
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "reads-a-result", "annotations": {DESCRIPTION: "Reads a result."}},
+        "spec": {"entrypoint": "main", "templates": [caller, {"name": "called", **called}, leaf]},
+    }
+
+
+@pytest.mark.parametrize("dag", [False, True], ids=["steps", "dag"])
+@pytest.mark.parametrize("attribute", ["outputs.result", "exitCode"])
+@pytest.mark.parametrize("kind", sorted(_CALLED))
+def test_only_nodes_that_print_have_a_result(kind, attribute, dag):
+    called, has_result = _CALLED[kind]
+    head = "tasks" if dag else "steps"
+    tag = "{{" + f"{head}.first.{attribute}" + "}}"
+    doc = _reading(called, tag, dag=dag, looped="looped" in kind)
+    problems = [p for p in template_problems(doc, STACK) if p.path.endswith(".value")]
+    if has_result:
+        assert problems == [], [str(p) for p in problems]
+    else:
+        assert len(problems) == 1, [str(p) for p in template_problems(doc, STACK)]
+        assert f"has no {attribute}" in str(problems[0])
 
 
 # --- One round ----------------------------------------------------------------------------
