@@ -228,12 +228,13 @@ def _container_defaults_problems(config: dict[str, Any]) -> list[str]:
                 "remove privileged, allowPrivilegeEscalation and capabilities.add"
             )
         problems += _security_context_problems(context, f"{key}.securityContext")
-        for field_name in ("command", "args", "image", "volumeMounts", "envFrom"):
-            if field_name in container:
-                problems.append(
-                    f"{key}.{field_name} is merged into every workflow container and changes "
-                    "what runs; remove it"
-                )
+        extra = sorted(k for k in container if k not in facts.CONTAINER_DEFAULTS_FIELDS)
+        if extra:
+            problems.append(
+                f"{key} sets {', '.join(extra)}, merged into every workflow container, "
+                "which changes what runs; only "
+                f"{', '.join(sorted(facts.CONTAINER_DEFAULTS_FIELDS))} may be set there"
+            )
     return problems
 
 

@@ -295,6 +295,12 @@ WORKFLOW_DEFAULTS_SPEC_FIELDS = frozenset(
 # workflowDefaults.spec.executor: only the account the executor (init / wait containers)
 # runs as, which must be one the stack binds to the executor role.
 WORKFLOW_DEFAULTS_EXECUTOR_FIELDS = frozenset({"serviceAccountName"})
+# The controller ConfigMap's `mainContainer` and `executor` (each an apiv1.Container) are
+# merged under every main container and every init / wait container
+# (workflow/controller/workflowpod.go, newWaitContainer / newInitContainer). Only what
+# limits a container may be set there: no command, args, image, env, lifecycle hooks,
+# probes, ports or volume mounts, all of which change what runs.
+CONTAINER_DEFAULTS_FIELDS = frozenset({"securityContext", "resources", "imagePullPolicy"})
 # templateDefaults is merged under every template: only limits, never something to run.
 TEMPLATE_DEFAULTS_FIELDS = frozenset(
     {"activeDeadlineSeconds", "timeout", "retryStrategy", "failFast", "parallelism"}
