@@ -181,6 +181,28 @@ SERVER_COMMAND = "server"
 FLAG_NAMESPACED = "--namespaced"
 FLAG_MANAGED_NAMESPACE = "--managed-namespace"
 FLAG_CONFIGMAP = "--configmap"
+FLAG_EXECUTOR_IMAGE = "--executor-image"
+EXECUTOR_IMAGE = "argoexec"
+# The program runs the executor's `-nonroot` variant of the release.
+EXECUTOR_TAG_SUFFIX = "-nonroot"
+# The controller's flags that only tune it (cmd/workflow-controller/main.go): logging,
+# worker counts and the API client's rate. Any other flag (--executor-plugins, the
+# kubeconfig and client flags, ...) changes what the controller runs or where.
+CONTROLLER_TUNING_FLAGS = frozenset(
+    {
+        "--loglevel",
+        "--gloglevel",
+        "--log-format",
+        "--workflow-workers",
+        "--workflow-ttl-workers",
+        "--pod-cleanup-workers",
+        "--cron-workflow-workers",
+        "--workflow-archive-workers",
+        "--burst",
+        "--qps",
+        "--executor-image-pull-policy",
+    }
+)
 # Both binaries default --configmap to this name.
 DEFAULT_CONFIGMAP = "workflow-controller-configmap"
 # Env that widens what users may change, or replaces the flags above (viper binds

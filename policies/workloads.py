@@ -102,6 +102,34 @@ def parse_flags(words: list[Any]) -> dict[str, Any]:
     return flags
 
 
+def flag_names(words: list[Any]) -> list[str]:
+    """Every flag named on the command line, in the order pflag reads them: long ones
+    (`--f`, `--f=v`) and short ones (`-f`); a word taken as a flag's value is skipped."""
+    names: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not isinstance(word, str) or not word.startswith("-") or word == "-":
+            continue
+        name, eq, _ = word.partition("=")
+        names.append(name)
+        if name.startswith("--") and not eq and name not in _BOOL_FLAGS and index < len(words):
+            index += 1
+    return names
+
+
+def image_parts(image: Any) -> tuple[str, str]:
+    """'quay.io/argoproj/argoexec:v4.1.2' -> ('quay.io/argoproj', 'v4.1.2'): the
+    repository path before the image's name, and its tag or digest ('sha256:...')."""
+    if not isinstance(image, str):
+        return "", ""
+    image, at, digest = image.partition("@")
+    path, _, last = image.rpartition("/")
+    _, colon, tag = last.partition(":")
+    return path, digest if at else (tag if colon else "latest")
+
+
 def flag_is_true(value: Any) -> bool:
     # pflag bool parsing (strconv.ParseBool).
     return isinstance(value, str) and value in ("1", "t", "T", "true", "TRUE", "True")
