@@ -45,6 +45,7 @@ from k8s_objects import (
     to_plain,
 )
 from pack_settings import Settings
+from workloads import manifest_containers, runs_controller
 
 # Kinds whose created objects start workflows: held to their rule, and parameters may not
 # rewrite their spec beyond the fields the rule allows.
@@ -517,6 +518,18 @@ def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:
     ]
 
 
+def _controller_workload_problems(manifest: Any) -> list[str]:
+    """A workload a trigger creates never runs the workflow controller: the install runs
+    the one controller, and a second one runs workflows under its own config."""
+    return [
+        f"k8s trigger writes a {get(manifest, 'kind')} whose {container.index} runs the "
+        "workflow controller (its image or command); a second controller runs workflows "
+        "under its own config, remove the trigger"
+        for container in manifest_containers(manifest)
+        if runs_controller(container.spec)
+    ]
+
+
 def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | None) -> list[str]:
     operation = get(k8s, "operation") or "create"
     if get(k8s, "source") is UNKNOWN:
@@ -532,6 +545,7 @@ def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | 
         problems += forbidden
         if forbidden or operation == facts.K8S_DELETE_OPERATION:
             continue
+        problems += _controller_workload_problems(manifest)
         kind = _argo_kind(manifest)
         label = f"k8s trigger writes a {kind}"
         pod_spec = _pod_spec_path(manifest)

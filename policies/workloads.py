@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import upstream_facts as facts
-from k8s_objects import UNKNOWN, get, is_list, is_mapping
+from k8s_objects import UNKNOWN, get, is_list, is_mapping, kind_of_manifest
 from resource_objects import FoundObject
 
 _CONTROLLER_WORD = re.compile(
@@ -35,6 +35,26 @@ def pod_spec(found: FoundObject) -> Any:
 
 def containers(found: FoundObject) -> Iterator[Container]:
     spec = pod_spec(found)
+    for field in facts.CONTAINER_LISTS:
+        items = get(spec, field)
+        for index, container in enumerate(items if is_list(items) else []):
+            if is_mapping(container):
+                yield Container(f"{field}[{index}]", container)
+
+
+_POD_SPECS_BY_FOLDED_KIND = {
+    (group, kind.casefold()): path for (group, kind), path in facts.WORKLOAD_POD_SPECS.items()
+}
+
+
+def manifest_containers(manifest: Any) -> Iterator[Container]:
+    """The containers of a workload manifest written anywhere (a Sensor trigger's object
+    included); its kind matched case-insensitively, as a dynamic client resolves it."""
+    kind = kind_of_manifest(manifest)
+    if kind is None:
+        return
+    path = _POD_SPECS_BY_FOLDED_KIND.get((kind.group, kind.kind.casefold()))
+    spec = get(manifest, *path) if path else None
     for field in facts.CONTAINER_LISTS:
         items = get(spec, field)
         for index, container in enumerate(items if is_list(items) else []):
