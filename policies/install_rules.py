@@ -2,8 +2,11 @@
 
 The controller and the Argo Server run namespaced (`--namespaced`,
 `--managed-namespace`; without --namespaced the managed namespace is ignored) and read
-the controller ConfigMap (`--configmap`). A second controller anywhere (any workload
-running its image or binary) would run workflows under its own config, so there is one.
+the controller ConfigMap (`--configmap`); patches keep the values the controller
+Deployment states. The controller takes only those flags, tuning flags and an
+`--executor-image` that is argoexec of its own registry and release. A second
+controller anywhere (any workload running its image or binary) would run workflows
+under its own config, so there is one.
 Env that re-opens user overrides (WORKFLOW_USER_OVERRIDE_ALLOWLIST, workflow/util/
 merge.go), enables executor plugins or replaces the flags (viper binds ARGO_<FLAG>) is
 refused on both, and so is envFrom, which could carry any of them.

@@ -13,7 +13,8 @@ to the Workflow rule on the keys the controller reads (no `status`); `submit-fro
 WorkflowTemplate or CronWorkflow of the managed namespace only, and no CLI flag may change
 what is submitted. A k8s trigger may create a Job or Pod whose spec is written in the
 Sensor: parameters fill only values (env values, args, name and labels, and outside the
-Argo namespaces the name of a mounted Secret / ConfigMap). No trigger, whatever its
+Argo namespaces the name of a mounted Secret / ConfigMap). No workload a trigger writes
+runs the workflow controller (a second controller). No trigger, whatever its
 operation, writes RBAC, admission, CRDs, templates or anything in the control namespace,
 and no parameter chooses a namespace. A k8s trigger's parameters never set the kind,
 apiVersion or spec of another object; trigger-level parameters may not touch a trigger's
