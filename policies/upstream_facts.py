@@ -323,6 +323,9 @@ WORKFLOW_DEFAULTS_EXECUTOR_FIELDS = frozenset({"serviceAccountName"})
 # limits a container may be set there: no command, args, image, env, lifecycle hooks,
 # probes, ports or volume mounts, all of which change what runs.
 CONTAINER_DEFAULTS_FIELDS = frozenset({"securityContext", "resources", "imagePullPolicy"})
+# `executor.args` go before the init / wait command of argoexec (workflowpod.go,
+# newExecContainer): only its logging flags, each with its value.
+EXECUTOR_ARGS_FLAGS = frozenset({"--loglevel", "--gloglevel", "--log-format"})
 # templateDefaults is merged under every template: only limits, never something to run.
 TEMPLATE_DEFAULTS_FIELDS = frozenset(
     {"activeDeadlineSeconds", "timeout", "retryStrategy", "failFast", "parallelism"}
