@@ -78,6 +78,19 @@ def _flag_problems(
         )
     if configmap_required:
         problems += _controller_only_flag_problems(workload, words, flags, where)
+    else:
+        allowed = facts.SERVER_FLAGS | {
+            facts.FLAG_CONFIGMAP,
+            facts.FLAG_NAMESPACED,
+            facts.FLAG_MANAGED_NAMESPACE,
+        }
+        extra = sorted({name for name in flag_names(words) if name not in allowed})
+        if extra:
+            problems.append(
+                f"{where} runs with {', '.join(extra)}; the Argo Server takes only the "
+                "install's flags and how it serves and logs "
+                f"({', '.join(sorted(facts.SERVER_FLAGS))}), remove the others"
+            )
     return problems
 
 

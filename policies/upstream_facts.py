@@ -203,6 +203,32 @@ CONTROLLER_TUNING_FLAGS = frozenset(
         "--executor-image-pull-policy",
     }
 )
+# The Argo Server's flags besides --namespaced, --managed-namespace and --configmap
+# (cmd/argo/commands/server.go): how it serves and logs. Any other flag (the kubeconfig
+# and client flags, `--as` impersonation, ...) changes whom it acts as or where.
+SERVER_FLAGS = frozenset(
+    {
+        "--auth-mode",
+        "--secure",
+        "--tls-certificate-secret-name",
+        "--hsts",
+        "--base-href",
+        "--basehref",
+        "--port",
+        "--x-frame-options",
+        "--access-control-allow-origin",
+        "--api-rate-limit",
+        "--allowed-link-protocol",
+        "--log-format",
+        "--loglevel",
+        "--gloglevel",
+        "--kube-api-qps",
+        "--kube-api-burst",
+        "--event-operation-queue-size",
+        "--event-worker-count",
+        "--event-async-dispatch",
+    }
+)
 # Both binaries default --configmap to this name.
 DEFAULT_CONFIGMAP = "workflow-controller-configmap"
 # Env that widens what users may change, or replaces the flags above (viper binds

@@ -15,7 +15,9 @@ _CONTROLLER_WORD = re.compile(
     r"(^|[/\s\"'=;&|])" + re.escape(facts.CONTROLLER_BINARY) + r"($|[\s\"';&|])"
 )
 # Flags of both binaries that take no value (pflag bool flags).
-_BOOL_FLAGS = frozenset({facts.FLAG_NAMESPACED, "--secure", "--x-frame-options"})
+_BOOL_FLAGS = frozenset(
+    {facts.FLAG_NAMESPACED, "--secure", "--hsts", "--event-async-dispatch", "--browser"}
+)
 
 
 @dataclass(frozen=True)
