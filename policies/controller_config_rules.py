@@ -210,6 +210,22 @@ def _defaults_executor_problems(executor: Any, settings: Settings, where: str) -
     return problems
 
 
+def _logging_args(args: Any) -> bool:
+    """Only argoexec's logging flags, as `--flag value` or `--flag=value`."""
+    if not is_list(args):
+        return False
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if not isinstance(word, str):
+            return False
+        name, eq, _ = word.partition("=")
+        if name not in facts.EXECUTOR_ARGS_FLAGS:
+            return False
+        index += 1 if eq else 2
+    return index == len(args)
+
+
 def _container_defaults_problems(config: dict[str, Any]) -> list[str]:
     """mainContainer / executor are merged under every workflow container."""
     problems = []
@@ -228,12 +244,19 @@ def _container_defaults_problems(config: dict[str, Any]) -> list[str]:
                 "remove privileged, allowPrivilegeEscalation and capabilities.add"
             )
         problems += _security_context_problems(context, f"{key}.securityContext")
-        for field_name in ("command", "args", "image", "volumeMounts", "envFrom"):
-            if field_name in container:
-                problems.append(
-                    f"{key}.{field_name} is merged into every workflow container and changes "
-                    "what runs; remove it"
-                )
+        extra = sorted(
+            k
+            for k in container
+            if k not in facts.CONTAINER_DEFAULTS_FIELDS
+            and not (key == "executor" and k == "args" and _logging_args(container[k]))
+        )
+        if extra:
+            problems.append(
+                f"{key} sets {', '.join(extra)}, merged into every workflow container, "
+                "which changes what runs; only "
+                f"{', '.join(sorted(facts.CONTAINER_DEFAULTS_FIELDS))} may be set there "
+                "(and executor.args with argoexec's logging flags only)"
+            )
     return problems
 
 

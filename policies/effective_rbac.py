@@ -173,7 +173,7 @@ class EffectiveRbac:
 
     def subjects(self) -> list[Identity]:
         """Every identity that holds a grant, in a stable order."""
-        return sorted(self.grants, key=lambda i: (i.kind, i.namespace, i.name))
+        return sorted(self.grants, key=lambda i: (repr(i.kind), repr(i.namespace), repr(i.name)))
 
     def memberships(self, identity: Identity) -> list[Identity]:
         """The identity and every user / group it also authenticates as."""

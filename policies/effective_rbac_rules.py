@@ -190,7 +190,7 @@ def _direct_findings(
         return None
 
     candidates = []
-    for namespace in sorted(install.namespaces):
+    for namespace in sorted(install.namespaces, key=repr):
         for (group, resource), verbs in facts.GUARDED_NAMESPACED_RESOURCES.items():
             for verb in verbs:
                 candidates.append(check(namespace, group, resource, verb, SOME_NAME))
@@ -201,8 +201,8 @@ def _direct_findings(
             candidates.append(check(None, group, resource, verb, SOME_NAME))
     for group, resource, verb in facts.ESCALATING:
         candidates.append(check(None, group, resource, verb, SOME_NAME))
-    named = [(facts.CONFIG_MAPS, key) for key in sorted(install.config_maps)] + [
-        (facts.DEPLOYMENTS, key) for key in sorted(install.deployments)
+    named = [(facts.CONFIG_MAPS, key) for key in sorted(install.config_maps, key=repr)] + [
+        (facts.DEPLOYMENTS, key) for key in sorted(install.deployments, key=repr)
     ]
     for (group, resource), (namespace, name) in named:
         for verb in facts.NAMED_OBJECT_WRITE_VERBS:

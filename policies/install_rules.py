@@ -2,8 +2,11 @@
 
 The controller and the Argo Server run namespaced (`--namespaced`,
 `--managed-namespace`; without --namespaced the managed namespace is ignored) and read
-the controller ConfigMap (`--configmap`). A second controller anywhere (any workload
-running its image or binary) would run workflows under its own config, so there is one.
+the controller ConfigMap (`--configmap`); patches keep the values the controller
+Deployment states. The controller takes only those flags, tuning flags and an
+`--executor-image` that is argoexec of its own registry and release. A second
+controller anywhere (any workload running its image or binary) would run workflows
+under its own config, so there is one.
 Env that re-opens user overrides (WORKFLOW_USER_OVERRIDE_ALLOWLIST, workflow/util/
 merge.go), enables executor plugins or replaces the flags (viper binds ARGO_<FLAG>) is
 refused on both, and so is envFrom, which could carry any of them.
@@ -23,7 +26,9 @@ from workloads import (
     containers,
     env_names,
     flag_is_true,
+    flag_names,
     image_name,
+    image_parts,
     object_key,
     parse_flags,
 )
@@ -57,17 +62,76 @@ def _flag_problems(
             f"{where} manages its own namespace {managed}; workflows must never run next to "
             "the controller, manage a separate namespace"
         )
+    elif managed != settings.managed_namespace:
+        problems.append(
+            f"{where} manages namespace {managed!r}, not the install's managed namespace "
+            f"{settings.managed_namespace!r}; keep {facts.FLAG_MANAGED_NAMESPACE} "
+            f"{settings.managed_namespace}"
+        )
     configmap = flags.get(facts.FLAG_CONFIGMAP)
     if configmap_required and configmap is None:
         problems.append(f"{where} has no {facts.FLAG_CONFIGMAP}; keep it")
-    elif (
-        not configmap_required
-        and isinstance(configmap, str)
-        and configmap != settings.config_map_name
-    ):
+    elif isinstance(configmap, str) and configmap != settings.config_map_name:
         problems.append(
             f"{where} reads ConfigMap {configmap!r}, not the controller's "
             f"{settings.config_map_name!r}; keep one config"
+        )
+    if configmap_required:
+        problems += _controller_only_flag_problems(workload, words, flags, where)
+    else:
+        allowed = facts.SERVER_FLAGS | {
+            facts.FLAG_CONFIGMAP,
+            facts.FLAG_NAMESPACED,
+            facts.FLAG_MANAGED_NAMESPACE,
+        }
+        extra = sorted({name for name in flag_names(words) if name not in allowed})
+        if extra:
+            problems.append(
+                f"{where} runs with {', '.join(extra)}; the Argo Server takes only the "
+                "install's flags and how it serves and logs "
+                f"({', '.join(sorted(facts.SERVER_FLAGS))}), remove the others"
+            )
+    return problems
+
+
+def _controller_only_flag_problems(
+    workload: Workload, words: list[Any], flags: dict[str, Any], where: str
+) -> list[str]:
+    """The controller's flags are the install's own plus tuning, and its executor is the
+    argoexec image of the controller's registry and release."""
+    allowed = facts.CONTROLLER_TUNING_FLAGS | {
+        facts.FLAG_CONFIGMAP,
+        facts.FLAG_EXECUTOR_IMAGE,
+        facts.FLAG_NAMESPACED,
+        facts.FLAG_MANAGED_NAMESPACE,
+    }
+    problems = []
+    extra = sorted({name for name in flag_names(words) if name not in allowed})
+    if extra:
+        problems.append(
+            f"{where} runs with {', '.join(extra)}; the controller takes only the install's "
+            f"flags and tuning ({', '.join(sorted(facts.CONTROLLER_TUNING_FLAGS))}), remove "
+            "the others"
+        )
+    executor = flags.get(facts.FLAG_EXECUTOR_IMAGE)
+    if executor is None or executor is UNKNOWN:
+        return problems
+    own = get(workload.container.spec, "image")
+    if own is UNKNOWN:
+        return problems
+    path, tag = image_parts(own)
+    executor_path, executor_tag = image_parts(executor)
+    versioned = not tag.startswith("sha256:") and not executor_tag.startswith("sha256:")
+    if (
+        image_name(executor) != facts.EXECUTOR_IMAGE
+        or executor_path != path
+        or (versioned and executor_tag not in (tag, tag + facts.EXECUTOR_TAG_SUFFIX))
+    ):
+        expected = f"{path}/{facts.EXECUTOR_IMAGE}:{tag}{facts.EXECUTOR_TAG_SUFFIX}"
+        problems.append(
+            f"{where} runs {facts.FLAG_EXECUTOR_IMAGE} {executor!r} in every workflow pod; "
+            f"it must be the release's executor next to the controller image {own!r} "
+            f"({expected!r})"
         )
     return problems
 

@@ -13,7 +13,8 @@ to the Workflow rule on the keys the controller reads (no `status`); `submit-fro
 WorkflowTemplate or CronWorkflow of the managed namespace only, and no CLI flag may change
 what is submitted. A k8s trigger may create a Job or Pod whose spec is written in the
 Sensor: parameters fill only values (env values, args, name and labels, and outside the
-Argo namespaces the name of a mounted Secret / ConfigMap). No trigger, whatever its
+Argo namespaces the name of a mounted Secret / ConfigMap). No workload a trigger writes
+runs the workflow controller (a second controller). No trigger, whatever its
 operation, writes RBAC, admission, CRDs, templates or anything in the control namespace,
 and no parameter chooses a namespace. A k8s trigger's parameters never set the kind,
 apiVersion or spec of another object; trigger-level parameters may not touch a trigger's
@@ -45,6 +46,7 @@ from k8s_objects import (
     to_plain,
 )
 from pack_settings import Settings
+from workloads import manifest_containers, runs_controller
 
 # Kinds whose created objects start workflows: held to their rule, and parameters may not
 # rewrite their spec beyond the fields the rule allows.
@@ -517,6 +519,18 @@ def _namespace_parameter_problems(parameters: Any, label: str) -> list[str]:
     ]
 
 
+def _controller_workload_problems(manifest: Any) -> list[str]:
+    """A workload a trigger creates never runs the workflow controller: the install runs
+    the one controller, and a second one runs workflows under its own config."""
+    return [
+        f"k8s trigger writes a {get(manifest, 'kind')} whose {container.index} runs the "
+        "workflow controller (its image or command); a second controller runs workflows "
+        "under its own config, remove the trigger"
+        for container in manifest_containers(manifest)
+        if runs_controller(container.spec)
+    ]
+
+
 def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | None) -> list[str]:
     operation = get(k8s, "operation") or "create"
     if get(k8s, "source") is UNKNOWN:
@@ -532,6 +546,7 @@ def _k8s_trigger_problems(k8s: Any, settings: Settings, sensor_namespace: str | 
         problems += forbidden
         if forbidden or operation == facts.K8S_DELETE_OPERATION:
             continue
+        problems += _controller_workload_problems(manifest)
         kind = _argo_kind(manifest)
         label = f"k8s trigger writes a {kind}"
         pod_spec = _pod_spec_path(manifest)

@@ -181,6 +181,54 @@ SERVER_COMMAND = "server"
 FLAG_NAMESPACED = "--namespaced"
 FLAG_MANAGED_NAMESPACE = "--managed-namespace"
 FLAG_CONFIGMAP = "--configmap"
+FLAG_EXECUTOR_IMAGE = "--executor-image"
+EXECUTOR_IMAGE = "argoexec"
+# The program runs the executor's `-nonroot` variant of the release.
+EXECUTOR_TAG_SUFFIX = "-nonroot"
+# The controller's flags that only tune it (cmd/workflow-controller/main.go): logging,
+# worker counts and the API client's rate. Any other flag (--executor-plugins, the
+# kubeconfig and client flags, ...) changes what the controller runs or where.
+CONTROLLER_TUNING_FLAGS = frozenset(
+    {
+        "--loglevel",
+        "--gloglevel",
+        "--log-format",
+        "--workflow-workers",
+        "--workflow-ttl-workers",
+        "--pod-cleanup-workers",
+        "--cron-workflow-workers",
+        "--workflow-archive-workers",
+        "--burst",
+        "--qps",
+        "--executor-image-pull-policy",
+    }
+)
+# The Argo Server's flags besides --namespaced, --managed-namespace and --configmap
+# (cmd/argo/commands/server.go): how it serves and logs. Any other flag (the kubeconfig
+# and client flags, `--as` impersonation, ...) changes whom it acts as or where.
+SERVER_FLAGS = frozenset(
+    {
+        "--auth-mode",
+        "--secure",
+        "--tls-certificate-secret-name",
+        "--hsts",
+        "--base-href",
+        "--basehref",
+        "--port",
+        "--x-frame-options",
+        "--access-control-allow-origin",
+        "--api-rate-limit",
+        "--allowed-link-protocol",
+        "--log-format",
+        "--loglevel",
+        "--gloglevel",
+        "--kube-api-qps",
+        "--kube-api-burst",
+        "--event-operation-queue-size",
+        "--event-worker-count",
+        "--event-async-dispatch",
+    }
+)
 # Both binaries default --configmap to this name.
 DEFAULT_CONFIGMAP = "workflow-controller-configmap"
 # Env that widens what users may change, or replaces the flags above (viper binds
@@ -295,6 +343,15 @@ WORKFLOW_DEFAULTS_SPEC_FIELDS = frozenset(
 # workflowDefaults.spec.executor: only the account the executor (init / wait containers)
 # runs as, which must be one the stack binds to the executor role.
 WORKFLOW_DEFAULTS_EXECUTOR_FIELDS = frozenset({"serviceAccountName"})
+# The controller ConfigMap's `mainContainer` and `executor` (each an apiv1.Container) are
+# merged under every main container and every init / wait container
+# (workflow/controller/workflowpod.go, newWaitContainer / newInitContainer). Only what
+# limits a container may be set there: no command, args, image, env, lifecycle hooks,
+# probes, ports or volume mounts, all of which change what runs.
+CONTAINER_DEFAULTS_FIELDS = frozenset({"securityContext", "resources", "imagePullPolicy"})
+# `executor.args` go before the init / wait command of argoexec (workflowpod.go,
+# newExecContainer): only its logging flags, each with its value.
+EXECUTOR_ARGS_FLAGS = frozenset({"--loglevel", "--gloglevel", "--log-format"})
 # templateDefaults is merged under every template: only limits, never something to run.
 TEMPLATE_DEFAULTS_FIELDS = frozenset(
     {"activeDeadlineSeconds", "timeout", "retryStrategy", "failFast", "parallelism"}

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import upstream_facts as facts
-from k8s_objects import UNKNOWN, get, is_list, is_mapping
+from k8s_objects import UNKNOWN, get, is_list, is_mapping, kind_of_manifest
 from resource_objects import FoundObject
 
 _CONTROLLER_WORD = re.compile(
     r"(^|[/\s\"'=;&|])" + re.escape(facts.CONTROLLER_BINARY) + r"($|[\s\"';&|])"
 )
 # Flags of both binaries that take no value (pflag bool flags).
-_BOOL_FLAGS = frozenset({facts.FLAG_NAMESPACED, "--secure", "--x-frame-options"})
+_BOOL_FLAGS = frozenset(
+    {facts.FLAG_NAMESPACED, "--secure", "--hsts", "--event-async-dispatch", "--browser"}
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,26 @@ def pod_spec(found: FoundObject) -> Any:
 
 def containers(found: FoundObject) -> Iterator[Container]:
     spec = pod_spec(found)
+    for field in facts.CONTAINER_LISTS:
+        items = get(spec, field)
+        for index, container in enumerate(items if is_list(items) else []):
+            if is_mapping(container):
+                yield Container(f"{field}[{index}]", container)
+
+
+_POD_SPECS_BY_FOLDED_KIND = {
+    (group, kind.casefold()): path for (group, kind), path in facts.WORKLOAD_POD_SPECS.items()
+}
+
+
+def manifest_containers(manifest: Any) -> Iterator[Container]:
+    """The containers of a workload manifest written anywhere (a Sensor trigger's object
+    included); its kind matched case-insensitively, as a dynamic client resolves it."""
+    kind = kind_of_manifest(manifest)
+    if kind is None:
+        return
+    path = _POD_SPECS_BY_FOLDED_KIND.get((kind.group, kind.kind.casefold()))
+    spec = get(manifest, *path) if path else None
     for field in facts.CONTAINER_LISTS:
         items = get(spec, field)
         for index, container in enumerate(items if is_list(items) else []):
@@ -100,6 +122,34 @@ def parse_flags(words: list[Any]) -> dict[str, Any]:
         else:
             flags[name] = ""
     return flags
+
+
+def flag_names(words: list[Any]) -> list[str]:
+    """Every flag named on the command line, in the order pflag reads them: long ones
+    (`--f`, `--f=v`) and short ones (`-f`); a word taken as a flag's value is skipped."""
+    names: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not isinstance(word, str) or not word.startswith("-") or word == "-":
+            continue
+        name, eq, _ = word.partition("=")
+        names.append(name)
+        if name.startswith("--") and not eq and name not in _BOOL_FLAGS and index < len(words):
+            index += 1
+    return names
+
+
+def image_parts(image: Any) -> tuple[str, str]:
+    """'quay.io/argoproj/argoexec:v4.1.2' -> ('quay.io/argoproj', 'v4.1.2'): the
+    repository path before the image's name, and its tag or digest ('sha256:...')."""
+    if not isinstance(image, str):
+        return "", ""
+    image, at, digest = image.partition("@")
+    path, _, last = image.rpartition("/")
+    _, colon, tag = last.partition(":")
+    return path, digest if at else (tag if colon else "latest")
 
 
 def flag_is_true(value: Any) -> bool:
