@@ -53,7 +53,12 @@ def _cluster_wide_grants(view: StackView, settings: Settings) -> Problems:
     return cluster_wide_grant_problems(view.objects, settings)
 
 
-_CHECKED_CONFIG_KEYS = ("controlNamespace", "managedNamespace", "configMapName")
+_CHECKED_CONFIG_KEYS = (
+    "controlNamespace",
+    "managedNamespace",
+    "configMapName",
+    "workflowServiceAccount",
+)
 
 
 def _install(view: StackView, settings: Settings) -> Problems:
@@ -133,6 +138,7 @@ INSTALL_POLICY = _policy(
     "controlNamespace",
     "managedNamespace",
     "configMapName",
+    "workflowServiceAccount",
 )
 TEMPLATE_CONTENT_POLICY = _policy(
     "workflowtemplates-follow-catalog-rules",
