@@ -285,8 +285,6 @@ def effective_settings(settings: Settings, install: InstallFacts) -> Settings:
         changes["managed_namespace"] = install.managed_namespace
     if isinstance(install.config_map_name, str) and install.config_map_name:
         changes["config_map_name"] = install.config_map_name
-    if isinstance(install.workflow_service_account, str) and install.workflow_service_account:
-        changes["workflow_service_account"] = install.workflow_service_account
     changes["argo_cluster_roles"] = settings.argo_cluster_roles | frozenset(
         install.argo_cluster_roles
     )
@@ -310,7 +308,6 @@ def config_mismatches(settings: Settings, install: InstallFacts, keys: Iterable[
         "controlNamespace": ("control_namespace", install.control_namespace),
         "managedNamespace": ("managed_namespace", install.managed_namespace),
         "configMapName": ("config_map_name", install.config_map_name),
-        "workflowServiceAccount": ("workflow_service_account", install.workflow_service_account),
     }
     problems = []
     for key in keys:

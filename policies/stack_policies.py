@@ -53,12 +53,7 @@ def _cluster_wide_grants(view: StackView, settings: Settings) -> Problems:
     return cluster_wide_grant_problems(view.objects, settings)
 
 
-_CHECKED_CONFIG_KEYS = (
-    "controlNamespace",
-    "managedNamespace",
-    "configMapName",
-    "workflowServiceAccount",
-)
+_CHECKED_CONFIG_KEYS = ("controlNamespace", "managedNamespace", "configMapName")
 
 
 def _install(view: StackView, settings: Settings) -> Problems:
@@ -138,7 +133,6 @@ INSTALL_POLICY = _policy(
     "controlNamespace",
     "managedNamespace",
     "configMapName",
-    "workflowServiceAccount",
 )
 TEMPLATE_CONTENT_POLICY = _policy(
     "workflowtemplates-follow-catalog-rules",

@@ -38,16 +38,3 @@ def test_argo_cluster_roles_are_the_programs(facts) -> None:
 def test_one_controller_and_one_server(facts) -> None:
     assert len(facts.controllers) == 1 and facts.controller is facts.controllers[0]
     assert len(facts.servers) == 1 and facts.server is facts.servers[0]
-
-
-def test_stack_names_the_workflow_account_whatever_pack_config_says(facts) -> None:
-    # Pack config naming another account (here the controller's) must not widen which
-    # accounts templates may run as: the stack's workflowDefaults decide (item 12).
-    from install_facts import config_mismatches, effective_settings
-
-    configured = Settings(workflow_service_account="argo")
-    effective = effective_settings(configured, facts)
-    assert effective.workflow_service_account == facts.workflow_service_account == "workflow"
-    assert "argo" not in effective.allowed_workflow_accounts
-    mismatches = config_mismatches(configured, facts, ["workflowServiceAccount"])
-    assert len(mismatches) == 1 and "'argo'" in mismatches[0] and "'workflow'" in mismatches[0]
