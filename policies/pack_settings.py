@@ -42,8 +42,10 @@ class Settings:
 
     @property
     def allowed_workflow_accounts(self) -> frozenset[str]:
-        """Accounts workflow pods may run as."""
-        return frozenset({self.workflow_service_account}) | self.workflow_accounts
+        """Accounts workflow pods may run as: never the controller's or the server's, even
+        when config names one of them as the workflow account."""
+        accounts = frozenset({self.workflow_service_account}) | self.workflow_accounts
+        return accounts - {self.controller_service_account, self.server_service_account}
 
     @property
     def allowed_workflow_fields(self) -> frozenset[str]:

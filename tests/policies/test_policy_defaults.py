@@ -38,3 +38,14 @@ def test_argo_cluster_roles_are_the_programs(facts) -> None:
 def test_one_controller_and_one_server(facts) -> None:
     assert len(facts.controllers) == 1 and facts.controller is facts.controllers[0]
     assert len(facts.servers) == 1 and facts.server is facts.servers[0]
+
+
+def test_workflow_account_is_never_an_argo_component_account(facts) -> None:
+    # Pack config naming the controller's (or the server's) account as the workflow
+    # account must not let templates or workflowDefaults run as it (item 12).
+    from install_facts import effective_settings
+
+    for account in ("argo", "argo-server"):
+        effective = effective_settings(Settings(workflow_service_account=account), facts)
+        assert account not in effective.allowed_workflow_accounts
+    assert "workflow" in effective_settings(Settings(), facts).allowed_workflow_accounts
