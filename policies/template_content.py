@@ -13,7 +13,7 @@ from typing import Any
 
 import upstream_facts as facts
 from argo_rules import template_rules as _template_rules
-from argo_rules.template_variables import declared_parameters
+from argo_rules.template_index import caller_parameters
 from controller_config_rules import read_controller_config
 from k8s_objects import UNKNOWN, Unjudged, get
 from pack_settings import Settings
@@ -34,47 +34,15 @@ def _controller_config(objects: list[FoundObject], settings: Settings) -> dict[s
     return {}
 
 
-def _template_refs(value: Any) -> set[str]:
-    """Names of the WorkflowTemplates a spec calls with templateRef, anywhere in it."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("templateRef")
-            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-                found.add(ref["name"])
-            stack.extend(v for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, dict | list))
-    return found
-
-
 def _caller_parameters(templates: list[FoundObject]) -> dict[str, frozenset[str]]:
     """Template name -> workflow parameters its callers declare (directly or through
     other templates): a library template may use `{{workflow.parameters.x}}` of the
-    templates that call it, as the catalog loader allows."""
-    declared: dict[str, set[str]] = {}
-    calls: dict[str, set[str]] = {}
-    for found in templates:
-        name, spec = get(found.manifest, "metadata", "name"), get(found.manifest, "spec")
-        if found.kind.kind != facts.WORKFLOW_TEMPLATE or not isinstance(name, str):
-            continue
-        if isinstance(spec, dict):
-            declared.setdefault(name, set()).update(declared_parameters(spec))
-            calls.setdefault(name, set()).update(_template_refs(spec))
-    result: dict[str, set[str]] = {}
-    for caller, called_names in calls.items():
-        seen: set[str] = set()
-        todo = list(called_names)
-        while todo:
-            called = todo.pop()
-            if called in seen:
-                continue
-            seen.add(called)
-            result.setdefault(called, set()).update(declared.get(caller, ()))
-            todo.extend(calls.get(called, ()))
-    return {name: frozenset(params) for name, params in result.items()}
+    templates that call it, as the catalog loader allows (the loader's own index)."""
+    return caller_parameters(
+        {**found.manifest, "kind": facts.WORKFLOW_TEMPLATE}
+        for found in templates
+        if found.kind.kind == facts.WORKFLOW_TEMPLATE and isinstance(found.manifest, dict)
+    )
 
 
 def _context(
