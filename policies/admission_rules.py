@@ -14,7 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 import upstream_facts as facts
-from k8s_objects import UNKNOWN, Unjudged, get, is_list, is_mapping, scalar, strings
+from k8s_objects import (
+    UNKNOWN,
+    Unjudged,
+    get,
+    is_list,
+    is_mapping,
+    label_requirement_holds,
+    scalar,
+    strings,
+)
 from pack_settings import Settings
 from resource_objects import FoundObject
 
@@ -55,14 +64,7 @@ def selector_matches(selector: Any, labels: dict[str, Any]) -> bool | None:
         values = list(values) if is_list(values) else []
         if UNKNOWN in (key, operator) or UNKNOWN in values or not isinstance(key, str):
             return None
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
+        if not label_requirement_holds(labels, key, operator, values):
             return False
     return True
 

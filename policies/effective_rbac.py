@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import effective_rbac_facts as facts
-from k8s_objects import UNKNOWN, Unjudged
+from k8s_objects import UNKNOWN, Unjudged, label_requirement_holds
 
 # The namespace of a namespaced object that sets none: the provider's default namespace,
 # which the stack does not say. It counts as any namespace.
@@ -337,14 +337,7 @@ def _labels_match(selector: Any, labels: Mapping[str, Any]) -> bool:
         if not isinstance(key, str):
             return False
         values = _strings(_get(expression, "values"), unknown_is_all=False)
-        present = key in labels
-        if operator == "In" and not (present and labels[key] in values):
-            return False
-        if operator == "NotIn" and present and labels[key] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
+        if not label_requirement_holds(labels, key, operator, values):
             return False
     return True
 

@@ -196,3 +196,20 @@ def flatten_objects(value: Any) -> Iterator[Any]:
             yield value
     elif value is not None:
         yield value
+
+
+def label_requirement_holds(
+    labels: Mapping[str, Any], key: str, operator: Any, values: Sequence[Any]
+) -> bool:
+    """One matchExpressions requirement of a label selector, as apimachinery's
+    labels.Requirement.Matches reads it; an unknown operator does not exclude."""
+    present = key in labels
+    if operator == "In":
+        return present and labels[key] in values
+    if operator == "NotIn":
+        return not (present and labels[key] in values)
+    if operator == "Exists":
+        return present
+    if operator == "DoesNotExist":
+        return not present
+    return True
