@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from shared_analysis import ProtoDict, plain_properties
 
 _TOKEN = re.compile(r"^kubernetes:(?P<module>[^:]+):(?P<kind>[A-Za-z0-9]+)$")
 
@@ -46,6 +47,7 @@ class _Unknown:
 
 
 UNKNOWN: Any = _Unknown()
+_AS_UNKNOWN = dict.fromkeys(_UNKNOWN_SENTINELS, UNKNOWN)
 
 
 class Unjudged(str):
@@ -109,6 +111,8 @@ def to_plain(props: Any) -> PlainDict:
     """Resource properties as plain dicts / lists, unknown preview values as UNKNOWN."""
     if isinstance(props, PlainDict):
         return props
+    if isinstance(props, ProtoDict):  # straight from the protobuf, in one pass
+        return PlainDict(plain_properties(props, _AS_UNKNOWN))
     plain = _plain(props) if props is not None else {}
     return PlainDict(plain if isinstance(plain, dict) else {})
 

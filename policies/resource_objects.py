@@ -22,6 +22,7 @@ from canonical import canonicalize
 from k8s_objects import (
     UNKNOWN,
     Kind,
+    PlainDict,
     Unjudged,
     api_group,
     get,
@@ -31,6 +32,7 @@ from k8s_objects import (
     to_plain,
 )
 from raw_manifests import InlineObject, Unreadable, inline_objects, is_raw_manifest_type
+from shared_analysis import once_per_content
 
 # Kinds spelled in another letter case still name the kind the pack guards (the pack
 # judges `kind: workflow` as a Workflow; the token check refuses the spelling).
@@ -156,6 +158,18 @@ def objects_of(type_token: str, props: Any, name: str, urn: str = "") -> Iterato
     label = f'{what} (Pulumi resource "{name}")'
     yield _found(kind, props, label, urn)
     yield from _list_items(kind, props, label, urn)
+
+
+@once_per_content
+def plain_props(props: Any) -> PlainDict:
+    """A resource's properties as plain data (once for the same properties)."""
+    return to_plain(props)
+
+
+@once_per_content
+def resource_objects(props: Any, type_token: str, name: str, urn: str) -> tuple[FoundObject, ...]:
+    """`objects_of` a resource, once for the same properties, token, name and URN."""
+    return tuple(objects_of(type_token, plain_props(props), name, urn))
 
 
 def token_problems(type_token: str, props: Any) -> list[str]:

@@ -11,7 +11,6 @@ import helm_rules
 import sensor_rules
 import upstream_facts as facts
 import workflow_rules
-from k8s_objects import to_plain
 from pack_settings import Settings, config_schema, settings_from_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -20,20 +19,26 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 from reporting import report
-from resource_objects import FoundObject, objects_of, token_problems, unreadable_inline_yaml
+from resource_objects import (
+    FoundObject,
+    plain_props,
+    resource_objects,
+    token_problems,
+    unreadable_inline_yaml,
+)
 from shared_analysis import once_per_request
 
 
 @once_per_request
 def _plain_props(args: ResourceValidationArgs) -> dict[str, Any]:
     """The resource's properties as plain data, once per Analyze request."""
-    return to_plain(args.props)
+    return plain_props(args.props)
 
 
 @once_per_request
-def _objects(args: ResourceValidationArgs) -> list[FoundObject]:
+def _objects(args: ResourceValidationArgs) -> tuple[FoundObject, ...]:
     """The objects the resource carries, once per Analyze request."""
-    return list(objects_of(args.resource_type, _plain_props(args), args.name, args.urn))
+    return resource_objects(args.props, args.resource_type, args.name, args.urn)
 
 
 Check = Callable[..., list[str]]

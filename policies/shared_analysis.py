@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextvars import ContextVar
 from inspect import isawaitable
 from types import MappingProxyType
@@ -237,6 +237,11 @@ class ProtoDict(_SharedMapping):
         self._fields = struct.fields
         self._struct = struct
 
+    @property
+    def proto_struct(self) -> Any:
+        """The protobuf Struct this views."""
+        return self._struct
+
     def _read(self, key: Any, path: list[str]) -> Any:
         # never index a missing key: a message-valued protobuf map would insert it
         if not isinstance(key, str) or key not in self._fields:
@@ -310,6 +315,86 @@ class PlainList(_SharedSequence):
 def shared_properties(struct: Any) -> ProtoDict:
     """The properties of a request as every policy of it sees them."""
     return ProtoDict(struct, [])
+
+
+# --- across requests: identical properties, worked on once per process ----------------
+#
+# `pulumi preview` sends every resource twice: in its own Analyze request and again in
+# the AnalyzeStack request. A function of a resource's properties alone (its objects, its
+# plain form) is computed once for the exact bytes of those properties, then shared.
+
+_CONTENT_CACHE: dict[Hashable, Any] = {}
+_CONTENT_CACHE_LIMIT = 20_000
+
+
+def content_key(props: Any) -> bytes | None:
+    """The exact bytes of properties served here (None for any other value): equal bytes,
+    equal properties (deterministic protobuf encoding sorts map keys)."""
+    if isinstance(props, ProtoDict):
+        return props.proto_struct.SerializeToString(deterministic=True)
+    return None
+
+
+def once_per_content(fn: Callable[..., T]) -> Callable[..., T]:
+    """Compute ``fn(props, *rest)`` once per process for properties with the same bytes
+    and the same ``rest`` (hashable). The value must depend only on its arguments and
+    must not be modified by callers. Properties not served here always compute."""
+
+    @functools.wraps(fn)
+    def cached(props: Any, *rest: Hashable) -> T:
+        content = content_key(props)
+        if content is None:
+            return fn(props, *rest)
+        key = (cached, content, *rest)
+        try:
+            return _CONTENT_CACHE[key]
+        except KeyError:
+            pass
+        if len(_CONTENT_CACHE) >= _CONTENT_CACHE_LIMIT:
+            _CONTENT_CACHE.clear()
+        found = _CONTENT_CACHE[key] = fn(props, *rest)
+        return found
+
+    return cached
+
+
+def plain_properties(props: ProtoDict, replace: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties served here as plain dicts and lists in one pass over the protobuf, each
+    string found in ``replace`` swapped for its value (e.g. the SDK's unknown sentinels)."""
+    return _replaced_struct(props.proto_struct, replace)
+
+
+def _replaced(value: Any, replace: Mapping[str, Any]) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        text = value.string_value
+        return replace.get(text, text)
+    if kind == "struct_value":
+        struct = value.struct_value
+        if SPECIAL_SIG_KEY in struct.fields:
+            return _replaced_plain(_plain_struct(struct, nested=True), replace)
+        return _replaced_struct(struct, replace)
+    if kind == "number_value":
+        return _number(value.number_value)
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "list_value":
+        return [_replaced(item, replace) for item in value.list_value.values]
+    return None
+
+
+def _replaced_struct(struct: Any, replace: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _replaced(item, replace) for key, item in struct.fields.items()}
+
+
+def _replaced_plain(value: Any, replace: Mapping[str, Any]) -> Any:
+    if isinstance(value, str):
+        return replace.get(value, value)
+    if isinstance(value, dict):
+        return {key: _replaced_plain(item, replace) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced_plain(item, replace) for item in value]
+    return value
 
 
 # --- the servicer --------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from install_facts import InstallFacts, install_facts
-from resource_objects import FoundObject, objects_of
+from resource_objects import FoundObject, resource_objects
 from shared_analysis import once_per_request
 
 
@@ -27,7 +27,9 @@ def compute_stack_view(resources: list[Any]) -> StackView:
     objects = [
         found
         for resource in resources
-        for found in objects_of(resource.resource_type, resource.props, resource.name, resource.urn)
+        for found in resource_objects(
+            resource.props, resource.resource_type, resource.name, resource.urn
+        )
     ]
     return StackView(objects, install_facts(objects))
 

@@ -9,6 +9,8 @@ controller reads them, and the catalog's template names for templateRef resoluti
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Hashable
 from typing import Any
 
 import upstream_facts as facts
@@ -115,6 +117,7 @@ def template_content_problems(
     if not templates:
         return problems
     context = _context(objects, settings, install, templates)
+    context_key = _context_key(context)
     full = {_key(found): found for found in templates if not found.kind.patch}
     for found in templates:
         manifest = found.manifest
@@ -127,9 +130,60 @@ def template_content_problems(
         if not isinstance(name, str | None):
             problems.append((f"{found.label}: metadata.name is not a string", found.urn))
             continue
-        for problem in _template_rules.template_problems(manifest, context):
+        for problem in _verdict(manifest, context, context_key, found.kind.patch):
             problems.append((f"{found.label}: {problem}", found.urn))
     return problems
+
+
+# Verdicts of templates already judged in this process, by the manifest object (the
+# objects of identical properties are shared across requests, resource_objects) and the
+# context. `pulumi preview` sends each template once, but a process judging many stacks
+# that differ by a few objects (the pack's own tests) judges each template once.
+_VERDICTS: dict[tuple[int, Hashable, frozenset[str]], tuple[Any, list[Any]]] = {}
+_VERDICTS_LIMIT = 20_000
+
+
+def _verdict(manifest: Any, context: Any, context_key: Hashable, patch: bool) -> list[Any]:
+    if patch:  # a merged manifest is new on every request
+        return _template_rules.template_problems(manifest, context)
+    name = get(manifest, "metadata", "name")
+    callers = (context.caller_parameters or {}).get(name, frozenset())
+    key = (id(manifest), context_key, frozenset(callers))
+    cached = _VERDICTS.get(key)
+    if cached is not None and cached[0] is manifest:
+        return cached[1]
+    if len(_VERDICTS) >= _VERDICTS_LIMIT:
+        _VERDICTS.clear()
+    verdict = _template_rules.template_problems(manifest, context)
+    _VERDICTS[key] = (manifest, verdict)
+    return verdict
+
+
+def _context_key(context: Any) -> Hashable:
+    """Everything of the context a template's verdict depends on, but its callers'
+    parameters (taken per template)."""
+    return tuple(
+        _frozen(getattr(context, field.name))
+        for field in dataclasses.fields(context)
+        if field.name != "caller_parameters"
+    )
+
+
+def _frozen(value: Any) -> Hashable:
+    """A hashable form of plain data that tells apart every type (UNKNOWN included)."""
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((repr(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_frozen(item) for item in value))
+    if isinstance(value, frozenset | set):
+        return ("set", tuple(sorted(repr(item) for item in value)))
+    if value is UNKNOWN:
+        return ("unknown",)
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", type(value).__name__, repr(value))
+    return (type(value).__name__, value)
 
 
 def _key(found: FoundObject) -> tuple[str, Any, Any]:

@@ -21,6 +21,7 @@ Expected outcomes come from the upstream sources the headers cite, never from th
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ import pytest
 import yaml
 
 from components.catalog import CatalogError, load_catalog
+from components.settings import declared_keys
 
 CORPUS = Path(__file__).parent / "corpus"
 VALID = sorted((CORPUS / "valid").glob("*.yaml"))
@@ -51,20 +53,22 @@ _FREE_FORM = frozenset(
      "withItems", "plugin"}
 )  # fmt: skip
 _TWIN_MIN_DEPTH = 4
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --- loading -----------------------------------------------------------------------------------
 
 
 def _stack_defaults() -> dict[str, Any]:
-    config = yaml.safe_load(PROJECT_FILE.read_text())["config"]
-    return {key: spec["default"] for key, spec in config.items() if "default" in spec}
+    declared = declared_keys(PROJECT_FILE).items()
+    return {key: spec.default for key, spec in declared if spec.default is not None}
 
 
 def _snake(key: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
 
 
+@functools.cache
 def _catalog_keywords() -> dict[str, Any]:
     """load_catalog keywords filled from the Pulumi.yaml defaults they stand for."""
     accepted = inspect.signature(load_catalog).parameters
@@ -77,7 +81,7 @@ def _catalog_keywords() -> dict[str, Any]:
 
 
 def _documents(path: Path) -> list[dict[str, Any]]:
-    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc is not None]
+    return [doc for doc in yaml.load_all(path.read_text(), Loader=_LOADER) if doc is not None]
 
 
 def _template_refs(value: Any) -> Iterator[str]:
@@ -117,7 +121,7 @@ def _load(catalog: Path, files: list[Path], texts: dict[Path, str] | None = None
     for path in files:
         (catalog / path.name).write_text((texts or {}).get(path, path.read_text()))
     try:
-        load_catalog(catalog, **_catalog_keywords())
+        load_catalog(catalog, **dict(_catalog_keywords()))
     except CatalogError as err:
         return [str(p) for p in getattr(err, "problems", None) or [str(err)]]
     return []
