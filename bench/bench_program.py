@@ -8,20 +8,17 @@ install. Peak memory comes from a fresh process per size (bench.one_run).
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from bench.catalog_gen import template, write_catalog
-from components.catalog import load_catalog
+from bench.catalog_gen import write_catalog
 from components.program import run as run_program
 from tools import mock_runtime
 from tools.stack_config import merged_config
@@ -76,26 +73,8 @@ def structured_floor_program(manifests: list[dict]) -> Callable[[], None]:
     return program
 
 
-def _seconds(fn: Callable[[], object]) -> float:
-    """CPU seconds of this process (every thread): the mocks run in-process, and CPU time
-    is far less disturbed by other load on the machine than wall time."""
-    gc.collect()
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
-
-
-def _best_of(runs: int, *fns: Callable[[], object]) -> list[float]:
-    """Best time of each function, running them in turn so drift hits all alike."""
-    best = [float("inf")] * len(fns)
-    for _ in range(runs):
-        for i, fn in enumerate(fns):
-            best[i] = min(best[i], _seconds(fn))
-    return best
-
-
-def _peak_mb(kind: str, catalog: Path) -> float:
-    """Peak resident memory (MB) of a fresh process running the program or the floor once."""
+def _fresh(kind: str, catalog: Path) -> dict[str, float]:
+    """CPU seconds and peak MB of one run of ``kind`` in a fresh process (bench.one_run)."""
     out = subprocess.run(
         [sys.executable, "-m", "bench.one_run", kind, str(catalog)],
         cwd=ROOT,
@@ -103,15 +82,17 @@ def _peak_mb(kind: str, catalog: Path) -> float:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out)["peak_mb"]
+    return json.loads(out)
 
 
 def measure(
     sizes: tuple[int, ...] = (100, 1000, 3000), runs: int = 3, structured_at: int = 1000
 ) -> list[dict[str, float]]:
-    """CPU seconds (best of ``runs``) for the program, the floor and the catalog alone at
-    each catalog size, and each one's peak memory; at ``structured_at`` templates also
-    the structured floor."""
+    """CPU seconds (best of ``runs``) of the program, the floor and the catalog alone at
+    each catalog size, each run in a fresh process as `pulumi preview` runs a program
+    (nothing a run leaves in the SDK's runtime or in caches slows or speeds the next), and
+    each one's peak memory; at ``structured_at`` templates also the structured floor. The
+    kinds take turns, so drift in the machine's speed hits all alike."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -119,26 +100,24 @@ def measure(
             config, secrets = merged_config("dev", {"templatesDir": str(catalog)})
             registered, _ = mock_runtime.run(run_program, config, secrets)
             assert sum(r.type.endswith(":WorkflowTemplate") for r in registered) == size
-            manifests = [template(i) for i in range(size)]
-            floor_fn = floor_program(manifests)
-            fns = [
-                lambda c=config, s=secrets: mock_runtime.run(run_program, c, s),
-                lambda f=floor_fn, c=config: mock_runtime.run(f, c),
-                lambda d=catalog: load_catalog(d, managed_namespace="argo-events"),
-            ]
+            kinds = ["program", "floor", "catalog"]
             if size == structured_at:
-                structured = structured_floor_program(manifests)
-                fns.append(lambda f=structured, c=config: mock_runtime.run(f, c))
-            program, floor, catalog_only, *rest = _best_of(runs, *fns)
+                kinds.append("structured")
+            best: dict[str, dict[str, float]] = {}
+            for _ in range(runs):
+                for kind in kinds:
+                    found = _fresh(kind, catalog)
+                    if kind not in best or found["cpu"] < best[kind]["cpu"]:
+                        best[kind] = found
             rows.append(
                 {
                     "templates": size,
-                    "program": program,
-                    "floor": floor,
-                    "catalog": catalog_only,
-                    "structured": rest[0] if rest else None,
-                    "program_mb": _peak_mb("program", catalog),
-                    "floor_mb": _peak_mb("floor", catalog),
+                    "program": best["program"]["cpu"],
+                    "floor": best["floor"]["cpu"],
+                    "catalog": best["catalog"]["cpu"],
+                    "structured": best["structured"]["cpu"] if "structured" in best else None,
+                    "program_mb": best["program"]["peak_mb"],
+                    "floor_mb": best["floor"]["peak_mb"],
                 }
             )
     return rows

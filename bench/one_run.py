@@ -1,8 +1,12 @@
-"""One run in a fresh process, for peak memory: python -m bench.one_run program|floor DIR
+"""One run in a fresh process: python -m bench.one_run program|floor|structured|catalog DIR
 
-Prints {"cpu": seconds, "peak_mb": MB} as JSON. ``program`` runs the program with the
-dev stack's config and the catalog DIR; ``floor`` registers DIR's templates as bare
-custom resources (bench.bench_program.floor_program), both under the same mocks.
+Prints {"cpu": seconds, "peak_mb": MB} as JSON: the CPU seconds of the run alone (after
+the imports and, for the floors, after reading DIR) and the process's peak memory.
+``program`` runs the program with the dev stack's config and the catalog DIR, as
+`pulumi preview` runs it: once, in a fresh process. ``floor`` registers DIR's templates
+as bare custom resources (bench.bench_program.floor_program), ``structured`` the same
+with the program's structure (structured_floor_program), both under the same mocks;
+``catalog`` only loads and validates DIR (components.catalog.load_catalog).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from bench.bench_program import floor_program
+from bench.bench_program import floor_program, structured_floor_program
 from bench.peak import peak_mb
+from components.catalog import load_catalog
 from components.program import run as run_program
 from tools import mock_runtime
 from tools.stack_config import merged_config
@@ -24,6 +29,12 @@ from tools.stack_config import merged_config
 def main(argv: list[str]) -> int:
     kind, catalog = argv
     config, secrets = merged_config("dev", {"templatesDir": catalog})
+    if kind == "catalog":
+        start = time.process_time()
+        load_catalog(Path(catalog), managed_namespace="argo-events")
+        cpu = time.process_time() - start
+        print(json.dumps({"cpu": cpu, "peak_mb": peak_mb()}))
+        return 0
     if kind == "program":
         program = run_program
     else:
@@ -33,7 +44,7 @@ def main(argv: list[str]) -> int:
             for path in sorted(Path(catalog).rglob("*.yaml"))
             for doc in yaml.load_all(path.read_text(), Loader=loader)
         ]
-        program = floor_program(manifests)
+        program = (floor_program if kind == "floor" else structured_floor_program)(manifests)
     start = time.process_time()
     mock_runtime.run(program, config, secrets)
     cpu = time.process_time() - start

@@ -69,6 +69,86 @@ class _StrictLoader(_BaseLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_document(self, node: yaml.Node) -> Any:
+        # One direct pass over the node tree for the plain shapes templates are made of
+        # (string-keyed maps, lists, scalars): PyYAML's general constructor, with its
+        # generators and per-node bookkeeping, cost more than parsing. Anything else
+        # (merge keys, explicit collection tags) goes through the general constructor.
+        try:
+            return _Builder(self).build(node)
+        finally:
+            self.constructed_objects = {}
+            self.recursive_objects = {}
+            self.state_generators = []
+            self.deep_construct = False
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Build a document as SafeLoader would, refusing duplicate keys (see _StrictLoader)."""
+
+    def __init__(self, loader: _StrictLoader) -> None:
+        self._loader = loader
+        self._built: dict[int, Any] = {}  # anchored nodes are built once, like PyYAML
+        self._building: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        key = id(node)
+        if key in self._built:
+            return self._built[key]
+        if key in self._building:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found a recursive alias (a node inside itself)", node.start_mark
+            )
+        self._building.add(key)
+        try:
+            value = self._value(node)
+        finally:
+            self._building.discard(key)
+        self._built[key] = value
+        return value
+
+    def _value(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG:
+                return node.value
+            return self._loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return [self.build(item) for item in node.value]
+        if (
+            isinstance(node, yaml.MappingNode)
+            and node.tag == _MAP_TAG
+            and not any(key_node.tag == _MERGE_TAG for key_node, _ in node.value)
+        ):
+            return self._mapping(node)
+        return self._loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode) -> dict:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = self.build(key_node)
+                if not isinstance(key, typing.Hashable):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    )
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            mapping[key] = self.build(value_node)
+        return mapping
+
 
 # Kubernetes reads `2024-01-01` in a string field as a string; PyYAML would make it a date.
 _StrictLoader.yaml_implicit_resolvers = {
