@@ -104,18 +104,10 @@ def _number(value: float) -> float:
 
 def _plain(value: Any) -> Any:
     """A google.protobuf.Value as MessageToDict then deserialize_properties give it."""
-    kind = value.WhichOneof("kind")
-    if kind == "string_value":
-        return value.string_value
-    if kind == "struct_value":
-        return _plain_struct(value.struct_value, nested=True)
-    if kind == "number_value":
-        return _number(value.number_value)
-    if kind == "bool_value":
-        return value.bool_value
-    if kind == "list_value":
-        return [_plain(item) for item in value.list_value.values]
-    return None  # null_value, or unset
+    return _replaced(value, _NOTHING)
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 
 def _plain_struct(struct: Any, *, nested: bool = False) -> Any:
