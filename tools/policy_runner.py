@@ -29,6 +29,8 @@ is asked or what it answers:
   sent) gets that answer again instead of being resent; the pack's answer is a function
   of the request and its config. Every other Analyze request, and every AnalyzeStack
   request, goes to the pack. Logs the pack would write again are not repeated.
+  ``runner.counts`` says how many Analyze requests were sent and answered again, and
+  how many AnalyzeStack requests were sent.
 """
 
 from __future__ import annotations
