@@ -17,6 +17,20 @@ under ``all`` (which the engine silently ignores) are errors.
 
     with PolicyRunner({"workflow-must-reference-template": "advisory"}) as runner:
         violations = runner.analyze(resources)   # objects with type, name, urn, inputs
+
+Many analyses of one large stack that differ in a few resources (a corpus of changes
+to the same program) may opt in to two savings, neither of which changes what the pack
+is asked or what it answers:
+
+- ``prepare(resources)`` builds each resource's requests once; a prepared resource is
+  sent as it was when prepared.
+- ``PolicyRunner(reuse_answers=True)``: an Analyze request byte-identical to one the
+  pack already answered under byte-identical config (the ConfigureAnalyzerRequest last
+  sent) gets that answer again instead of being resent; the pack's answer is a function
+  of the request and its config. Every other Analyze request, and every AnalyzeStack
+  request, goes to the pack. Logs the pack would write again are not repeated.
+  ``runner.counts`` says how many Analyze requests were sent and answered again, and
+  how many AnalyzeStack requests were sent.
 """
 
 from __future__ import annotations
@@ -93,6 +107,40 @@ def make_urn(
 ) -> str:
     """The URN the engine gives a top-level resource."""
     return f"urn:pulumi:{stack}::{project}::{type_token}::{name}"
+
+
+@dataclass(frozen=True)
+class PreparedResource:
+    """A resource whose requests are built once (see prepare()); it is sent as it was
+    when prepared, so its inputs are a copy of the original's."""
+
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    parent: str | None
+    request: analyzer_pb2.AnalyzeRequest
+    stack_entry: analyzer_pb2.AnalyzerResource
+
+
+def prepare(resources: Iterable[Resource]) -> list[PreparedResource]:
+    """Resources with their Analyze and AnalyzeStack entries built once, to be sent by
+    analyze() in any number of stacks."""
+    prepared = []
+    for resource in resources:
+        request, stack_entry = _build(resource)
+        prepared.append(
+            PreparedResource(
+                resource.type,
+                resource.name,
+                resource.urn,
+                copy.deepcopy(dict(resource.inputs)),
+                getattr(resource, "parent", None),
+                request,
+                stack_entry,
+            )
+        )
+    return prepared
 
 
 @dataclass(frozen=True)
@@ -235,8 +283,14 @@ class PolicyRunner:
         stack: str | None = None,
         project: str = "argo-workflows",
         start_timeout: float = 60.0,
+        reuse_answers: bool = False,
     ) -> None:
         self._config = config
+        self.reuse_answers = reuse_answers
+        # (ConfigureAnalyzerRequest bytes, AnalyzeRequest bytes) -> the pack's answer
+        self._answers: dict[tuple[bytes, bytes], list[Violation]] = {}
+        self._config_key = b""
+        self.counts = {"analyze": 0, "analyze_reused": 0, "analyze_stack": 0}
         self._shared = shared
         self._pack_dir = Path(pack_dir).resolve()
         self._python = python
@@ -413,6 +467,7 @@ class PolicyRunner:
             entry.enforcementLevel = _LEVEL_TO_PROTO[policy_config.enforcement_level]
             entry.properties.update(policy_config.properties)
         self._analyzer().Configure(request)
+        self._config_key = request.SerializeToString(deterministic=True)
         self.effective_config = reconciled
         return reconciled
 
@@ -421,54 +476,79 @@ class PolicyRunner:
             raise RuntimeError("PolicyRunner is not started; use it in a with statement")
         return self._stub
 
-    def analyze(self, resources: Iterable[Resource]) -> list[Violation]:
-        """Analyze every resource, then AnalyzeStack over all of them."""
-        return self.send(*build_requests(resources))
+    def analyze(
+        self, resources: Iterable[Resource], *, reuse: bool | None = None
+    ) -> list[Violation]:
+        """Analyze every resource, then AnalyzeStack over all of them.
+
+        ``reuse`` overrides the runner's ``reuse_answers`` for this call (False: every
+        request goes to the pack)."""
+        return self.send(*build_requests(resources), reuse=reuse)
 
     def send(
         self,
         requests: Iterable[analyzer_pb2.AnalyzeRequest],
         stack_request: analyzer_pb2.AnalyzeStackRequest,
+        *,
+        reuse: bool | None = None,
     ) -> list[Violation]:
         """Send prepared requests (see build_requests): each Analyze, then AnalyzeStack."""
+        reuse = self.reuse_answers if reuse is None else reuse
         violations: list[Violation] = []
         for request in requests:
-            violations += _violations(self._analyzer().Analyze(request), request.urn)
+            violations += self._analyze(request, reuse)
         response = self._analyzer().AnalyzeStack(stack_request)
+        self.counts["analyze_stack"] += 1
         return violations + _violations(response, "")
+
+    def _analyze(self, request: analyzer_pb2.AnalyzeRequest, reuse: bool) -> list[Violation]:
+        key = (self._config_key, request.SerializeToString(deterministic=True)) if reuse else None
+        if key is not None and key in self._answers:
+            self.counts["analyze_reused"] += 1
+            return list(self._answers[key])
+        found = _violations(self._analyzer().Analyze(request), request.urn)
+        self.counts["analyze"] += 1
+        if key is not None:
+            self._answers[key] = list(found)
+        return found
+
+
+def _build(resource: Resource) -> tuple[analyzer_pb2.AnalyzeRequest, analyzer_pb2.AnalyzerResource]:
+    parent = getattr(resource, "parent", None) or ""
+    properties = _struct(resource.inputs)
+    options = analyzer_pb2.AnalyzerResourceOptions(parent=parent)
+    request = analyzer_pb2.AnalyzeRequest(
+        type=resource.type,
+        name=resource.name,
+        urn=resource.urn,
+        properties=properties,
+        options=options,
+    )
+    stack_entry = analyzer_pb2.AnalyzerResource(
+        type=resource.type,
+        name=resource.name,
+        urn=resource.urn,
+        properties=properties,
+        parent=parent,
+        options=options,
+    )
+    return request, stack_entry
 
 
 def build_requests(
     resources: Iterable[Resource],
 ) -> tuple[list[analyzer_pb2.AnalyzeRequest], analyzer_pb2.AnalyzeStackRequest]:
     """The Analyze request of each resource and the AnalyzeStack request, as the engine
-    sends them."""
-    resources = list(resources)
+    sends them (a PreparedResource's as prepared)."""
     requests = []
     stack = []
     for resource in resources:
-        parent = getattr(resource, "parent", None) or ""
-        properties = _struct(resource.inputs)
-        options = analyzer_pb2.AnalyzerResourceOptions(parent=parent)
-        requests.append(
-            analyzer_pb2.AnalyzeRequest(
-                type=resource.type,
-                name=resource.name,
-                urn=resource.urn,
-                properties=properties,
-                options=options,
-            )
-        )
-        stack.append(
-            analyzer_pb2.AnalyzerResource(
-                type=resource.type,
-                name=resource.name,
-                urn=resource.urn,
-                properties=properties,
-                parent=parent,
-                options=options,
-            )
-        )
+        if isinstance(resource, PreparedResource):
+            request, stack_entry = resource.request, resource.stack_entry
+        else:
+            request, stack_entry = _build(resource)
+        requests.append(request)
+        stack.append(stack_entry)
     return requests, analyzer_pb2.AnalyzeStackRequest(resources=stack)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,16 @@ from tools.policy_runner import StackResource, make_urn
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD_STACK = FIXTURES / "good_stack.yaml"
 BAD_FIXTURES = sorted((FIXTURES / "bad").glob("*.yaml"))
+
+
+def load_yaml(path: Path) -> Any:
+    """One YAML document of a fixture, parsed with libyaml (safe loader)."""
+    return yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
+
+
+def load_yaml_all(path: Path) -> list[Any]:
+    """Every YAML document of a fixture, parsed with libyaml (safe loader)."""
+    return list(yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader))
 
 
 def _options(parent: str | None = None) -> PolicyResourceOptions:
@@ -92,14 +103,20 @@ def _load_resources(entries: list[dict[str, Any]]) -> list[StackResource]:
     ]
 
 
+@functools.cache
+def _good_stack_entries() -> list[dict[str, Any]]:
+    return load_yaml(GOOD_STACK)["resources"]
+
+
 def good_stack() -> list[StackResource]:
-    return _load_resources(yaml.safe_load(GOOD_STACK.read_text())["resources"])
+    """The good stack's resources, a fresh copy on every call (parsed once)."""
+    return _load_resources(copy.deepcopy(_good_stack_entries()))
 
 
 def bad_stack(path: Path) -> tuple[list[StackResource], set[str]]:
     """The good stack with a bad fixture applied (same name replaces), and the policies
     expected to report it."""
-    fixture = yaml.safe_load(path.read_text())
+    fixture = load_yaml(path)
     added = _load_resources(fixture.get("resources") or [])
     dropped = set(fixture.get("remove") or []) | {r.name for r in added}
     kept = [r for r in good_stack() if r.name not in dropped]
@@ -164,7 +181,7 @@ class Attempt:
 
 def load_attempt(path: Path, program: list[Any]) -> Attempt:
     """A fixture applied to the program's resources (see the format above)."""
-    fixture = yaml.safe_load(path.read_text())
+    fixture = load_yaml(path)
     added = _load_resources(fixture.get("resources") or [])
     dropped = set(fixture.get("remove") or []) | {r.name for r in added}
     by_name = {r.name: r for r in program}

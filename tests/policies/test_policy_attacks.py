@@ -2,46 +2,45 @@
 protocol: Analyze for every resource, AnalyzeStack over the rendered dev stack plus the
 attempt (fixtures/attacks/*.yaml). What must pass passes the same way (fixtures/accept).
 
-One pack process and one render serve the whole module.
+The rendered dev stack and the running pack are shared with the other corpus suites
+(conftest.py): one render and one pack process per test process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from policy_harness import ACCEPTED, ATTACKS, load_attempt
 
-from tools.policy_runner import PolicyRunner, StackResource, Violation
-from tools.render import render_stack
+from tools.policy_runner import PolicyRunner, PreparedResource, Violation
 
 
-@pytest.fixture(scope="module")
-def program() -> list[StackResource]:
-    return [
-        StackResource(r.type, r.name, r.urn, r.inputs, r.parent)
-        for r in render_stack("dev").resources
-    ]
+@pytest.fixture
+def program(dev_program: list[PreparedResource]) -> list[PreparedResource]:
+    return dev_program
 
 
-@pytest.fixture(scope="module")
-def runner() -> Iterator[PolicyRunner]:
-    with PolicyRunner(stack="dev") as started:
-        yield started
+@pytest.fixture
+def runner(pack: PolicyRunner) -> PolicyRunner:
+    return pack
 
 
 def _describe(violations: list[Violation]) -> str:
     return "\n".join(f"{v.policy_name} [{v.enforcement_level}] {v.message}" for v in violations)
 
 
-def _judge(runner: PolicyRunner, program: list[StackResource], fixture: Path):
+def _judge(runner: PolicyRunner, program: list[PreparedResource], fixture: Path):
     attempt = load_attempt(fixture, program)
-    runner.configure(attempt.config)
-    try:
+    if attempt.config is None:
+        # the runner is at the default config (the `pack` fixture)
         violations = runner.analyze(attempt.resources)
-    finally:
-        runner.configure(None)
+    else:
+        runner.configure(attempt.config)
+        try:
+            violations = runner.analyze(attempt.resources)
+        finally:
+            runner.configure(None)
     mandatory = {v.policy_name for v in violations if v.enforcement_level == "mandatory"}
     advisory = {v.policy_name for v in violations if v.enforcement_level == "advisory"}
     return attempt, violations, mandatory, advisory
@@ -54,7 +53,7 @@ def test_fixture_sets_are_large_enough() -> None:
 
 @pytest.mark.parametrize("fixture", ATTACKS, ids=lambda path: path.stem)
 def test_attack_is_refused_by_the_expected_policies(
-    runner: PolicyRunner, program: list[StackResource], fixture: Path
+    runner: PolicyRunner, program: list[PreparedResource], fixture: Path
 ) -> None:
     attempt, violations, mandatory, advisory = _judge(runner, program, fixture)
     assert attempt.expect, f"{fixture.name} names no expected policy"
@@ -64,7 +63,7 @@ def test_attack_is_refused_by_the_expected_policies(
 
 @pytest.mark.parametrize("fixture", ACCEPTED, ids=lambda path: path.stem)
 def test_accepted_change_passes(
-    runner: PolicyRunner, program: list[StackResource], fixture: Path
+    runner: PolicyRunner, program: list[PreparedResource], fixture: Path
 ) -> None:
     attempt, violations, mandatory, advisory = _judge(runner, program, fixture)
     assert mandatory == set(), _describe(violations)

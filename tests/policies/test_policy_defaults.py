@@ -3,17 +3,18 @@ install facts the stack policies derive must equal what a config-less pack assum
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from install_facts import install_facts
 from pack_settings import Settings
 from resource_objects import objects_of
 
-from tools.render import render_stack
-
 
 @pytest.fixture(scope="module")
-def facts():
-    render = render_stack("dev")
+def facts(stack_render: Callable[[str], Any]):
+    render = stack_render("dev")
     objects = [
         found for r in render.resources for found in objects_of(r.type, r.inputs, r.name, r.urn)
     ]

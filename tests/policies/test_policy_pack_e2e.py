@@ -1,4 +1,5 @@
-"""The pack started as the engine starts it, driven over the Analyzer gRPC protocol."""
+"""The pack started as the engine starts it, driven over the Analyzer gRPC protocol; every
+request of every test here is sent to the pack (no answer is reused)."""
 
 from __future__ import annotations
 
@@ -45,15 +46,21 @@ INLINE_WORKFLOW = resource(
 )
 
 
-@pytest.fixture(scope="module")
-def runner() -> Iterator[PolicyRunner]:
-    with PolicyRunner(stack="dev") as started:
-        yield started
+@pytest.fixture
+def runner(pack: PolicyRunner) -> Iterator[PolicyRunner]:
+    """The pack started for the dev stack (conftest.py), sending every request."""
+    pack.reuse_answers = False
+    reused = pack.counts["analyze_reused"]
+    try:
+        yield pack
+    finally:
+        pack.reuse_answers = True
+    assert pack.counts["analyze_reused"] == reused, "an answer was reused"
 
 
 @pytest.fixture
 def default_config(runner: PolicyRunner) -> Iterator[PolicyRunner]:
-    """The module's runner, configured back to the defaults after the test."""
+    """The runner, configured back to the defaults after the test."""
     yield runner
     runner.configure(None)
 
@@ -243,16 +250,14 @@ def test_a_pack_that_cannot_start_is_reported_with_its_stderr(tmp_path: Path) ->
     assert "broken pack" in str(failure.value)
 
 
-def test_program_stacks_have_no_violation(default_config: PolicyRunner) -> None:
+def test_program_stacks_have_no_violation(default_config: PolicyRunner, stack_render) -> None:
     """Every resource both committed stacks register passes every policy (the defaults
     are the program's names)."""
-    from tools.render import render_stack
-
     stacks = sorted(path.name.split(".")[1] for path in ROOT.glob("Pulumi.*.yaml"))
     assert len(stacks) >= 2, stacks
     default_config.configure(None)
     for stack in stacks:
-        resources = render_stack(stack).resources
+        resources = stack_render(stack).resources
         assert any(r.type.startswith("kubernetes:argoproj.io/") for r in resources), stack
         violations = default_config.analyze(resources)
         assert violations == [], f"{stack}:\n{describe(violations)}"

@@ -11,15 +11,13 @@ test_policy_pack_e2e).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from policy_harness import resource
+from policy_harness import load_yaml, load_yaml_all, resource
 
-from tools.policy_runner import PolicyRunner, Violation
+from tools.policy_runner import PolicyRunner, PreparedResource, Violation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ATTACKS = sorted((FIXTURES / "attacks-6-7").glob("*.yaml"))
@@ -27,25 +25,26 @@ MUST_PASS = sorted((FIXTURES / "accept-6-7").glob("*.yaml"))
 
 
 def _load(path: Path) -> tuple[list[Any], set[str]]:
-    fixture = yaml.safe_load(path.read_text())
+    fixture = load_yaml(path)
     added = [resource(r["type"], r["name"], r.get("inputs") or {}) for r in fixture["resources"]]
     return added, set(fixture["expect"])
 
 
-@pytest.fixture(scope="module")
-def runner() -> Iterator[PolicyRunner]:
-    with PolicyRunner(stack="dev") as started:
-        yield started
+@pytest.fixture
+def runner(pack: PolicyRunner) -> PolicyRunner:
+    return pack
+
+
+@pytest.fixture
+def dev_stack(dev_program: list[PreparedResource]) -> list[Any]:
+    return dev_program
 
 
 @pytest.fixture(scope="module")
-def dev_stack(stack_render: Callable[[str], Any]) -> list[Any]:
-    return list(stack_render("dev").resources)
-
-
-@pytest.fixture(scope="module")
-def baseline(runner: PolicyRunner, dev_stack: list[Any]) -> set[tuple[str, str]]:
-    return {(v.policy_name, v.message) for v in runner.analyze(dev_stack)}
+def baseline(dev_pack: PolicyRunner, dev_program: list[PreparedResource]) -> set[tuple[str, str]]:
+    # every request sent, at the default config (as each test runs: the `pack` fixture)
+    dev_pack.configure(None)
+    return {(v.policy_name, v.message) for v in dev_pack.analyze(dev_program, reuse=False)}
 
 
 def _added(runner, dev_stack, baseline, path: Path) -> tuple[list[Violation], set[str]]:
@@ -99,7 +98,7 @@ def test_main_dev_stack_is_refused_through_the_running_pack(runner: PolicyRunner
     """main 4ed615c's dev stack: `--auth-mode server`, and a server that may write
     WorkflowTemplates, CronWorkflows, Sensors and EventSources."""
     recorded = FIXTURES / "rbac" / "dev-stack-main-4ed615c.yaml"
-    manifests = [doc for doc in yaml.safe_load_all(recorded.read_text()) if doc]
+    manifests = [doc for doc in load_yaml_all(recorded) if doc]
     resources = [
         resource(_token(m), f"{m['kind'].lower()}-{m['metadata'].get('namespace', '')}-{i}", m)
         for i, m in enumerate(manifests)

@@ -8,11 +8,12 @@ patch / delete, argo-workflows workflow/cron).
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from effective_rbac import (
     SOME_NAME,
     Identity,
@@ -23,6 +24,7 @@ from effective_rbac import (
 from effective_rbac_rules import deployer_only_problems, install_names
 from k8s_objects import kind_of_manifest, to_plain
 from pack_settings import Settings
+from policy_harness import load_yaml_all
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from resource_objects import FoundObject
 
@@ -273,15 +275,21 @@ def _name(manifest: dict) -> Any:
     return metadata.get("name") if isinstance(metadata, dict) else None
 
 
+@functools.cache
+def _parsed_main_dev_stack() -> list[dict]:
+    return [doc for doc in load_yaml_all(MAIN_DEV_STACK) if doc]
+
+
 def _main_dev_stack() -> list[dict]:
-    return [doc for doc in yaml.safe_load_all(MAIN_DEV_STACK.read_text()) if doc]
+    """The recorded stack's manifests, a fresh copy on every call (parsed once)."""
+    return copy.deepcopy(_parsed_main_dev_stack())
 
 
 def _fixed(manifests: list[dict]) -> list[dict]:
     """main's dev stack with the server's write verbs and `server` auth mode removed."""
     fixed = []
     for manifest in manifests:
-        manifest = yaml.safe_load(yaml.safe_dump(manifest))
+        manifest = copy.deepcopy(manifest)
         if (
             manifest["kind"] == "ClusterRole"
             and manifest["metadata"]["name"] == "argo-workflows-server"

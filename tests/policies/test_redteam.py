@@ -10,7 +10,11 @@ The pack is started once, as the engine starts it (tools.policy_runner), and eac
 sent the way ``pulumi preview`` sends it: Analyze for every resource, then AnalyzeStack over
 the rendered dev stack plus the case's resources. Violations the dev stack reports on its
 own are subtracted (and ``test_dev_stack_alone_passes`` reports them), so an attack is never
-counted as refused because of something else in the stack.
+counted as refused because of something else in the stack. The pack and the dev stack are
+shared with the other corpus suites (conftest.py): an Analyze request of an unchanged
+dev-stack resource gets the answer the pack gave it under the same config; the case's own
+resources and the AnalyzeStack always go to the pack, and the first case of every class
+(and the first must-pass object) sends every request.
 
 File format (YAML):
 
@@ -49,7 +53,6 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,12 +60,18 @@ from typing import Any
 import pytest
 import yaml
 
-from tools.policy_runner import PolicyRunner, StackResource, Violation, make_urn
+from tools.policy_runner import PolicyRunner, PreparedResource, StackResource, Violation, make_urn
 
 CORPUS = Path(__file__).resolve().parent / "redteam"
 ATTACKS = sorted((CORPUS / "attacks").glob("*.yaml"))
 MUST_PASS = sorted((CORPUS / "must_pass").glob("*.yaml"))
 STACK = "dev"
+# Cases judged with every request sent to the pack: the first of each class, and the
+# first must-pass object.
+SENT_IN_FULL = {
+    *{path.name[:3]: path for path in reversed(ATTACKS)}.values(),  # cNN-...: first of each
+    *MUST_PASS[:1],
+}
 
 # What the engine puts where a value is unknown during preview: the Struct carries this
 # string instead of the value (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go,
@@ -155,11 +164,11 @@ def _derive(spec: dict[str, Any], dev: list[Any], where: str) -> dict[str, Any]:
     props = copy.deepcopy(found[0].inputs)
     if spec.get("$config_key_form"):
         data = props.get("data") or {}
-        parsed = {name: yaml.safe_load(value) for name, value in data.items()}
+        parsed = {name: _yaml(value) for name, value in data.items()}
         props["data"] = {"config": yaml.safe_dump(parsed, sort_keys=False)}
     for path, extra in (spec.get("$merge_yaml") or {}).items():
         parent, last = _walk(props, path, create=True)
-        current = yaml.safe_load(parent.get(last) or "") or {}
+        current = _yaml(parent.get(last) or "") or {}
         parent[last] = yaml.safe_dump(_deep_merge(current, extra), sort_keys=False)
     for path, value in (spec.get("$set") or {}).items():
         parent, last = _walk(props, path, create=True)
@@ -205,8 +214,12 @@ def _set_unknown(target: Any, path: str, where: str) -> None:
         raise KeyError(f"{where}: preview_unknowns path {path!r} names no value")
 
 
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
 def load_case(path: Path, dev: list[Any]) -> Case:
-    doc = yaml.safe_load(path.read_text())
+    doc = _yaml(path.read_text())
     unknown_keys = set(doc) - _KEYS
     if unknown_keys:
         raise ValueError(f"{path.name}: unknown keys {sorted(unknown_keys)}")
@@ -280,7 +293,8 @@ class Judge:
 
     def new_mandatory(self, case: Case) -> tuple[list[Violation], list[Violation]]:
         """(new mandatory violations, everything the pack said) for the case."""
-        said = self.runner.analyze(self.stack_for(case))
+        reuse = case.path not in SENT_IN_FULL
+        said = self.runner.analyze(self.stack_for(case), reuse=reuse)
         known = Counter(_signature(v) for v in self.baseline)
         new = []
         for violation in said:
@@ -300,17 +314,15 @@ def describe(violations: list[Violation]) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def dev() -> list[Any]:
-    from tools.render import render_stack
-
-    return render_stack(STACK).resources
+@pytest.fixture
+def dev(dev_program: list[PreparedResource]) -> list[PreparedResource]:
+    return dev_program
 
 
 @pytest.fixture(scope="module")
-def judge(dev: list[Any]) -> Iterator[Judge]:
-    with PolicyRunner(stack=STACK) as runner:
-        yield Judge(runner, dev, runner.analyze(dev))
+def judge(dev_pack: PolicyRunner, dev_program: list[PreparedResource]) -> Judge:
+    dev_pack.configure(None)
+    return Judge(dev_pack, dev_program, dev_pack.analyze(dev_program, reuse=False))
 
 
 def test_corpus_is_well_formed_and_covers_every_class(dev: list[Any]) -> None:
@@ -331,6 +343,7 @@ def test_dev_stack_alone_passes(judge: Judge) -> None:
     assert mandatory == [], describe(mandatory)
 
 
+@pytest.mark.usefixtures("pack")
 @pytest.mark.parametrize("path", ATTACKS, ids=lambda path: path.stem)
 def test_attack_is_refused(judge: Judge, path: Path) -> None:
     case = load_case(path, judge.dev)
@@ -349,6 +362,7 @@ def test_attack_is_refused(judge: Judge, path: Path) -> None:
     assert new, f"{path.name} ({case.klass}) not refused: {case.why}\npack said:\n{describe(said)}"
 
 
+@pytest.mark.usefixtures("pack")
 @pytest.mark.parametrize("path", MUST_PASS, ids=lambda path: path.stem)
 def test_real_object_passes(judge: Judge, path: Path) -> None:
     case = load_case(path, judge.dev)
