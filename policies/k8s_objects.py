@@ -184,7 +184,11 @@ def object_name(manifest: Any, default_namespace: str | None = None) -> str:
 
 def load_yaml_documents(text: str) -> list[Any]:
     """Every non-empty document of a (multi-document) YAML string; raises yaml.YAMLError."""
-    return [doc for doc in yaml.safe_load_all(text) if doc is not None]
+    return [doc for doc in yaml.load_all(text, Loader=_YAML_LOADER) if doc is not None]  # noqa: S506
+
+
+# libyaml's parser where PyYAML has it (the same SafeLoader constructor, parsed in C).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def flatten_objects(value: Any) -> Iterator[Any]:
