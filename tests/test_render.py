@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from render_support import rendered
 
 from tools import render as render_tool
 from tools.schema_check import SchemaChecker
@@ -28,7 +28,7 @@ def test_cli_writes_one_file_per_object(tmp_path, capsys):
     assert "argo-events/rolebinding-executor.yaml" in files
     deployment = yaml.safe_load(files["argo/deployment-argo-server.yaml"])
     assert deployment["kind"] == "Deployment" and deployment["spec"]["replicas"] == 1
-    assert len(files) == len(render_tool.render_stack("dev").objects)
+    assert len(files) == len(rendered("dev").objects)
     assert "wrote" in capsys.readouterr().out
 
 
@@ -135,7 +135,7 @@ def test_schema_check_lists_every_unknown_field():
 
 
 def _tampered(stack: str, kind: str, mutate) -> render_tool.Render:
-    result = copy.deepcopy(render_tool.render_stack(stack))
+    result = rendered(stack)  # a copy of its own
     target = next(r for r in result.resources if r.type.endswith(f":{kind}"))
     mutate(target.inputs)
     return result
