@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from render_support import rendered  # noqa: E402
+from render_support import render_function, rendered  # noqa: E402
 
 if TYPE_CHECKING:
     from tools.render import Render
@@ -45,6 +45,17 @@ def render() -> Callable[..., Render]:
     """Render a stack with config overrides; one run per distinct config and process,
     a copy per call (bad config raises on every call)."""
     return rendered
+
+
+@pytest.fixture
+def memoized_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tools.render.main`` renders through the same per-process memo: same arguments,
+    same objects (test_render.py::test_two_renders_are_identical shows, through main
+    itself and without this fixture, that a render is deterministic)."""
+    from tools import render as render_tool
+
+    render_function()  # the real one, bound before main's is replaced
+    monkeypatch.setattr(render_tool, "render_stack", rendered)
 
 
 @pytest.fixture(params=["dev", "prod"])

@@ -9,6 +9,8 @@ call that fails runs again and raises again.
 from __future__ import annotations
 
 import copy
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,15 @@ if TYPE_CHECKING:
     from tools.render import Render
 
 _RENDERS: dict[tuple[object, ...], Render] = {}
+
+
+@functools.cache
+def render_function() -> Callable[..., Render]:
+    """``tools.render.render_stack`` as defined, even while a test replaces it in its module
+    (the program and the SDKs are imported on the first call)."""
+    from tools.render import render_stack
+
+    return render_stack
 
 
 def _frozen(values: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
@@ -29,8 +40,6 @@ def rendered(
     stack_file: Path | None = None,
 ) -> Render:
     """What ``tools.render.render_stack`` returns for these arguments, run once."""
-    from tools.render import render_stack
-
     key = (
         stack,
         _frozen(overrides),
@@ -38,5 +47,6 @@ def rendered(
         str(Path(stack_file).resolve()) if stack_file else None,
     )
     if key not in _RENDERS:
-        _RENDERS[key] = render_stack(stack, overrides, secret_overrides, stack_file=stack_file)
+        run = render_function()
+        _RENDERS[key] = run(stack, overrides, secret_overrides, stack_file=stack_file)
     return copy.deepcopy(_RENDERS[key])

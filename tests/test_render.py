@@ -20,6 +20,7 @@ def _tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*.yaml"))}
 
 
+@pytest.mark.usefixtures("memoized_cli")
 def test_cli_writes_one_file_per_object(tmp_path, capsys):
     assert render_tool.main(["--stack", "dev", "--out", str(tmp_path / "dev")]) == 0
     files = _tree(tmp_path / "dev")
@@ -46,6 +47,7 @@ def _render_to(folder: Path, stack: str) -> Path:
     return folder
 
 
+@pytest.mark.usefixtures("memoized_cli")
 def test_refuses_to_clear_a_foreign_folder(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("mine")
     assert render_tool.main(["--stack", "dev", "--out", str(tmp_path)]) == 2
@@ -114,6 +116,7 @@ def test_secret_never_reaches_the_rendered_files(tmp_path):
     assert secret["stringData"]["client-secret"] == REDACTED
 
 
+@pytest.mark.usefixtures("memoized_cli")
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_committed_stacks_pass_check(stack):
     assert render_tool.main(["--stack", stack, "--check"]) == 0
