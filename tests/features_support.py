@@ -7,17 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from render_support import rendered
 
 from components.settings import declared_keys
-from tools.render import Render, render_stack
+from tools.render import Render
 
 STACKS = Path(__file__).resolve().parent / "stacks"
 FULL = STACKS / "Pulumi.full.yaml"
 FULL_AZURE = STACKS / "Pulumi.full-azure.yaml"
 
 FIRST_FEATURE_KEY = "artifactRepository"
-
-_CACHE: dict[Path, Render] = {}
 
 
 def feature_keys() -> list[str]:
@@ -29,11 +28,7 @@ def feature_keys() -> list[str]:
 
 def render_file(path: Path, overrides: dict[str, str] | None = None) -> Render:
     name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
-    if overrides:
-        return render_stack(name, overrides, stack_file=path)
-    if path not in _CACHE:
-        _CACHE[path] = render_stack(name, stack_file=path)
-    return _CACHE[path]
+    return rendered(name, overrides, stack_file=path)
 
 
 def find(render: Render, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:

@@ -458,8 +458,10 @@ def test_secure_mode_is_read_from_a_single_config_key(tmp_path: Path) -> None:
 
 
 def test_the_rendered_stacks_state_their_mode(tmp_path: Path) -> None:
-    from tools.render import render_stack, write_objects
+    from render_support import rendered
+
+    from tools.render import write_objects
 
     for stack, mode in (("prod", "Secure"), ("dev", "Strict")):
-        write_objects(render_stack(stack).objects, tmp_path / stack)
+        write_objects(rendered(stack).objects, tmp_path / stack)
         assert diff.template_referencing(diff.load_manifests(tmp_path / stack)) == mode

@@ -34,6 +34,7 @@ def test_the_full_stacks_set_every_feature_key():
     assert not missing, missing
 
 
+@pytest.mark.usefixtures("memoized_cli")
 @pytest.mark.parametrize("path", [FULL, FULL_AZURE], ids=["full", "full-azure"])
 def test_render_check_passes(path, capsys):
     assert render_tool.main(["--stack-file", str(path), "--check"]) == 0

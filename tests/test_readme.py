@@ -50,9 +50,9 @@ NOT_HERE = {
 SHELL_LANGUAGES = {"sh", "bash", "shell", "console"}
 _MARKER = re.compile(r"<!--\s*readme-test:\s*(not run|output of):\s*(.+?)\s*-->")
 _EXIT = re.compile(r"#\s*exit\s+(\d+)\b")
-_COPY_IGNORE = shutil.ignore_patterns(
-    ".git", "venv", "__pycache__", ".pytest_cache", ".ruff_cache", "rendered"
-)
+# Compiled modules are copied too (their source's size and time travel with them, so a
+# stale one is recompiled): each command then starts without compiling the project again.
+_COPY_IGNORE = shutil.ignore_patterns(".git", "venv", ".pytest_cache", ".ruff_cache", "rendered")
 _HANG_GUARD = 900  # seconds: only stops a hung command, far above any command's run time
 
 
@@ -179,13 +179,6 @@ def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _policy_names() -> set[str]:
-    from tools.policy_runner import PolicyRunner
-
-    with PolicyRunner() as runner:
-        return {policy.name for policy in runner.info().policies}
-
-
 def _check_command(line: int, command: str, repo_copy: Path) -> None:
     program = _program(command)
     if command in CI_SCRIPT.read_text():
@@ -210,20 +203,21 @@ def _check_command(line: int, command: str, repo_copy: Path) -> None:
 
 
 def _check_json(example: Example) -> None:
-    from tools import mock_runtime
+    from render_support import rendered
+
     from tools.policy_runner import PolicyRunner
-    from tools.render import render_stack
 
     config = json.loads(example.text)
     assert isinstance(config, dict), f"README line {example.line}: not a JSON object"
-    unknown = set(config) - _policy_names() - {"all"}
-    assert not unknown, (
-        f"README line {example.line}: a JSON example that is not a policy-pack config "
-        f"(keys {sorted(unknown)}); mark it with <!-- readme-test: not run: ... -->"
-    )
-    mock_runtime.install()
-    resources = render_stack("dev").resources
-    with PolicyRunner(config) as runner:
+    resources = rendered("dev").resources
+    with PolicyRunner() as runner:
+        names = {policy.name for policy in runner.info().policies}
+        unknown = set(config) - names - {"all"}
+        assert not unknown, (
+            f"README line {example.line}: a JSON example that is not a policy-pack config "
+            f"(keys {sorted(unknown)}); mark it with <!-- readme-test: not run: ... -->"
+        )
+        runner.configure(config)  # --policy-pack-config, as the engine sends it
         violations = runner.analyze(resources)
     mandatory = [v for v in violations if v.enforcement_level == "mandatory"]
     assert mandatory == [], f"README line {example.line}: {mandatory}"

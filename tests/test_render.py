@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from render_support import rendered
 
 from tools import render as render_tool
 from tools.schema_check import SchemaChecker
@@ -20,6 +20,7 @@ def _tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*.yaml"))}
 
 
+@pytest.mark.usefixtures("memoized_cli")
 def test_cli_writes_one_file_per_object(tmp_path, capsys):
     assert render_tool.main(["--stack", "dev", "--out", str(tmp_path / "dev")]) == 0
     files = _tree(tmp_path / "dev")
@@ -28,7 +29,7 @@ def test_cli_writes_one_file_per_object(tmp_path, capsys):
     assert "argo-events/rolebinding-executor.yaml" in files
     deployment = yaml.safe_load(files["argo/deployment-argo-server.yaml"])
     assert deployment["kind"] == "Deployment" and deployment["spec"]["replicas"] == 1
-    assert len(files) == len(render_tool.render_stack("dev").objects)
+    assert len(files) == len(rendered("dev").objects)
     assert "wrote" in capsys.readouterr().out
 
 
@@ -46,6 +47,7 @@ def _render_to(folder: Path, stack: str) -> Path:
     return folder
 
 
+@pytest.mark.usefixtures("memoized_cli")
 def test_refuses_to_clear_a_foreign_folder(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("mine")
     assert render_tool.main(["--stack", "dev", "--out", str(tmp_path)]) == 2
@@ -114,6 +116,7 @@ def test_secret_never_reaches_the_rendered_files(tmp_path):
     assert secret["stringData"]["client-secret"] == REDACTED
 
 
+@pytest.mark.usefixtures("memoized_cli")
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_committed_stacks_pass_check(stack):
     assert render_tool.main(["--stack", stack, "--check"]) == 0
@@ -135,7 +138,7 @@ def test_schema_check_lists_every_unknown_field():
 
 
 def _tampered(stack: str, kind: str, mutate) -> render_tool.Render:
-    result = copy.deepcopy(render_tool.render_stack(stack))
+    result = rendered(stack)  # a copy of its own
     target = next(r for r in result.resources if r.type.endswith(f":{kind}"))
     mutate(target.inputs)
     return result

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from render_support import rendered
 
-from tools.render import render_stack, write_objects
+from tools.render import write_objects
 
 TRICKY = {
     "apiVersion": "v1",
@@ -35,7 +36,7 @@ def _pure(manifest: dict) -> str:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_render_writes_what_the_pure_python_dumper_writes(stack: str, tmp_path: Path) -> None:
-    objects = [*render_stack(stack).objects, TRICKY]
+    objects = [*rendered(stack).objects, TRICKY]
     written = write_objects(objects, tmp_path / "out")
     assert len(written) == len(objects)
     for manifest, path in zip(objects, written, strict=True):
