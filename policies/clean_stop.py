@@ -12,7 +12,8 @@ main thread, and a sleeping main thread only notices a signal that is delivered 
 `install()` (before the pack is built) blocks SIGINT in the main thread, so every thread
 the gRPC server starts inherits the block, and lets the SDK's serve loop unblock it in
 the main thread as it starts sleeping: a SIGINT that came early waits, pending, and is
-then raised inside the `try`; one that comes later interrupts the sleep as before.
+then raised inside the `try`; one that comes later interrupts the sleep as before. A
+pack started with SIGINT ignored (a background job of a shell) takes it back.
 """
 
 from __future__ import annotations
@@ -40,5 +41,10 @@ class _ServeLoopClock:
 
 def install() -> None:
     """Defer SIGINT until the pack serves; call in the main thread before PolicyPack()."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # A shell starts background jobs (`cmd &`, nohup) with SIGINT ignored and the pack
+        # inherits that, yet SIGINT is how it is asked to stop: without this it would run
+        # until killed.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     _sdk.time = _ServeLoopClock()

@@ -8,6 +8,7 @@ exactly the moment a busy machine may leave it in, then lets it carry on.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 from tools.policy_runner import POLICIES_DIR, PolicyRunner
@@ -76,3 +77,18 @@ def test_without_it_the_same_sigint_kills_the_pack(tmp_path: Path) -> None:
         assert runner.info().name == "held"
     assert runner.returncode != 0
     assert "KeyboardInterrupt" in runner.stderr
+
+
+def test_a_pack_started_with_sigint_ignored_still_stops_on_it() -> None:
+    """A shell starts background jobs (`pytest &`, nohup) with SIGINT ignored; the pack
+    inherits that, and would otherwise only stop when killed after the stop wait."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        runner = PolicyRunner().__enter__()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        assert runner.info().name == "argo-workflows-guard"
+    finally:
+        runner.__exit__(None, None, None)
+    assert runner.returncode == 0, runner.stderr
