@@ -33,7 +33,7 @@ from effective_rbac import (
     service_account,
     workload_account,
 )
-from k8s_objects import UNKNOWN, to_plain
+from k8s_objects import UNKNOWN, apply_patch, to_plain
 from pack_settings import Settings
 
 _CONTROLLER_BINARY = "workflow-controller"
@@ -330,17 +330,6 @@ def _key(obj: StackObject) -> tuple[str, str, Any, Any]:
     return (obj.group, obj.kind, obj.namespace, obj.name)
 
 
-def _patched(base: Any, patch: Any) -> Any:
-    """A server-side-apply patch over its object: maps merge field by field, a list the
-    patch sets replaces the object's (RBAC `rules` and `subjects` are atomic lists)."""
-    if not isinstance(base, dict) or not isinstance(patch, dict):
-        return patch
-    merged = dict(base)
-    for key, value in patch.items():
-        merged[key] = _patched(base.get(key), value) if key in base else value
-    return merged
-
-
 def _with_patches(stack: list[StackObject], patches: list[Any]) -> list[StackObject]:
     """The stack's objects with every patch applied; a patch of an object the stack does
     not hold stands for that object (what it sets is what is judged)."""
@@ -357,7 +346,7 @@ def _with_patches(stack: list[StackObject], patches: list[Any]) -> list[StackObj
         else:
             base = result[index]
             result[index] = StackObject(
-                base.group, base.kind, _patched(base.manifest, obj.manifest), obj.label, obj.urn
+                base.group, base.kind, apply_patch(base.manifest, obj.manifest), obj.label, obj.urn
             )
     return result
 

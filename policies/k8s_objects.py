@@ -117,6 +117,18 @@ def to_plain(props: Any) -> PlainDict:
     return PlainDict(plain if isinstance(plain, dict) else {})
 
 
+def apply_patch(base: Any, patch: Any) -> Any:
+    """A server-side-apply patch over its object: maps merge field by field, and a list
+    the patch sets replaces the object's (the Argo CRDs and RBAC `rules` / `subjects`
+    declare no list-map keys, so their lists are atomic)."""
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    merged = dict(base)
+    for key, value in patch.items():
+        merged[key] = apply_patch(base.get(key), value) if key in base else value
+    return merged
+
+
 def is_mapping(value: Any) -> bool:
     return isinstance(value, Mapping)
 

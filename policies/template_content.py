@@ -17,7 +17,7 @@ import upstream_facts as facts
 from argo_rules import template_rules as _template_rules
 from argo_rules.template_index import caller_parameters
 from controller_config_rules import read_controller_config
-from k8s_objects import UNKNOWN, Unjudged, get
+from k8s_objects import UNKNOWN, Unjudged, apply_patch, get
 from pack_settings import Settings
 from resource_objects import FoundObject
 
@@ -122,10 +122,9 @@ def template_content_problems(
     for found in templates:
         manifest = found.manifest
         if found.kind.patch:
-            # A server-side-apply patch: judge the template it produces. CRD lists are
-            # atomic (no list-map keys in the Argo CRDs), so a patched list replaces.
+            # A server-side-apply patch: judge the template it produces.
             base = full.get(_key(found))
-            manifest = _merged(base.manifest if base else {}, found.manifest)
+            manifest = apply_patch(base.manifest if base else {}, found.manifest)
         name = get(manifest, "metadata", "name")
         if not isinstance(name, str | None):
             problems.append((f"{found.label}: metadata.name is not a string", found.urn))
@@ -194,12 +193,3 @@ def _key(found: FoundObject) -> tuple[str, Any, Any]:
         namespace if isinstance(namespace, str | None) else repr(namespace),
         name if isinstance(name, str | None) else repr(name),
     )
-
-
-def _merged(base: Any, patch: Any) -> Any:
-    if not isinstance(base, dict) or not isinstance(patch, dict):
-        return patch
-    merged = dict(base)
-    for key, value in patch.items():
-        merged[key] = _merged(base.get(key), value) if key in base else value
-    return merged
