@@ -166,13 +166,12 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
             f"{', '.join(f'{where}.{key}' for key in extra)} would be merged into every "
             "Workflow and change what runs; put it in the reviewed WorkflowTemplates instead"
         )
-    account = spec.get("serviceAccountName")
-    allowed = settings.allowed_workflow_accounts
-    if account is not None and account not in allowed:
-        problems.append(
-            f"{where}.serviceAccountName is {account!r}; workflows may only run as "
-            f"{' or '.join(repr(a) for a in sorted(allowed))}"
-        )
+    problems += _account_problems(
+        spec.get("serviceAccountName"),
+        settings,
+        f"{where}.serviceAccountName",
+        "workflows may only run as {allowed}",
+    )
     problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
     problems += _defaults_executor_problems(spec.get("executor"), settings, where)
     template_defaults = spec.get("templateDefaults")
@@ -200,14 +199,22 @@ def _defaults_executor_problems(executor: Any, settings: Settings, where: str) -
             f"{where}.executor sets {', '.join(extra)}; only its serviceAccountName may be "
             "defaulted"
         )
-    account = executor.get("serviceAccountName")
-    allowed = settings.allowed_workflow_accounts
-    if account is not None and account not in allowed:
-        problems.append(
-            f"{where}.executor.serviceAccountName is {account!r}; the executor may only run "
-            f"as {' or '.join(repr(a) for a in sorted(allowed))} (bound to the executor role)"
-        )
+    problems += _account_problems(
+        executor.get("serviceAccountName"),
+        settings,
+        f"{where}.executor.serviceAccountName",
+        "the executor may only run as {allowed} (bound to the executor role)",
+    )
     return problems
+
+
+def _account_problems(account: Any, settings: Settings, field: str, rule: str) -> list[str]:
+    """A service account workflowDefaults sets that is not one workflows may run as."""
+    allowed = settings.allowed_workflow_accounts
+    if account is None or account in allowed:
+        return []
+    names = " or ".join(repr(a) for a in sorted(allowed))
+    return [f"{field} is {account!r}; {rule.format(allowed=names)}"]
 
 
 def _logging_args(args: Any) -> bool:
