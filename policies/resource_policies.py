@@ -26,18 +26,15 @@ from resource_objects import (
     token_problems,
     unreadable_inline_yaml,
 )
-from shared_analysis import once_per_request
 
 
-@once_per_request
 def _plain_props(args: ResourceValidationArgs) -> dict[str, Any]:
-    """The resource's properties as plain data, once per Analyze request."""
+    """The resource's properties as plain data (once for the same properties)."""
     return plain_props(args.props)
 
 
-@once_per_request
 def _objects(args: ResourceValidationArgs) -> tuple[FoundObject, ...]:
-    """The objects the resource carries, once per Analyze request."""
+    """The objects the resource carries (once for the same properties)."""
     return resource_objects(args.props, args.resource_type, args.name, args.urn)
 
 

@@ -228,11 +228,20 @@ class ProtoDict(_SharedMapping):
         super().__init__(path)
         self._fields = struct.fields
         self._struct = struct
+        self._content: bytes | None = None
 
     @property
     def proto_struct(self) -> Any:
         """The protobuf Struct this views."""
         return self._struct
+
+    @property
+    def content(self) -> bytes:
+        """The Struct's exact bytes, encoded once: equal bytes, equal properties
+        (deterministic encoding sorts map keys)."""
+        if self._content is None:
+            self._content = self._struct.SerializeToString(deterministic=True)
+        return self._content
 
     def _read(self, key: Any, path: list[str]) -> Any:
         # never index a missing key: a message-valued protobuf map would insert it
@@ -320,11 +329,8 @@ _CONTENT_CACHE_LIMIT = 20_000
 
 
 def content_key(props: Any) -> bytes | None:
-    """The exact bytes of properties served here (None for any other value): equal bytes,
-    equal properties (deterministic protobuf encoding sorts map keys)."""
-    if isinstance(props, ProtoDict):
-        return props.proto_struct.SerializeToString(deterministic=True)
-    return None
+    """The exact bytes of properties served here (None for any other value)."""
+    return props.content if isinstance(props, ProtoDict) else None
 
 
 def once_per_content(fn: Callable[..., T]) -> Callable[..., T]:
