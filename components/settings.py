@@ -831,6 +831,14 @@ def _yaml_document(value: str) -> Any:
         raise ValueError(f"valid YAML{where}") from None
 
 
+def _read_structured(value: str, expected: str) -> tuple[Any, str | None]:
+    """A set structured key's document and, if it does not parse, the problem to report."""
+    try:
+        return _yaml_document(value), None
+    except ValueError as err:
+        return None, f"{expected}, in {err}"
+
+
 def document(value: str, empty: Any) -> Any:
     """A structured key's value; ``empty`` when the key is unset. Call on validated
     settings only."""
@@ -853,12 +861,9 @@ def _string_map(kind: str, *, labels: bool) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         if not value.strip():
             return None
-        try:
-            found = _yaml_document(value)
-        except ValueError as err:
-            return f"{expected}, in {err}"
-        if found is None:
-            return None
+        found, problem = _read_structured(value, expected)
+        if problem or found is None:
+            return problem
         if not isinstance(found, dict):
             return expected
         for key, item in found.items():
@@ -891,12 +896,9 @@ def _kube_structure(kind: str, type_file: str, *, is_list: bool) -> Callable[[st
     def check(value: str) -> str | None:
         if not value.strip():
             return None
-        try:
-            found = _yaml_document(value)
-        except ValueError as err:
-            return f"{expected}, in {err}"
-        if found is None:
-            return None
+        found, problem = _read_structured(value, expected)
+        if problem or found is None:
+            return problem
         if is_list and not isinstance(found, list):
             return expected
         if not is_list and not isinstance(found, dict):
@@ -915,10 +917,9 @@ def _parent_refs(value: str) -> str | None:
     expected = "a YAML list of Gateway references {name, namespace, sectionName}"
     if not value.strip():
         return None
-    try:
-        found = _yaml_document(value)
-    except ValueError as err:
-        return f"{expected}, in {err}"
+    found, problem = _read_structured(value, expected)
+    if problem:
+        return problem
     if not isinstance(found, list) or not found:
         return expected
     for ref in found:
