@@ -26,19 +26,24 @@ from tools.stack_config import merged_config
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _register(manifests: list[dict], opts: pulumi.ResourceOptions) -> None:
+    """Each manifest as a bare CustomResource in the managed namespace."""
+    for manifest in manifests:
+        k8s.apiextensions.CustomResource(
+            f"workflowtemplate-{manifest['metadata']['name']}",
+            api_version=manifest["apiVersion"],
+            kind=manifest["kind"],
+            metadata={**manifest["metadata"], "namespace": "argo-events"},
+            spec=manifest["spec"],
+            opts=opts,
+        )
+
+
 def floor_program(manifests: list[dict]) -> Callable[[], None]:
     """Register each manifest as a bare CustomResource, nothing else."""
 
     def program() -> None:
-        for manifest in manifests:
-            k8s.apiextensions.CustomResource(
-                f"workflowtemplate-{manifest['metadata']['name']}",
-                api_version=manifest["apiVersion"],
-                kind=manifest["kind"],
-                metadata={**manifest["metadata"], "namespace": "argo-events"},
-                spec=manifest["spec"],
-                opts=pulumi.ResourceOptions(),
-            )
+        _register(manifests, pulumi.ResourceOptions())
 
     return program
 
@@ -59,16 +64,7 @@ def structured_floor_program(manifests: list[dict]) -> Callable[[], None]:
             "crd", api_version="v1", kind="Marker", metadata={"name": "marker"}
         )
         parent = _Parent("catalog")
-        opts = pulumi.ResourceOptions(parent=parent, depends_on=[crd, namespace])
-        for manifest in manifests:
-            k8s.apiextensions.CustomResource(
-                f"workflowtemplate-{manifest['metadata']['name']}",
-                api_version=manifest["apiVersion"],
-                kind=manifest["kind"],
-                metadata={**manifest["metadata"], "namespace": "argo-events"},
-                spec=manifest["spec"],
-                opts=opts,
-            )
+        _register(manifests, pulumi.ResourceOptions(parent=parent, depends_on=[crd, namespace]))
 
     return program
 
