@@ -137,6 +137,19 @@ def _naming(problems: list[str], path: Path) -> list[str]:
     return [p for p in problems if path.name in p]
 
 
+def _refused_naming_expected(path: Path, tmp_path: Path) -> list[str]:
+    """Load the file alone; it must be refused with a problem naming it and its header's
+    ``expect:`` token. Returns the problems naming it."""
+    problems = _load(tmp_path / "catalog", [path])
+    named = _naming(problems, path)
+    tokens = _expected_tokens(path)
+    assert named, f"{path.name} accepted or not named: {problems}"
+    assert any(t.lower() in p.lower() for p in named for t in tokens), (
+        f"{path.name}: no problem mentions {tokens}: {named}"
+    )
+    return named
+
+
 # --- valid ------------------------------------------------------------------------------------
 
 
@@ -151,13 +164,7 @@ def test_real_template_is_accepted(path: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", REFUSED, ids=lambda p: p.name)
 def test_template_a_restricted_namespace_refuses_is_refused(path: Path, tmp_path: Path) -> None:
-    problems = _load(tmp_path / "catalog", [path])
-    named = _naming(problems, path)
-    tokens = _expected_tokens(path)
-    assert named, f"{path.name} accepted or not named: {problems}"
-    assert any(t.lower() in p.lower() for p in named for t in tokens), (
-        f"{path.name}: no problem mentions {tokens}: {named}"
-    )
+    named = _refused_naming_expected(path, tmp_path)
     assert not any("unknown field" in p for p in named), named
 
 
@@ -166,13 +173,7 @@ def test_template_a_restricted_namespace_refuses_is_refused(path: Path, tmp_path
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_subtly_invalid_template_is_refused(path: Path, tmp_path: Path) -> None:
-    problems = _load(tmp_path / "catalog", [path])
-    named = _naming(problems, path)
-    tokens = _expected_tokens(path)
-    assert named, f"{path.name} accepted or not named: {problems}"
-    assert any(t.lower() in p.lower() for p in named for t in tokens), (
-        f"{path.name}: no problem mentions {tokens}: {named}"
-    )
+    _refused_naming_expected(path, tmp_path)
 
 
 # --- misspelt twins ---------------------------------------------------------------------------
