@@ -46,6 +46,9 @@ class _Stdout:
         return getattr(sys.__stdout__, name)
 
 
+# SIGINT at its default, as a pack started by the engine has it: a suite run as a shell's
+# background job would hand down SIG_IGN (the last test covers that case).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 if {install!r}:
     clean_stop.install()
 sys.stdout = _Stdout()
