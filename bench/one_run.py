@@ -1,4 +1,5 @@
-"""One run in a fresh process: python -m bench.one_run program|floor|structured|catalog DIR
+"""One run in a fresh process: python -m bench.one_run KIND DIR (KIND: program, floor,
+structured or catalog, each optionally with the suffix -default-gc).
 
 Prints {"cpu": seconds, "peak_mb": MB} as JSON: the CPU seconds of the run alone (after
 the imports and, for the floors, after reading DIR) and the process's peak memory.
@@ -6,7 +7,9 @@ the imports and, for the floors, after reading DIR) and the process's peak memor
 `pulumi preview` runs it: once, in a fresh process. ``floor`` registers DIR's templates
 as bare custom resources (bench.bench_program.floor_program), ``structured`` the same
 with the program's structure (structured_floor_program), both under the same mocks;
-``catalog`` only loads and validates DIR (components.catalog.load_catalog).
+``catalog`` only loads and validates DIR (components.catalog.load_catalog). With the
+suffix ``-default-gc`` the run keeps CPython's default garbage-collector setting instead of
+the program's (components.program.fewer_full_collections), for the floors too.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from bench.bench_program import floor_program, structured_floor_program
+from bench.bench_program import DEFAULT_GC, floor_program, structured_floor_program
 from bench.peak import peak_mb
+from components import program as program_module
 from components.catalog import load_catalog
 from components.program import run as run_program
 from tools import mock_runtime
@@ -28,6 +32,9 @@ from tools.stack_config import merged_config
 
 def main(argv: list[str]) -> int:
     kind, catalog = argv
+    if kind.endswith(DEFAULT_GC):
+        kind = kind.removesuffix(DEFAULT_GC)
+        program_module.fewer_full_collections = lambda: None  # CPython's defaults
     config, secrets = merged_config("dev", {"templatesDir": catalog})
     if kind == "catalog":
         start = time.process_time()

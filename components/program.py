@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,18 @@ from components.sso import SsoConfig, access_levels
 from components.template_catalog import TemplateCatalog
 
 PROVIDER_NAME = "kubernetes"
+
+# A program run keeps nearly every object it makes until it ends: the SDK holds each
+# resource with its inputs and outputs. CPython's full collections rescan all of them
+# (threshold 10 by default: one full pass per ten middle-generation passes), which took a
+# fifth to a quarter of the CPU of a 1000-template run. Young objects are collected as before.
+_FULL_COLLECTION_AFTER = 100  # middle-generation collections
+
+
+def fewer_full_collections() -> None:
+    """Make full collections rarer for the rest of the process (see above)."""
+    young, middle, full = gc.get_threshold()
+    gc.set_threshold(young, middle, max(full, _FULL_COLLECTION_AFTER))
 
 
 def load_inputs(
@@ -265,6 +278,7 @@ def deploy(
 
 def run() -> dict[str, Any]:
     """Program entry point: nothing registers unless every input is valid."""
+    fewer_full_collections()
     raw, secret_keys = read_pulumi_config()
     settings, templates = load_inputs(raw, secret_keys)
     client_secret = pulumi.Config(PROJECT).get_secret("ssoClientSecret")
