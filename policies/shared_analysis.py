@@ -359,7 +359,11 @@ def once_per_content(fn: Callable[..., T]) -> Callable[..., T]:
 def plain_properties(props: ProtoDict, replace: Mapping[str, Any]) -> dict[str, Any]:
     """Properties served here as plain dicts and lists in one pass over the protobuf, each
     string found in ``replace`` swapped for its value (e.g. the SDK's unknown sentinels)."""
-    return _replaced_struct(props.proto_struct, replace)
+    return _replaced_fields(props.proto_struct, replace)
+
+
+# The loops below read each Value's kind once and convert strings, structs and lists in
+# place (the bulk of any manifest); numbers, booleans and nulls go through `_scalar`.
 
 
 def _replaced(value: Any, replace: Mapping[str, Any]) -> Any:
@@ -368,21 +372,59 @@ def _replaced(value: Any, replace: Mapping[str, Any]) -> Any:
         text = value.string_value
         return replace.get(text, text)
     if kind == "struct_value":
-        struct = value.struct_value
-        if SPECIAL_SIG_KEY in struct.fields:
-            return _replaced_plain(_plain_struct(struct, nested=True), replace)
-        return _replaced_struct(struct, replace)
+        return _replaced_struct(value.struct_value, replace)
+    if kind == "list_value":
+        return _replaced_list(value.list_value, replace)
+    return _scalar(value, kind)
+
+
+def _scalar(value: Any, kind: str | None) -> Any:
     if kind == "number_value":
         return _number(value.number_value)
     if kind == "bool_value":
         return value.bool_value
-    if kind == "list_value":
-        return [_replaced(item, replace) for item in value.list_value.values]
     return None
 
 
-def _replaced_struct(struct: Any, replace: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _replaced(item, replace) for key, item in struct.fields.items()}
+def _replaced_struct(struct: Any, replace: Mapping[str, Any]) -> Any:
+    """A nested Struct: an asset, archive or secret (special signature key) decoded by
+    the SDK, else a dict."""
+    if SPECIAL_SIG_KEY in struct.fields:
+        return _replaced_plain(_plain_struct(struct, nested=True), replace)
+    return _replaced_fields(struct, replace)
+
+
+def _replaced_fields(struct: Any, replace: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in struct.fields.items():
+        kind = value.WhichOneof("kind")
+        if kind == "string_value":
+            text = value.string_value
+            out[key] = replace.get(text, text)
+        elif kind == "struct_value":
+            out[key] = _replaced_struct(value.struct_value, replace)
+        elif kind == "list_value":
+            out[key] = _replaced_list(value.list_value, replace)
+        else:
+            out[key] = _scalar(value, kind)
+    return out
+
+
+def _replaced_list(values: Any, replace: Mapping[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    append = out.append
+    for value in values.values:
+        kind = value.WhichOneof("kind")
+        if kind == "string_value":
+            text = value.string_value
+            append(replace.get(text, text))
+        elif kind == "struct_value":
+            append(_replaced_struct(value.struct_value, replace))
+        elif kind == "list_value":
+            append(_replaced_list(value.list_value, replace))
+        else:
+            append(_scalar(value, kind))
+    return out
 
 
 def _replaced_plain(value: Any, replace: Mapping[str, Any]) -> Any:
