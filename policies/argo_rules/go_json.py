@@ -252,6 +252,12 @@ def _exact(value: Any, field_type: FieldType, plans: _Plans) -> bool:
         elements = value.values()
     else:
         return True
+    if item.kind == "object":  # the common case, without a call per element
+        plan = plans[item.ref or ""]
+        return all(
+            not isinstance(element, dict) or _exact_object(element, plan, plans)
+            for element in elements
+        )
     return all(_exact(element, item, plans) for element in elements)
 
 
@@ -265,7 +271,14 @@ def _exact_object(
         return False
     for key, element in value.items():
         field_type = containers.get(key)
-        if field_type is not None and not _exact(element, field_type, plans):
+        if field_type is None:
+            continue
+        if field_type.kind == "object":  # the common case, without a call to _exact
+            if isinstance(element, dict) and not _exact_object(
+                element, plans[field_type.ref or ""], plans
+            ):
+                return False
+        elif not _exact(element, field_type, plans):
             return False
     return True
 
