@@ -689,12 +689,18 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
             built.append((resource, r))
             by_urn[r.urn] = resource
         for resource, r in built:
-            resource.parent = by_urn.get(r.parent) if r.parent else None
-            resource.dependencies = [by_urn[d] for d in r.dependencies if d in by_urn]
-            resource.property_dependencies = {
-                key: [by_urn[d] for d in deps.urns if d in by_urn]
-                for key, deps in r.propertyDependencies.items()
-            }
+            parent, dependencies, by_property = r.parent, r.dependencies, r.propertyDependencies
+            resource.parent = by_urn.get(parent) if parent else None
+            resource.dependencies = [by_urn[d] for d in dependencies if d in by_urn]
+            # most resources have none: skip the map's items() (a Python generator)
+            resource.property_dependencies = (
+                {
+                    key: [by_urn[d] for d in by_property[key].urns if d in by_urn]
+                    for key in by_property
+                }
+                if by_property
+                else {}
+            )
         return [resource for resource, _ in built]
 
     def AnalyzeStack(self, request, context):  # noqa: N802 (gRPC method name)
