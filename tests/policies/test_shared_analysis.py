@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import k8s_objects
 import pulumi
 import pytest
 import shared_analysis
@@ -28,12 +29,14 @@ from pulumi_policy.deserialize import (
     SPECIAL_ASSET_SIG,
     SPECIAL_SECRET_SIG,
     SPECIAL_SIG_KEY,
+    deserialize_properties,
 )
 from pulumi_policy.proxy import (
     UNKNOWN_NUMBER_VALUE,
     UNKNOWN_STRING_VALUE,
     _DictProxy,
     _ListProxy,
+    unknown_checking_proxy,
 )
 
 
@@ -394,6 +397,20 @@ def test_each_value_is_converted_once_per_request_for_every_policy(
     response = shared.AnalyzeStack(_stack_request(known), None)
     assert len(response.diagnostics) == 3 * len(known)
     assert len(calls) == sum(_values(p) for p in known)
+
+
+def test_plain_properties_equal_the_sdks_conversion() -> None:
+    # the SDK's own path: MessageToDict, deserialize_properties, its proxy; to_plain then
+    # reads that proxy as for any mapping (unknown sentinels become the UNKNOWN marker)
+    for props in PROPERTIES:
+        struct = _struct(props)
+        sdk_view = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
+        expected = k8s_objects.to_plain(sdk_view)
+        found = k8s_objects.to_plain(shared_analysis.shared_properties(struct))
+        assert _plain(found) == _plain(expected)  # assets and archives by type and fields
+    assert k8s_objects.to_plain(shared_analysis.shared_properties(_struct(PROPERTIES[1])))[
+        "unknown"
+    ] is (k8s_objects.UNKNOWN)
 
 
 def test_only_what_a_policy_reads_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
