@@ -7,6 +7,10 @@ canonical form: keys renamed to the field name Go binds them to, along the Argo 
 schema (`argo_rules.go_json.canonicalize`). Two keys that bind the same field are a
 collision: which one wins depends on the order the API server serializes them in, so the
 pack refuses them.
+
+An object whose keys are all already the field names (the common case, checked first with
+`go_json.is_canonical`) is its own canonical form: it is returned as it is, not copied, so
+the value must not be modified by callers (as every shared object of the pack).
 """
 
 from __future__ import annotations
@@ -36,5 +40,8 @@ def canonicalize(value: Any, kind: str) -> CanonicalObject:
     if value is UNKNOWN or not isinstance(value, dict):
         return CanonicalObject(value)
     argo = schema.load_schema()
-    result = go_json.canonicalize(value, argo.root(kind), argo)
+    root = argo.root(kind)
+    if go_json.is_canonical(value, root, argo):
+        return CanonicalObject(value)
+    result = go_json.canonicalize(value, root, argo)
     return CanonicalObject(result.value, [_describe(c) for c in result.collisions])

@@ -333,6 +333,8 @@ def _key(obj: StackObject) -> tuple[str, str, Any, Any]:
 def _with_patches(stack: list[StackObject], patches: list[Any]) -> list[StackObject]:
     """The stack's objects with every patch applied; a patch of an object the stack does
     not hold stands for that object (what it sets is what is judged)."""
+    if not patches:
+        return list(stack)
     by_key = {_key(obj): index for index, obj in enumerate(stack)}
     result = list(stack)
     for patch in patches:
@@ -380,7 +382,8 @@ def deployer_only_problems(
         text = str(identity)
         hint = _hint(identity, install, annotated)
         problems += _messages(reach(rbac, identity, install), text[0].upper() + text[1:], hint)
-    workloads = [(o, o.namespace) for o in stack]
+    # only workload kinds run pods as an account (workload_account: None for the others)
+    workloads = [(o, o.namespace) for o in stack if (o.group, o.kind) in facts.WORKLOAD_POD_SPEC]
     for sensor in stack:
         if (sensor.group, sensor.kind) == facts.SENSOR_KIND:
             workloads += list(_trigger_workloads(sensor))

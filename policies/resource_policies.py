@@ -26,6 +26,10 @@ from resource_objects import (
     token_problems,
     unreadable_inline_yaml,
 )
+from shared_analysis import once_per_config
+
+# A policy's settings, once per config the servicer serves (until the next Configure).
+_settings = once_per_config(settings_from_config)
 
 
 def _plain_props(args: ResourceValidationArgs) -> dict[str, Any]:
@@ -45,8 +49,7 @@ def _validate_kind(kind: str, check: Check, *, report_unreadable: bool = False):
     """A validator applying `check` to every object of `kind` the resource carries."""
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        settings: Settings = settings_from_config(args.get_config())
-        props = _plain_props(args)
+        settings: Settings = _settings(args.get_config())
         problems: list[tuple[str, str | None]] = []
         for found in _objects(args):
             if found.kind.group != facts.ARGO_GROUP or found.kind.kind != kind:
@@ -63,7 +66,9 @@ def _validate_kind(kind: str, check: Check, *, report_unreadable: bool = False):
         if report_unreadable:
             problems += [
                 (message, None)
-                for message in unreadable_inline_yaml(args.resource_type, props, args.name)
+                for message in unreadable_inline_yaml(
+                    args.resource_type, _plain_props(args), args.name
+                )
             ]
         report(problems, report_violation)
 
@@ -84,7 +89,7 @@ def validate_type_token(args: ResourceValidationArgs, report_violation: ReportVi
 def validate_helm_release(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type != facts.HELM_RELEASE_TYPE:
         return
-    settings = settings_from_config(args.get_config())
+    settings = _settings(args.get_config())
     label = f'{args.resource_type} "{args.name}"'
     problems = helm_rules.release_problems(_plain_props(args), settings)
     report([(_prefixed(label, problem), None) for problem in problems], report_violation)

@@ -28,6 +28,12 @@ arguments after ``args`` (which must be hashable). The value must depend only on
 request's resources, never on a policy's config, and must not be modified by callers.
 Outside a request served here (a validator called directly, e.g. in a unit test) every
 call computes.
+
+Per policy config: from one Configure to the next, each policy gets the same read-only
+`PolicyConfig` in every request (the SDK hands out a fresh copy each time), worked out
+with the policy's level once per Configure; `once_per_config(fn)` keeps ``fn(config)``
+(e.g. settings parsed from it) for that config. A policy's validation callbacks are
+called as the SDK's `ResourceValidationPolicy.validate` calls them, without its wrapper.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import functools
 import math
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from inspect import isawaitable
 from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
@@ -229,6 +236,7 @@ class ProtoDict(_SharedMapping):
         self._fields = struct.fields
         self._struct = struct
         self._content: bytes | None = None
+        self.derived: dict[Hashable, Any] = {}  # once_per_content values of these bytes
 
     @property
     def proto_struct(self) -> Any:
@@ -340,17 +348,23 @@ def once_per_content(fn: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(fn)
     def cached(props: Any, *rest: Hashable) -> T:
-        content = content_key(props)
-        if content is None:
+        if not isinstance(props, ProtoDict):
             return fn(props, *rest)
-        key = (cached, content, *rest)
+        # the request's own properties first: no bytes to encode or hash for a repeat
+        derived = props.derived
+        own_key = (cached, *rest)
         try:
-            return _CONTENT_CACHE[key]
+            return derived[own_key]
         except KeyError:
             pass
-        if len(_CONTENT_CACHE) >= _CONTENT_CACHE_LIMIT:
-            _CONTENT_CACHE.clear()
-        found = _CONTENT_CACHE[key] = fn(props, *rest)
+        key = (cached, props.content, *rest)
+        try:
+            found = _CONTENT_CACHE[key]
+        except KeyError:
+            if len(_CONTENT_CACHE) >= _CONTENT_CACHE_LIMIT:
+                _CONTENT_CACHE.clear()
+            found = _CONTENT_CACHE[key] = fn(props, *rest)
+        derived[own_key] = found
         return found
 
     return cached
@@ -359,7 +373,11 @@ def once_per_content(fn: Callable[..., T]) -> Callable[..., T]:
 def plain_properties(props: ProtoDict, replace: Mapping[str, Any]) -> dict[str, Any]:
     """Properties served here as plain dicts and lists in one pass over the protobuf, each
     string found in ``replace`` swapped for its value (e.g. the SDK's unknown sentinels)."""
-    return _replaced_struct(props.proto_struct, replace)
+    return _replaced_fields(props.proto_struct, replace)
+
+
+# The loops below read each Value's kind once and convert strings, structs and lists in
+# place (the bulk of any manifest); numbers, booleans and nulls go through `_scalar`.
 
 
 def _replaced(value: Any, replace: Mapping[str, Any]) -> Any:
@@ -368,21 +386,62 @@ def _replaced(value: Any, replace: Mapping[str, Any]) -> Any:
         text = value.string_value
         return replace.get(text, text)
     if kind == "struct_value":
-        struct = value.struct_value
-        if SPECIAL_SIG_KEY in struct.fields:
-            return _replaced_plain(_plain_struct(struct, nested=True), replace)
-        return _replaced_struct(struct, replace)
+        return _replaced_struct(value.struct_value, replace)
+    if kind == "list_value":
+        return _replaced_list(value.list_value, replace)
+    return _scalar(value, kind)
+
+
+def _scalar(value: Any, kind: str | None) -> Any:
     if kind == "number_value":
         return _number(value.number_value)
     if kind == "bool_value":
         return value.bool_value
-    if kind == "list_value":
-        return [_replaced(item, replace) for item in value.list_value.values]
     return None
 
 
-def _replaced_struct(struct: Any, replace: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _replaced(item, replace) for key, item in struct.fields.items()}
+def _replaced_struct(struct: Any, replace: Mapping[str, Any]) -> Any:
+    """A nested Struct: an asset, archive or secret (special signature key) decoded by
+    the SDK, else a dict."""
+    if SPECIAL_SIG_KEY in struct.fields:
+        return _replaced_plain(_plain_struct(struct, nested=True), replace)
+    return _replaced_fields(struct, replace)
+
+
+def _replaced_fields(struct: Any, replace: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    fields = struct.fields
+    # by key: the map's items() is the Python mixin of collections.abc, a generator
+    for key in fields:
+        value = fields[key]
+        kind = value.WhichOneof("kind")
+        if kind == "string_value":
+            text = value.string_value
+            out[key] = replace.get(text, text)
+        elif kind == "struct_value":
+            out[key] = _replaced_struct(value.struct_value, replace)
+        elif kind == "list_value":
+            out[key] = _replaced_list(value.list_value, replace)
+        else:
+            out[key] = _scalar(value, kind)
+    return out
+
+
+def _replaced_list(values: Any, replace: Mapping[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    append = out.append
+    for value in values.values:
+        kind = value.WhichOneof("kind")
+        if kind == "string_value":
+            text = value.string_value
+            append(replace.get(text, text))
+        elif kind == "struct_value":
+            append(_replaced_struct(value.struct_value, replace))
+        elif kind == "list_value":
+            append(_replaced_list(value.list_value, replace))
+        else:
+            append(_scalar(value, kind))
+    return out
 
 
 def _replaced_plain(value: Any, replace: Mapping[str, Any]) -> Any:
@@ -395,7 +454,66 @@ def _replaced_plain(value: Any, replace: Mapping[str, Any]) -> Any:
     return value
 
 
+# --- policy config: the same read-only object for every request until the next Configure
+
+
+class PolicyConfig(Mapping[str, Any]):
+    """One policy's config as served here: read-only, one object per policy from one
+    Configure to the next, so values derived from it are kept (``once_per_config``)."""
+
+    __slots__ = ("_data", "derived")
+
+    def __init__(self, data: Mapping[str, Any] | None) -> None:
+        self._data = dict(data or {})
+        self.derived: dict[Hashable, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"PolicyConfig({self._data!r})"
+
+
+def once_per_config(fn: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Compute ``fn(config)`` once per config served here (until the next Configure); any
+    other config (a validator called directly) always computes. The value must depend
+    only on the config and must not be modified by callers; a failure is not kept."""
+
+    @functools.wraps(fn)
+    def cached(config: Any) -> T:
+        if not isinstance(config, PolicyConfig):
+            return fn(config)
+        try:
+            return config.derived[cached]
+        except KeyError:
+            pass
+        found = config.derived[cached] = fn(config)
+        return found
+
+    return cached
+
+
 # --- the servicer --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Enabled:
+    """An enabled policy as this servicer runs it until the next Configure."""
+
+    policy: _sdk.Policy
+    level: int  # the protocol's enforcement level its violations are reported at
+    severity: int  # the protocol's severity
+    config: PolicyConfig
+    validates: bool  # False: reported not applicable ("does not implement validate")
+    # The validation callbacks of a ResourceValidationPolicy as given, called here in
+    # turn as its `validate` calls them; None: call its `validate`.
+    callbacks: tuple[Callable[..., Any], ...] | None
 
 
 class SharedAnalyzerServicer(_SDK_SERVICER):
@@ -409,6 +527,12 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
         self._pack_version = version
         self._policies = list(policies)
         self._tags: Any = MappingProxyType({})
+        self._enabled_by_kind: dict[type, tuple[_Enabled, ...]] = {}
+
+    def Configure(self, request, context):  # noqa: N802 (gRPC method name)
+        response = super().Configure(request, context)
+        self._enabled_by_kind = {}  # levels and config follow the new config
+        return response
 
     def ConfigureStack(self, request, context):  # noqa: N802 (gRPC method name)
         response = super().ConfigureStack(request, context)
@@ -423,21 +547,69 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
             provider.type, shared_properties(provider.properties), provider.urn, provider.name
         )
 
-    def _levels(self, kind: type) -> Iterator[tuple[_sdk.Policy, _sdk.EnforcementLevel]]:
-        """The enabled policies of ``kind`` with the level each reports at."""
+    def _enabled(self, kind: type) -> tuple[_Enabled, ...]:
+        """The enabled policies of ``kind``, each with its level and config (worked out
+        once per Configure)."""
+        found = self._enabled_by_kind.get(kind)
+        if found is None:
+            found = self._enabled_by_kind[kind] = tuple(self._levels(kind))
+        return found
+
+    def _levels(self, kind: type) -> Iterator[_Enabled]:
         for policy in self._policies:
             level = self._get_enforcement_level(policy)
             if level == _sdk.EnforcementLevel.DISABLED or not isinstance(policy, kind):
                 continue
-            yield policy, level
+            if level == _sdk.EnforcementLevel.REMEDIATE:
+                # a resource violation left after remediation is reported as mandatory, and
+                # stack policies cannot remediate (as the SDK)
+                level = _sdk.EnforcementLevel.MANDATORY
+            validates = kind is not _sdk.ResourceValidationPolicy or policy.has_validation()
+            yield _Enabled(
+                policy,
+                self._map_enforcement_level(level),
+                self._map_severity(policy.severity),
+                PolicyConfig(self._get_policy_config(policy.name)),
+                validates,
+                _callbacks(policy),
+            )
 
-    def _run(self, policy: _sdk.Policy, args: Any, level: Any, response: Any) -> None:
-        report = self._create_report_violation(
-            response, policy.name, policy.description, level, policy.severity
-        )
+    def _reporter(self, response: Any, enabled: _Enabled) -> _sdk.ReportViolation:
+        """The policy's report_violation: a diagnostic as the SDK's own reports it
+        (`_create_report_violation`)."""
+        policy = enabled.policy
+        level, severity = enabled.level, enabled.severity
+
+        def report_violation(message: str, urn: str | None = None) -> None:
+            if message and not isinstance(message, str):
+                raise TypeError("Expected message to be a string")
+            if urn is not None and not isinstance(urn, str):
+                raise TypeError("Expected urn to be a string")
+            text = f"{policy.description}\n{message}" if message else policy.description
+            response.diagnostics.append(
+                proto.AnalyzeDiagnostic(
+                    policyName=policy.name,
+                    policyPackName=self._pack_name,
+                    policyPackVersion=self._pack_version,
+                    message=text,
+                    urn=urn or "",
+                    description=policy.description,
+                    enforcementLevel=level,
+                    severity=severity,
+                )
+            )
+
+        return report_violation
+
+    def _run(self, enabled: _Enabled, args: Any, response: Any) -> None:
+        policy = enabled.policy
+        report_violation = self._reporter(response, enabled)
         try:
-            result = policy.validate(args, report)
-            if isawaitable(result):
+            if enabled.callbacks is None:
+                result = policy.validate(args, report_violation)
+            else:
+                result = _validate(enabled.callbacks, args, report_violation)
+            if result is not None and isawaitable(result):
                 loop = asyncio.new_event_loop()
                 try:
                     loop.run_until_complete(result)
@@ -470,17 +642,15 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
         token = _REQUEST_CACHE.set({})
         try:
             props: ProtoDict | None = None
-            for policy, level in self._levels(_sdk.ResourceValidationPolicy):
-                if not policy.has_validation():
+            for enabled in self._enabled(_sdk.ResourceValidationPolicy):
+                if not enabled.validates:
                     response.not_applicable.append(
                         proto.PolicyNotApplicable(
-                            policy_name=policy.name, reason="Policy does not implement validate"
+                            policy_name=enabled.policy.name,
+                            reason="Policy does not implement validate",
                         )
                     )
                     continue
-                if level == _sdk.EnforcementLevel.REMEDIATE:
-                    # a violation left after remediation is reported as mandatory (as the SDK)
-                    level = _sdk.EnforcementLevel.MANDATORY
                 if props is None:
                     props = shared_properties(request.properties)
                     opts = self._get_resource_options(request)
@@ -492,10 +662,10 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
                     request.name,
                     opts,
                     provider,
-                    self._get_policy_config(policy.name),
+                    enabled.config,
                     self._tags,
                 )
-                self._run(policy, args, level, response)
+                self._run(enabled, args, response)
         finally:
             _REQUEST_CACHE.reset(token)
         return response
@@ -519,12 +689,18 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
             built.append((resource, r))
             by_urn[r.urn] = resource
         for resource, r in built:
-            resource.parent = by_urn.get(r.parent) if r.parent else None
-            resource.dependencies = [by_urn[d] for d in r.dependencies if d in by_urn]
-            resource.property_dependencies = {
-                key: [by_urn[d] for d in deps.urns if d in by_urn]
-                for key, deps in r.propertyDependencies.items()
-            }
+            parent, dependencies, by_property = r.parent, r.dependencies, r.propertyDependencies
+            resource.parent = by_urn.get(parent) if parent else None
+            resource.dependencies = [by_urn[d] for d in dependencies if d in by_urn]
+            # most resources have none: skip the map's items() (a Python generator)
+            resource.property_dependencies = (
+                {
+                    key: [by_urn[d] for d in by_property[key].urns if d in by_urn]
+                    for key in by_property
+                }
+                if by_property
+                else {}
+            )
         return [resource for resource, _ in built]
 
     def AnalyzeStack(self, request, context):  # noqa: N802 (gRPC method name)
@@ -533,19 +709,48 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
         token = _REQUEST_CACHE.set({})
         try:
             resources: list[_sdk.PolicyResource] | None = None
-            for policy, level in self._levels(_sdk.StackValidationPolicy):
-                if level == _sdk.EnforcementLevel.REMEDIATE:
-                    # stack policies cannot remediate: reported as mandatory (as the SDK)
-                    level = _sdk.EnforcementLevel.MANDATORY
+            for enabled in self._enabled(_sdk.StackValidationPolicy):
                 if resources is None:
                     resources = self._stack_resources(request)
-                args = _sdk.StackValidationArgs(
-                    list(resources), self._get_policy_config(policy.name), self._tags
-                )
-                self._run(policy, args, level, response)
+                args = _sdk.StackValidationArgs(list(resources), enabled.config, self._tags)
+                self._run(enabled, args, response)
         finally:
             _REQUEST_CACHE.reset(token)
         return response
+
+
+def _callbacks(policy: _sdk.Policy) -> tuple[Callable[..., Any], ...] | None:
+    """The callbacks a ResourceValidationPolicy's own `validate` would call (pulumi_policy
+    policy.py: the `validate` given, or each of a list of them), or None where that
+    method is overridden or would not call them (nothing given)."""
+    if type(policy).validate is not _sdk.ResourceValidationPolicy.validate:
+        return None
+    given = policy._ResourceValidationPolicy__validate  # type: ignore[attr-defined]
+    if not given:
+        return None
+    return tuple(given) if isinstance(given, list) else (given,)
+
+
+def _validate(callbacks: tuple[Callable[..., Any], ...], args: Any, report: Any) -> Any:
+    """Call each callback as ResourceValidationPolicy.validate does; an awaitable if
+    any returned one (awaited in order, a failure other than an unknown value or not
+    applicable raised as RuntimeError, as there)."""
+    pending = []
+    for callback in callbacks:
+        result = callback(args, report)
+        if result is not None and isawaitable(result):
+            pending.append(result)
+    return _await_all(pending) if pending else None
+
+
+async def _await_all(pending: list[Any]) -> None:
+    for result in pending:
+        try:
+            await result
+        except (UnknownValueError, _sdk._NotApplicableError):
+            raise
+        except Exception as err:
+            raise RuntimeError(f"Validation failed: {err}") from err
 
 
 def install() -> None:

@@ -22,10 +22,14 @@ from pulumi_policy import (
 from rbac_rules import cluster_wide_grant_problems
 from reporting import report
 from resource_objects import FoundObject
+from shared_analysis import once_per_config
 from stack_view import StackView, stack_view
 from template_content import template_content_problems
 
 Problems = list[tuple[str, str | None]]
+
+# A policy's settings, once per config the servicer serves (until the next Configure).
+_settings = once_per_config(settings_from_config)
 
 
 def stack_objects(args: StackValidationArgs) -> list[FoundObject]:
@@ -36,7 +40,7 @@ def stack_objects(args: StackValidationArgs) -> list[FoundObject]:
 def _validate(rule: Callable[[StackView, Settings], Problems], *, facts_first: bool = True):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         view = stack_view(args)
-        settings = settings_from_config(args.get_config())
+        settings = _settings(args.get_config())
         if facts_first:
             settings = effective_settings(settings, view.install)
         problems = [(note, None) for note in view.install.unjudged] + rule(view, settings)
@@ -66,7 +70,7 @@ def _install(view: StackView, settings: Settings) -> Problems:
 
 def _validate_install(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     view = stack_view(args)
-    configured = settings_from_config(args.get_config())
+    configured = _settings(args.get_config())
     settings = effective_settings(configured, view.install)
     problems: Problems = [(note, None) for note in view.install.unjudged]
     problems += [

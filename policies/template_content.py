@@ -118,7 +118,12 @@ def template_content_problems(
         return problems
     context = _context(objects, settings, install, templates)
     context_key = _context_key(context)
-    full = {_key(found): found for found in templates if not found.kind.patch}
+    # the full objects patches apply to, by kind, namespace and name (when there are any)
+    full = (
+        {_key(found): found for found in templates if not found.kind.patch}
+        if any(found.kind.patch for found in templates)
+        else {}
+    )
     for found in templates:
         manifest = found.manifest
         if found.kind.patch:

@@ -382,6 +382,63 @@ def test_v4_1_2_keys_are_known_to_canonicalize():
     assert result.unknown == ()
 
 
+_EXACT_TEMPLATE = {
+    "apiVersion": "argoproj.io/v1alpha1",
+    "kind": "WorkflowTemplate",
+    "metadata": {"name": "t", "labels": {"Team": "a", "team": "b"}},
+    "spec": {
+        "entrypoint": "main",
+        "templates": [
+            {"name": "main", "steps": [[{"name": "s", "template": "run"}]]},
+            {
+                "name": "run",
+                "container": {"image": "x", "securityContext": {"runAsNonRoot": True}},
+                "plugin": {"Hello": {"Args": ["x"]}},
+            },
+        ],
+    },
+}
+
+
+def _with(path: tuple, key: str, value: object) -> dict:
+    manifest = json.loads(json.dumps(_EXACT_TEMPLATE))
+    target = manifest
+    for step in path:
+        target = target[step]
+    target[key] = value
+    return manifest
+
+
+def test_is_canonical_when_every_key_is_a_field_name():
+    # map keys (labels) and "any" subtrees (plugin) are not field names and may be any case
+    assert go_json.is_canonical(_EXACT_TEMPLATE, "WorkflowTemplate", SCHEMA)
+    result = canonicalize(_EXACT_TEMPLATE, "WorkflowTemplate", SCHEMA)
+    assert result.value == _EXACT_TEMPLATE
+    assert (result.collisions, result.unknown, result.renamed) == ((), (), ())
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "value"),
+    [
+        # a case variant deep in a list of templates, in a struct, in a list of lists
+        (("spec", "templates", 1, "container"), "SecurityContext", {"privileged": True}),
+        (("spec", "templates", 1, "container", "securityContext"), "Privileged", True),
+        (("spec", "templates", 0, "steps", 0, 0), "Template", "run"),
+        # Go's non-ASCII folding: U+017F folds with "s"
+        (("spec",), "\u017fuspend", True),
+        # a key no field binds
+        (("spec", "templates", 1), "podSpecPatchh", "{}"),
+        # two keys binding one field
+        (("metadata",), "Name", "u"),
+    ],
+)
+def test_is_not_canonical_when_a_key_binds_by_case_collides_or_is_unknown(path, key, value):
+    manifest = _with(path, key, value)
+    assert not go_json.is_canonical(manifest, "WorkflowTemplate", SCHEMA)
+    result = canonicalize(manifest, "WorkflowTemplate", SCHEMA)
+    assert result.collisions or result.unknown or result.renamed
+
+
 def test_get_ci():
     mapping = {"templateReferencing": "Strict", "TemplateReferencing": "None"}
     assert get_ci(mapping, "templateReferencing") == "Strict"

@@ -41,6 +41,10 @@ of the object, canonical `field`, the colliding `keys` in decode order, the key 
 is `kept` (last), `merged` when struct values were merged.
 ``Canonical.unknown``: tuple of paths of keys no field binds to (kept as written).
 ``Canonical.renamed``: tuple of (path, key as written) for keys that were not exact.
+``is_canonical(value, type_name, schema) -> bool``: whether every key of every known
+object type in `value` is already the JSON name of a field (exact, so nothing binds by
+case, collides or is unknown): `canonicalize` would then return an equal copy and report
+nothing. A quick test (a set comparison per object) for the common case.
 ``get_ci(mapping, key, default=None)``: the value Go ends with for field `key` of a plain
 mapping: of the keys equal to `key` case-insensitively, the last in sorted order (scalars;
 use canonicalize for merged struct values).
@@ -109,6 +113,11 @@ def canonicalize(value: Any, type_name: str, schema: ArgoSchema) -> Canonical:
         unknown=tuple(walker.unknown),
         renamed=tuple(walker.renamed),
     )
+
+
+def is_canonical(value: Any, type_name: str, schema: ArgoSchema) -> bool:
+    """Whether `canonicalize` would rename, merge and report nothing (module docstring)."""
+    return _exact(value, schema.field_type(type_name), _plans(schema))
 
 
 def format_path(segments: Sequence[str | int]) -> str:
@@ -225,6 +234,82 @@ class _Walker:
 
 
 _MISSING = object()
+
+
+def _exact(value: Any, field_type: FieldType, plans: _Plans) -> bool:
+    """The walk of `_Walker` that only tells whether every key is already exact."""
+    kind = field_type.kind
+    if kind == "object":
+        return not isinstance(value, dict) or _exact_object(
+            value, plans[field_type.ref or ""], plans
+        )
+    item = field_type.item
+    if item is None or item.kind not in _CONTAINERS:
+        return True
+    if kind == "array" and isinstance(value, list):
+        elements: Any = value
+    elif kind == "map" and isinstance(value, dict):
+        elements = value.values()
+    else:
+        return True
+    if item.kind == "object":  # the common case, without a call per element
+        plan = plans[item.ref or ""]
+        return all(
+            not isinstance(element, dict) or _exact_object(element, plan, plans)
+            for element in elements
+        )
+    return all(_exact(element, item, plans) for element in elements)
+
+
+def _exact_object(
+    value: dict, plan: tuple[frozenset[str], dict[str, FieldType]], plans: _Plans
+) -> bool:
+    names, containers = plan
+    # Every key the exact JSON name of a field: none binds by case, none collides
+    # (distinct exact names bind distinct fields), none is unknown.
+    if not names.issuperset(value):
+        return False
+    for key, element in value.items():
+        field_type = containers.get(key)
+        if field_type is None:
+            continue
+        if field_type.kind == "object":  # the common case, without a call to _exact
+            if isinstance(element, dict) and not _exact_object(
+                element, plans[field_type.ref or ""], plans
+            ):
+                return False
+        elif not _exact(element, field_type, plans):
+            return False
+    return True
+
+
+class _Plans(dict):
+    """Type name -> (its field names, its fields that hold objects, lists or maps), for
+    one schema, built on first use."""
+
+    def __init__(self, schema: ArgoSchema) -> None:
+        super().__init__()
+        self.schema = schema
+
+    def __missing__(self, type_name: str) -> tuple[frozenset[str], dict[str, FieldType]]:
+        fields = self.schema.type(type_name).fields
+        containers = {
+            name: field_type
+            for name, field_type in fields.items()
+            if field_type.kind in _CONTAINERS
+        }
+        plan = self[type_name] = (frozenset(fields), containers)
+        return plan
+
+
+_PLANS: dict[int, _Plans] = {}  # schema id -> its plans (holding the schema)
+
+
+def _plans(schema: ArgoSchema) -> _Plans:
+    found = _PLANS.get(id(schema))
+    if found is None or found.schema is not schema:
+        found = _PLANS[id(schema)] = _Plans(schema)
+    return found
 
 
 def _merge_struct(old: dict, new: dict, field_type: FieldType, schema: ArgoSchema) -> dict:

@@ -5,7 +5,7 @@ check, so a reference to a template that has problems of its own is not reported
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from .template_facts import KIND
@@ -60,16 +60,17 @@ def caller_parameters(manifests: Iterable[Any]) -> dict[str, frozenset[str]]:
     return {name: frozenset(params) for name, params in result.items()}
 
 
-def _template_refs(value: Any) -> Iterator[str]:
+def _template_refs(value: Any) -> list[str]:
     """Names of the WorkflowTemplates a spec references with templateRef, anywhere."""
-    if isinstance(value, dict):
-        ref = value.get("templateRef")
-        if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-            yield ref["name"]
-        for item in value.values():
-            if isinstance(item, dict | list):
-                yield from _template_refs(item)
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict | list):
-                yield from _template_refs(item)
+    refs: list[str] = []
+    todo = [value]  # one loop over every dict and list inside, without recursion
+    while todo:
+        current = todo.pop()
+        if isinstance(current, dict):
+            ref = current.get("templateRef")
+            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                refs.append(ref["name"])
+            todo.extend(current.values())
+        elif isinstance(current, list):
+            todo.extend(current)
+    return refs

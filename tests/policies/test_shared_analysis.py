@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import k8s_objects
 import pulumi
 import pytest
 import shared_analysis
@@ -28,12 +29,14 @@ from pulumi_policy.deserialize import (
     SPECIAL_ASSET_SIG,
     SPECIAL_SECRET_SIG,
     SPECIAL_SIG_KEY,
+    deserialize_properties,
 )
 from pulumi_policy.proxy import (
     UNKNOWN_NUMBER_VALUE,
     UNKNOWN_STRING_VALUE,
     _DictProxy,
     _ListProxy,
+    unknown_checking_proxy,
 )
 
 
@@ -285,6 +288,62 @@ def test_responses_equal_the_sdks(config: dict) -> None:
     assert shared.AnalyzeStack(known, None) == sdk.AnalyzeStack(known, None)
 
 
+def test_responses_follow_each_new_config_as_the_sdks() -> None:
+    sdk, shared = _servicers(_policies())
+    requests = _requests()
+    for config in [*CONFIGS, CONFIGS[0]]:
+        _configure(sdk, shared, config=config)
+        for request in requests:
+            assert shared.Analyze(request, None) == sdk.Analyze(request, None), request.urn
+        assert shared.AnalyzeStack(_stack_request(), None) == sdk.AnalyzeStack(
+            _stack_request(), None
+        )
+
+
+async def _async_fails(args, report_violation) -> None:
+    await asyncio.sleep(0)
+    raise ValueError("async failure")
+
+
+def test_a_list_of_validations_runs_as_the_sdk_runs_it() -> None:
+    both = [_dump_props, _async_validate, _ignores_props]
+    sdk, shared = _servicers([_resource("list", both), _resource("one-list", [_ignores_props])])
+    messages = []
+    for request in _requests():
+        expected = sdk.Analyze(request, None)
+        messages += [d.message for d in expected.diagnostics]
+        assert shared.Analyze(request, None) == expected, request.urn
+    assert any("async saw" in m for m in messages)
+    assert any("never reads" in m for m in messages)
+    sdk, shared = _servicers([_resource("fails", [_dump_props, _async_fails])])
+    for servicer in (sdk, shared):
+        with pytest.raises(RuntimeError, match="Validation failed: async failure"):
+            servicer.Analyze(_requests()[0], None)
+
+
+def test_once_per_config_computes_once_per_configure() -> None:
+    computed: list[dict] = []
+
+    @shared_analysis.once_per_config
+    def settings(config) -> str:
+        computed.append(dict(config))
+        return f"limit {config.get('limit')}"
+
+    def uses_settings(args, report_violation):
+        report_violation(settings(args.get_config()))
+
+    _, shared = _servicers([_resource("probe", uses_settings)])
+    said = []
+    for config in [{"probe": (analyzer_pb2.MANDATORY, {"limit": 3})}, {}]:
+        _configure(shared, config=config)
+        for request in _requests()[:3]:
+            said += [d.message.split("\n")[1] for d in shared.Analyze(request, None).diagnostics]
+    assert said == ["limit 3.0"] * 3 + ["limit None"] * 3
+    assert computed == [{"limit": 3.0}, {}]  # once per Configure (JSON numbers are floats)
+    assert settings({"limit": 4}) == settings({"limit": 4}) == "limit 4"  # not served here
+    assert computed[2:] == [{"limit": 4}] * 2
+
+
 def test_a_value_unknown_during_preview_is_reported_as_the_sdk_does() -> None:
     sdk, shared = _servicers([_resource("nested-unknown", _nested_unknown)])
     request = _requests()[2]
@@ -338,6 +397,20 @@ def test_each_value_is_converted_once_per_request_for_every_policy(
     response = shared.AnalyzeStack(_stack_request(known), None)
     assert len(response.diagnostics) == 3 * len(known)
     assert len(calls) == sum(_values(p) for p in known)
+
+
+def test_plain_properties_equal_the_sdks_conversion() -> None:
+    # the SDK's own path: MessageToDict, deserialize_properties, its proxy; to_plain then
+    # reads that proxy as for any mapping (unknown sentinels become the UNKNOWN marker)
+    for props in PROPERTIES:
+        struct = _struct(props)
+        sdk_view = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
+        expected = k8s_objects.to_plain(sdk_view)
+        found = k8s_objects.to_plain(shared_analysis.shared_properties(struct))
+        assert _plain(found) == _plain(expected)  # assets and archives by type and fields
+    assert k8s_objects.to_plain(shared_analysis.shared_properties(_struct(PROPERTIES[1])))[
+        "unknown"
+    ] is (k8s_objects.UNKNOWN)
 
 
 def test_only_what_a_policy_reads_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
