@@ -43,8 +43,8 @@ def check_manifest(manifest: dict, version: str) -> list[Problem]:
 def check_value(value: Any, type_name: str, path: str, version: str) -> list[Problem]:
     """Problems of one value of an Argo or Kubernetes type (``Container``, ...)."""
     problems: list[Problem] = []
-    walker = _Walker(version, problems)
-    walker.value(value, walker.schema.field_type(type_name), path)
+    walker = _Walker(version, problems, path)
+    walker.value(value, walker.schema.field_type(type_name))
     return problems
 
 
@@ -60,45 +60,73 @@ _last: list = []
 
 
 class _Walker:
-    def __init__(self, version: str, problems: list[Problem]) -> None:
+    """One walk: returns the normalized value and appends the problems it meets.
+
+    ``keys`` holds the keys from ``prefix`` down to the value being walked; a field path is
+    joined from them only for a problem (most values have none)."""
+
+    def __init__(self, version: str, problems: list[Problem], prefix: str = "") -> None:
         self.schema = load_schema(version)
         self.problems = problems
+        self.prefix = prefix
+        self.keys: list[Any] = []
+
+    def path(self, *more: Any) -> str:
+        path = self.prefix
+        for key in (*self.keys, *more):
+            path = join(path, key)
+        return path
 
     def document(self, manifest: dict) -> dict:
         root = self.schema.type(self.schema.root("WorkflowTemplate"))
         out = dict(manifest)
         for key in ("metadata", "spec"):
             if key in manifest and root.field(key) is not None:
-                out[key] = self.value(manifest[key], root.fields[key], key)
+                out[key] = self.child(key, manifest[key], root.fields[key])
         return out
 
-    def value(self, value: Any, kind: FieldType, path: str) -> Any:
+    def child(self, key: Any, value: Any, kind: FieldType) -> Any:
+        """The value below ``key``, walked (callers skip the values ``kind.unchanged``
+        settles: most scalars)."""
+        self.keys.append(key)
+        result = self.value(value, kind)
+        self.keys.pop()
+        return result
+
+    def value(self, value: Any, kind: FieldType) -> Any:
         k = kind.kind
         if k == "any" or value is None or not isinstance(value, _JSON):
             return value  # not JSON (a value unknown during a preview): not judged here
         if k == "object":
             if not isinstance(value, dict):
-                return self._wrong(value, kind, path)
-            return self.object(value, kind.ref or "", path)
+                return self._wrong(value, kind)
+            return self.object(value, kind.ref or "")
         if k == "array":
             if not isinstance(value, list):
-                return self._wrong(value, kind, path)
+                return self._wrong(value, kind)
             item = kind.item
-            return [self.value(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
+            unchanged = item.unchanged
+            return [
+                v if type(v) in unchanged else self.child(i, v, item) for i, v in enumerate(value)
+            ]
         if k == "map":
             if not isinstance(value, dict):
-                return self._wrong(value, kind, path)
+                return self._wrong(value, kind)
             out = {}
-            for key, item in value.items():
+            item = kind.item
+            unchanged = item.unchanged
+            for key, entry in value.items():
                 if not isinstance(key, str):
                     self.problems.append(
-                        problem(join(path, key), describe(key), "a string key", "quote the key")
+                        problem(self.path(key), describe(key), "a string key", "quote the key")
                     )
-                    continue
-                out[key] = self.value(item, kind.item, join(path, key))
+                elif type(entry) in unchanged:
+                    out[key] = entry
+                else:
+                    out[key] = self.child(key, entry, item)
             return out
         if not kind.accepts_json(value):
-            return self._wrong(value, kind, path)
+            return self._wrong(value, kind)
         if k == "AnyString" and not isinstance(value, str):
             return _as_text(value)
         if k == "Quantity" and not isinstance(value, str):
@@ -106,47 +134,48 @@ class _Walker:
         enum = kind.enum
         if enum is not None and isinstance(value, str) and value not in enum and _judged(value):
             self.problems.append(
-                problem(path, repr(value), "one of " + ", ".join(e for e in enum if e))
+                problem(self.path(), repr(value), "one of " + ", ".join(e for e in enum if e))
             )
         return value
 
-    def object(self, value: dict, type_name: str, path: str) -> dict:
+    def object(self, value: dict, type_name: str) -> dict:
         info = self.schema.type(type_name)
         fields = info.fields
         out = {}
         for key, item in value.items():
-            where = join(path, key)
-            if not isinstance(key, str):
-                self.problems.append(
-                    problem(where, describe(key), "a field name", "field names are strings")
-                )
-                continue
             field_type = fields.get(key)
-            if field_type is None:
+            if field_type is not None:
+                unchanged = type(item) in field_type.unchanged
+                out[key] = item if unchanged else self.child(key, item, field_type)
+            elif not isinstance(key, str):
+                self.problems.append(
+                    problem(
+                        self.path(key), describe(key), "a field name", "field names are strings"
+                    )
+                )
+            else:
                 self.problems.append(
                     stated(
-                        where,
+                        self.path(key),
                         f"unknown field{suggest(key, fields)}",
                         repr(key),
                         f"a field of {type_name}",
                     )
                 )
                 out[key] = item
-                continue
-            out[key] = self.value(item, field_type, where)
         for key in info.required:
             if key not in value:
                 self.problems.append(
-                    stated(join(path, key), "required field missing", "nothing", f"the field {key}")
+                    stated(self.path(key), "required field missing", "nothing", f"the field {key}")
                 )
         return out
 
-    def _wrong(self, value: Any, kind: FieldType, path: str) -> Any:
+    def _wrong(self, value: Any, kind: FieldType) -> Any:
         expected = _KIND_NAMES.get(kind.kind, kind.kind)
         text = f"expected {expected}, found {describe(value)}"
         if kind.kind == "string" and isinstance(value, bool | int | float):
             text += " (quote the value to make it a string)"
-        self.problems.append(stated(path, text, describe(value), expected))
+        self.problems.append(stated(self.path(), text, describe(value), expected))
         return value
 
 
