@@ -19,7 +19,7 @@ Only what the namespace's Pod Security level refuses is refused, naming the cont
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import yaml
 
@@ -45,7 +45,10 @@ def pod_security_problems(
     main_container: Mapping | None,
     executor: Mapping | None,
     workflow_defaults: Mapping | None,
+    *,
+    walked: Sequence[tuple[str, dict]] | None = None,
 ) -> list[Problem]:
+    """``walked``: ``all_templates(spec)`` when the caller already has it."""
     judge = _Judge(level)
     defaults_spec = as_map(as_map(workflow_defaults).get("spec"))
     spec_context = merge_struct(defaults_spec.get("securityContext"), spec.get("securityContext"))
@@ -62,7 +65,7 @@ def pod_security_problems(
             defaults["securityContext"], "spec.templateDefaults.securityContext", container=False
         )
     executor_judged = False
-    for path, template in all_templates(spec):
+    for path, template in all_templates(spec) if walked is None else walked:
         judge.volumes(template.get("volumes"), f"{path}.volumes")
         judge.patch(template.get("podSpecPatch"), f"{path}.podSpecPatch")
         own_context = template.get("securityContext")

@@ -9,7 +9,7 @@ defensively: it runs even where the schema check already found problems.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -56,7 +56,10 @@ def semantic_problems(
     spec: dict,
     catalog: Mapping[str, frozenset[str]] | None,
     main_container: Mapping | None,
+    *,
+    walked: Sequence[tuple[str, dict]] | None = None,
 ) -> list[Problem]:
+    """``walked``: ``all_templates(spec)`` when the caller already has it."""
     templates = [t for _, t in maps(spec.get("templates"))]
     local = {t["name"]: t for t in templates if isinstance(t.get("name"), str)}
     defaults = as_map(spec.get("templateDefaults"))
@@ -86,7 +89,7 @@ def semantic_problems(
     problems += _retry(spec.get("retryStrategy"), "spec.retryStrategy")
     if defaults:
         problems += _template_fields(defaults, "spec.templateDefaults", info, as_default=True)
-    for path, template in all_templates(spec):
+    for path, template in all_templates(spec) if walked is None else walked:
         problems += _template(template, path, info)
     return problems
 

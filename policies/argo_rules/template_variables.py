@@ -22,6 +22,8 @@ from .template_walk import tasks as task_list
 
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
 _STEP_LOCAL = ("inline",)
+_CONTAINERS = (dict, list)  # a tuple: isinstance against it is far cheaper than against dict | list
+_TEXT_OR_CONTAINERS = (str, dict, list)
 
 
 @dataclass
@@ -139,7 +141,7 @@ class _Checker:
     # --- strings ---------------------------------------------------------------------------
 
     def check(self, value: object, path: str, scope: _Scope) -> None:
-        if not isinstance(value, str | dict | list):
+        if not isinstance(value, _TEXT_OR_CONTAINERS):
             return
         for where, text in _strings(value, path):
             for match in _TAG.finditer(text):
@@ -260,7 +262,7 @@ def _collect(value: object, keys: list, found: list) -> None:
         if isinstance(item, str):
             if "{{" in item:
                 found.append(((*keys, key), item))
-        elif isinstance(item, dict | list):
+        elif isinstance(item, _CONTAINERS):
             keys.append(key)
             _collect(item, keys, found)
             keys.pop()
