@@ -79,8 +79,9 @@ def pod_security_problems(
         pod_context = template_context or spec_context
         for where, key, container in main_containers(template, path):
             merged = container
-            if key in ("container", "script"):
-                merged = merge_container(defaults.get(key), container)
+            if key in ("container", "script") and defaults.get(key) is not None:
+                # (without templateDefaults, the merge below drops the nulls all the same)
+                merged = merge_container(defaults[key], container)
             merged = merge_container(main_container, merged)
             judge.container(merged, where, pod_context)
         for where, container in _extra_containers(template, defaults, path):
@@ -157,6 +158,8 @@ class _Judge:
 
     def context(self, context: dict, path: str, *, container: bool) -> None:
         """Fields refused wherever they are set, pod or container level."""
+        if not context:
+            return  # nothing set: nothing refused (the fields missing are judged by container)
         if self.restricted:
             if context.get("runAsNonRoot") is False:
                 self.add(f"{path}.runAsNonRoot", "false", "true or nothing")

@@ -49,7 +49,9 @@ def check_value(value: Any, type_name: str, path: str, version: str) -> list[Pro
 
 
 def normalized(manifest: dict, version: str) -> dict:
-    """The manifest with AnyString and quantity values as the API stores them."""
+    """The manifest with AnyString and quantity values as the API stores them (a new
+    top-level mapping; the mappings and lists inside that need no change are shared with
+    ``manifest``)."""
     if _last and _last[0] is manifest and _last[1] == version:
         return _last[2]  # the walk check_manifest just made of this very manifest
     return _Walker(version, []).document(manifest)
@@ -60,7 +62,9 @@ _last: list = []
 
 
 class _Walker:
-    """One walk: returns the normalized value and appends the problems it meets.
+    """One walk: returns the normalized value and appends the problems it meets. A mapping
+    or list is copied only where something inside it changes (rare): else it is returned
+    as it is.
 
     ``keys`` holds the keys from ``prefix`` down to the value being walked; a field path is
     joined from them only for a problem (most values have none)."""
@@ -104,27 +108,11 @@ class _Walker:
         if k == "array":
             if not isinstance(value, list):
                 return self._wrong(value, kind)
-            item = kind.item
-            unchanged = item.unchanged
-            return [
-                v if type(v) in unchanged else self.child(i, v, item) for i, v in enumerate(value)
-            ]
+            return self.array(value, kind.item)
         if k == "map":
             if not isinstance(value, dict):
                 return self._wrong(value, kind)
-            out = {}
-            item = kind.item
-            unchanged = item.unchanged
-            for key, entry in value.items():
-                if not isinstance(key, str):
-                    self.problems.append(
-                        problem(self.path(key), describe(key), "a string key", "quote the key")
-                    )
-                elif type(entry) in unchanged:
-                    out[key] = entry
-                else:
-                    out[key] = self.child(key, entry, item)
-            return out
+            return self.map(value, kind.item)
         if not kind.accepts_json(value):
             return self._wrong(value, kind)
         if k == "AnyString" and not isinstance(value, str):
@@ -138,21 +126,57 @@ class _Walker:
             )
         return value
 
+    def array(self, value: list, item: FieldType) -> list:
+        out = None  # a copy, made at the first change
+        for i, entry in enumerate(value):
+            if type(entry) not in item.unchanged:
+                walked = self.child(i, entry, item)
+                if walked is not entry:
+                    if out is None:
+                        out = list(value)
+                    out[i] = walked
+        return value if out is None else out
+
+    def map(self, value: dict, item: FieldType) -> dict:
+        out = None  # a copy, made at the first change
+        for key, entry in value.items():
+            if not isinstance(key, str):
+                self.problems.append(
+                    problem(self.path(key), describe(key), "a string key", "quote the key")
+                )
+                if out is None:
+                    out = dict(value)
+                del out[key]
+            elif type(entry) not in item.unchanged:
+                walked = self.child(key, entry, item)
+                if walked is not entry:
+                    if out is None:
+                        out = dict(value)
+                    out[key] = walked
+        return value if out is None else out
+
     def object(self, value: dict, type_name: str) -> dict:
         info = self.schema.type(type_name)
         fields = info.fields
-        out = {}
+        out = None  # a copy, made at the first change
         for key, item in value.items():
             field_type = fields.get(key)
             if field_type is not None:
-                unchanged = type(item) in field_type.unchanged
-                out[key] = item if unchanged else self.child(key, item, field_type)
+                if type(item) not in field_type.unchanged:
+                    walked = self.child(key, item, field_type)
+                    if walked is not item:
+                        if out is None:
+                            out = dict(value)
+                        out[key] = walked
             elif not isinstance(key, str):
                 self.problems.append(
                     problem(
                         self.path(key), describe(key), "a field name", "field names are strings"
                     )
                 )
+                if out is None:
+                    out = dict(value)
+                del out[key]
             else:
                 self.problems.append(
                     stated(
@@ -162,13 +186,12 @@ class _Walker:
                         f"a field of {type_name}",
                     )
                 )
-                out[key] = item
         for key in info.required:
             if key not in value:
                 self.problems.append(
                     stated(self.path(key), "required field missing", "nothing", f"the field {key}")
                 )
-        return out
+        return value if out is None else out
 
     def _wrong(self, value: Any, kind: FieldType) -> Any:
         expected = _KIND_NAMES.get(kind.kind, kind.kind)

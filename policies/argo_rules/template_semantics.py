@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
@@ -42,8 +42,7 @@ from .template_walk import all_templates, extra_containers, main_containers, ste
 _VARIABLE = re.compile(r"\{\{.*?\}\}", re.S)
 
 
-@dataclass(frozen=True)
-class SpecFacts:
+class SpecFacts(NamedTuple):
     """What the checks of one template need to know about the rest of the spec."""
 
     local: Mapping[str, dict]  # template name -> template
@@ -285,7 +284,8 @@ def _text(value: object) -> str:
 
 
 def _retry(retry: object, path: str) -> list[Problem]:
-    retry = as_map(retry)
+    if not isinstance(retry, dict) or not retry:
+        return []  # most templates set no retryStrategy
     problems = []
     # Beyond Argo: a limit string that is neither a number nor a variable never parses.
     limit = retry.get("limit")
