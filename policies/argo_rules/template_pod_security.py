@@ -66,12 +66,14 @@ def pod_security_problems(
         )
     executor_judged = False
     for path, template in all_templates(spec) if walked is None else walked:
-        judge.volumes(template.get("volumes"), f"{path}.volumes")
-        judge.patch(template.get("podSpecPatch"), f"{path}.podSpecPatch")
+        if template.get("volumes") is not None:
+            judge.volumes(template["volumes"], f"{path}.volumes")
+        if template.get("podSpecPatch") is not None:
+            judge.patch(template["podSpecPatch"], f"{path}.podSpecPatch")
         own_context = template.get("securityContext")
         if isinstance(own_context, dict):
             judge.context(own_context, f"{path}.securityContext", container=False)
-        if not any(template.get(t) is not None for t in _POD_TYPES):
+        if _pod_type(template) is None:
             continue
         # templateDefaults merge into the template (a struct merge), which then replaces
         # the workflow's pod securityContext when it sets one.
@@ -91,6 +93,13 @@ def pod_security_problems(
             where = f"{path} ({_EXECUTOR})" if template_context else f"executor ({_EXECUTOR})"
             judge.container(dict(executor), where, pod_context)
     return judge.problems
+
+
+def _pod_type(template: dict) -> str | None:
+    for key in _POD_TYPES:
+        if template.get(key) is not None:
+            return key
+    return None
 
 
 def _extra_containers(template: dict, defaults: dict, path: str) -> Iterator[tuple[str, dict]]:
@@ -213,7 +222,8 @@ class _Judge:
                 self.add(f"{path}.ports[{i}].hostPort", short(port["hostPort"]), "no host port")
         capabilities = as_map(context.get("capabilities"))
         allowed = pss.RESTRICTED_CAPABILITIES if self.restricted else pss.BASELINE_CAPABILITIES
-        added = sorted({str(c) for c in as_list(capabilities.get("add"))} - allowed)
+        add = capabilities.get("add")
+        added = sorted({str(c) for c in add} - allowed) if isinstance(add, list) else []
         if added:
             self.add(
                 f"{where}.capabilities.add", ", ".join(added), "only " + ", ".join(sorted(allowed))

@@ -93,7 +93,10 @@ class _Walker:
         """The value below ``key``, walked (callers skip the values ``kind.unchanged``
         settles: most scalars)."""
         self.keys.append(key)
-        result = self.value(value, kind)
+        if kind.kind == "object" and type(value) is dict:
+            result = self.object(value, kind.ref or "")  # the usual case, without value()
+        else:
+            result = self.value(value, kind)
         self.keys.pop()
         return result
 

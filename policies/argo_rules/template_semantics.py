@@ -81,7 +81,8 @@ def semantic_problems(
         if isinstance(value, str) and value and not has_variable(value) and value not in local:
             problems.append(_not_local("spec." + key, value, local))
     problems += _hooks(spec.get("hooks"), "spec.hooks", info)
-    problems += _arguments(spec.get("arguments"), "spec.arguments", allow_empty=True)
+    if spec.get("arguments") is not None:
+        problems += _arguments(spec["arguments"], "spec.arguments", allow_empty=True)
     problems += _pod_gc(spec.get("podGC"))
     problems += _unique(spec.get("volumes"), "spec.volumes", "volume")
     problems += _negative(spec, "spec", "activeDeadlineSeconds")
@@ -387,7 +388,9 @@ def _template_fields(
                 "parallelism is for steps and dag templates",
             )
         )
-    problems += _deadline(template.get("activeDeadlineSeconds"), f"{path}.activeDeadlineSeconds")
+    if template.get("activeDeadlineSeconds") is not None:
+        deadline = template["activeDeadlineSeconds"]
+        problems += _deadline(deadline, f"{path}.activeDeadlineSeconds")
     timeout = template.get("timeout")
     if isinstance(timeout, str) and timeout and not has_variable(timeout):
         if is_integer_text(timeout):
@@ -403,9 +406,9 @@ def _template_fields(
             problems.append(
                 problem(f"{path}.timeout", repr(timeout), "a Go duration such as '30s' or '1h30m'")
             )
-    problems += _retry(template.get("retryStrategy"), f"{path}.retryStrategy")
-    suspend = as_map(template.get("suspend"))
-    duration = suspend.get("duration")
+    if template.get("retryStrategy") is not None:
+        problems += _retry(template["retryStrategy"], f"{path}.retryStrategy")
+    duration = as_map(template.get("suspend")).get("duration")
     # Beyond Argo: a suspend duration is seconds or a Go duration (util/time).
     if _is_bad_duration(duration):
         problems.append(
@@ -416,18 +419,19 @@ def _template_fields(
             )
         )
     problems += _containers(template, path, info, kind, as_default)
-    problems += _unique(template.get("volumes"), f"{path}.volumes", "volume")
-    problems += _unique(
-        [c for key in ("initContainers", "sidecars") for _, c in maps(template.get(key))],
-        f"{path}.initContainers and sidecars",
-        "container",
-    )
+    if template.get("volumes") is not None:
+        problems += _unique(template["volumes"], f"{path}.volumes", "volume")
+    extra = [c for key in ("initContainers", "sidecars") for _, c in maps(template.get(key))]
+    if len(extra) > 1:
+        problems += _unique(extra, f"{path}.initContainers and sidecars", "container")
     if kind == "resource":
         problems += _resource(template, path)
     if kind == "containerSet":
         problems += _container_set(template, path)
-    problems += _outputs(outputs, path, kind)
-    problems += _metrics(template.get("metrics"), path)
+    if outputs:
+        problems += _outputs(outputs, path, kind)
+    if template.get("metrics") is not None:
+        problems += _metrics(template["metrics"], path)
     return problems
 
 
@@ -459,7 +463,9 @@ def _containers(
     template: dict, path: str, info: SpecFacts, kind: str, as_default: bool
 ) -> list[Problem]:
     problems = []
-    volumes = info.volumes | {as_str(v.get("name")) for _, v in maps(template.get("volumes"))}
+    volumes = info.volumes
+    if template.get("volumes") is not None:
+        volumes |= {as_str(v.get("name")) for _, v in maps(template["volumes"])}
     every = [(where, key, c) for where, key, c in main_containers(template, path)]
     every += [(where, "extra", c) for where, c in extra_containers(template, path)]
     for where, key, container in every:
