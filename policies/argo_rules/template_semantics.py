@@ -106,23 +106,26 @@ def _names(
     seen: dict[str, int] = {}
     for i, item in maps(items):
         name = item.get("name")
-        where = f"{path}[{i}].name"
         if name is None and schema_requires:
             continue
         if name is None or name == "":
-            problems.append(problem(where, "nothing", f"a {what} name", "required"))
+            problems.append(problem(f"{path}[{i}].name", "nothing", f"a {what} name", "required"))
             continue
         if not isinstance(name, str):
             continue  # the schema check names the type
         if pattern is facts.PARAM_NAME:
             if not pattern.match(name):
-                problems.append(problem(where, repr(name), f"a name of {facts.PARAM_NAME_RULE}"))
+                problems.append(
+                    problem(f"{path}[{i}].name", repr(name), f"a name of {facts.PARAM_NAME_RULE}")
+                )
         elif len(name) > facts.FIELD_NAME_MAX or not pattern.match(name):
-            problems.append(problem(where, repr(name), f"a name of {facts.FIELD_NAME_RULE}"))
+            problems.append(
+                problem(f"{path}[{i}].name", repr(name), f"a name of {facts.FIELD_NAME_RULE}")
+            )
         if name in seen:
             problems.append(
                 problem(
-                    where,
+                    f"{path}[{i}].name",
                     repr(name),
                     f"a name unique among the {what}s",
                     f"already used by {path}[{seen[name]}]",
@@ -339,14 +342,18 @@ def _template_fields(
 ) -> list[Problem]:
     leaf = kind not in facts.NON_LEAF_TYPES
     inputs, outputs = as_map(template.get("inputs")), as_map(template.get("outputs"))
-    problems = _names(
-        inputs.get("parameters"), f"{path}.inputs.parameters", facts.PARAM_NAME, "parameter"
-    )
-    problems += _names(
-        inputs.get("artifacts"), f"{path}.inputs.artifacts", facts.PARAM_NAME, "artifact"
-    )
+    problems = []
+    if inputs.get("parameters") is not None:
+        problems += _names(
+            inputs["parameters"], f"{path}.inputs.parameters", facts.PARAM_NAME, "parameter"
+        )
+    if inputs.get("artifacts") is not None:
+        problems += _names(
+            inputs["artifacts"], f"{path}.inputs.artifacts", facts.PARAM_NAME, "artifact"
+        )
     for i, param in maps(inputs.get("parameters")):
-        problems += _enum(param, f"{path}.inputs.parameters[{i}]", True)
+        if param.get("enum") is not None:
+            problems += _enum(param, f"{path}.inputs.parameters[{i}]", True)
     for i, artifact in maps(inputs.get("artifacts")):
         where = f"{path}.inputs.artifacts[{i}]"
         if kind and not leaf and artifact.get("path"):
