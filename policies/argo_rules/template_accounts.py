@@ -35,16 +35,20 @@ def account_problems(
     problems: list[Problem] = []
     allowed_text = ", ".join(allowed) or "none"
     for path, holder in _holders(spec, all_templates(spec) if walked is None else walked):
-        for where, account in (
-            (f"{path}.serviceAccountName", holder.get("serviceAccountName")),
+        for field, account in (
+            ("serviceAccountName", holder.get("serviceAccountName")),
             (
-                f"{path}.executor.serviceAccountName",
+                "executor.serviceAccountName",
                 as_map(holder.get("executor")).get("serviceAccountName"),
             ),
         ):
             if account is not None and account not in allowed:
                 problems.append(
-                    problem(where, repr(account), f"an allowed service account ({allowed_text})")
+                    problem(
+                        f"{path}.{field}",
+                        repr(account),
+                        f"an allowed service account ({allowed_text})",
+                    )
                 )
         patch_text = holder.get("podSpecPatch")
         if has_variable(patch_text):
