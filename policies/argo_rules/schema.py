@@ -33,7 +33,9 @@ API
     (Argo's AnyString: a JSON string, number or boolean, kept as a string), ``any`` (any
     JSON, preserved as is: plugin contents, withItems items, raw extensions);
     ``enum`` (allowed values where Argo, or the API server for pod fields, checks them,
-    else None); ``notation``; ``accepts_json(value)`` checks the JSON kind only.
+    else None); ``notation``; ``accepts_json(value)`` checks the JSON kind only;
+    ``unchanged``: the Python types whose values the field takes as they are, with
+    nothing to judge nor to normalize (None, an unset field, for every kind).
 
 Field type notation in the data: a scalar kind, a type name, ``[]T`` (array of T) or
 ``{}T`` (map of string to T).
@@ -61,6 +63,17 @@ SCALAR_KINDS = frozenset(
     {"string", "integer", "number", "boolean", "IntOrString", "Quantity", "AnyString", "any"}
 )
 _DATA = Path(__file__).resolve().parent / "data"
+# The Python types a scalar field without an enum takes as they are: the JSON kind fits
+# exactly (a float may still be an integer, a number a Quantity: those are looked at).
+_UNCHANGED_SCALARS = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "IntOrString": (str, int),
+    "Quantity": (str,),
+    "AnyString": (str,),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,7 @@ class FieldType:
     ref: str | None = None
     item: FieldType | None = None
     enum: tuple[str, ...] | None = None
+    unchanged: frozenset[type] = field(default=frozenset({type(None)}), compare=False, repr=False)
 
     def accepts_json(self, value: Any) -> bool:
         """Whether `value`'s JSON kind fits this type (no look inside objects)."""
@@ -216,7 +230,10 @@ class ArgoSchema:
         if notation.startswith("{}"):
             return FieldType("map", notation, item=self.field_type(notation[2:]), enum=enum)
         if notation in SCALAR_KINDS:
-            return FieldType(notation, notation, enum=enum)
+            scalars = () if enum is not None else _UNCHANGED_SCALARS.get(notation, ())
+            return FieldType(
+                notation, notation, enum=enum, unchanged=frozenset({type(None), *scalars})
+            )
         if notation not in self._raw:
             raise KeyError(f"unknown Argo schema type {notation!r}")
         return FieldType("object", notation, ref=notation, enum=enum)

@@ -3,7 +3,7 @@ accounts, literal pod spec patches, and executor plugins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from .template_expressions import has_variable
 from .template_pod_security import literal_patch
@@ -16,28 +16,39 @@ _PLUGINS_OFF = (
 )
 
 
-def _holders(spec: dict) -> Iterator[tuple[str, dict]]:
+def _holders(spec: dict, templates: Iterable[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
     """The spec, its templateDefaults and every template: each may set these fields."""
     yield "spec", spec
     if isinstance(spec.get("templateDefaults"), dict):
         yield "spec.templateDefaults", spec["templateDefaults"]
-    yield from all_templates(spec)
+    yield from templates
 
 
-def account_problems(spec: dict, allowed: Sequence[str], plugins_enabled: bool) -> list[Problem]:
+def account_problems(
+    spec: dict,
+    allowed: Sequence[str],
+    plugins_enabled: bool,
+    *,
+    walked: Sequence[tuple[str, dict]] | None = None,
+) -> list[Problem]:
+    """``walked``: ``all_templates(spec)`` when the caller already has it."""
     problems: list[Problem] = []
     allowed_text = ", ".join(allowed) or "none"
-    for path, holder in _holders(spec):
-        for where, account in (
-            (f"{path}.serviceAccountName", holder.get("serviceAccountName")),
+    for path, holder in _holders(spec, all_templates(spec) if walked is None else walked):
+        for field, account in (
+            ("serviceAccountName", holder.get("serviceAccountName")),
             (
-                f"{path}.executor.serviceAccountName",
+                "executor.serviceAccountName",
                 as_map(holder.get("executor")).get("serviceAccountName"),
             ),
         ):
             if account is not None and account not in allowed:
                 problems.append(
-                    problem(where, repr(account), f"an allowed service account ({allowed_text})")
+                    problem(
+                        f"{path}.{field}",
+                        repr(account),
+                        f"an allowed service account ({allowed_text})",
+                    )
                 )
         patch_text = holder.get("podSpecPatch")
         if has_variable(patch_text):

@@ -19,7 +19,7 @@ Only what the namespace's Pod Security level refuses is refused, naming the cont
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import yaml
 
@@ -45,7 +45,10 @@ def pod_security_problems(
     main_container: Mapping | None,
     executor: Mapping | None,
     workflow_defaults: Mapping | None,
+    *,
+    walked: Sequence[tuple[str, dict]] | None = None,
 ) -> list[Problem]:
+    """``walked``: ``all_templates(spec)`` when the caller already has it."""
     judge = _Judge(level)
     defaults_spec = as_map(as_map(workflow_defaults).get("spec"))
     spec_context = merge_struct(defaults_spec.get("securityContext"), spec.get("securityContext"))
@@ -62,13 +65,15 @@ def pod_security_problems(
             defaults["securityContext"], "spec.templateDefaults.securityContext", container=False
         )
     executor_judged = False
-    for path, template in all_templates(spec):
-        judge.volumes(template.get("volumes"), f"{path}.volumes")
-        judge.patch(template.get("podSpecPatch"), f"{path}.podSpecPatch")
+    for path, template in all_templates(spec) if walked is None else walked:
+        if template.get("volumes") is not None:
+            judge.volumes(template["volumes"], f"{path}.volumes")
+        if template.get("podSpecPatch") is not None:
+            judge.patch(template["podSpecPatch"], f"{path}.podSpecPatch")
         own_context = template.get("securityContext")
         if isinstance(own_context, dict):
             judge.context(own_context, f"{path}.securityContext", container=False)
-        if not any(template.get(t) is not None for t in _POD_TYPES):
+        if _pod_type(template) is None:
             continue
         # templateDefaults merge into the template (a struct merge), which then replaces
         # the workflow's pod securityContext when it sets one.
@@ -76,8 +81,9 @@ def pod_security_problems(
         pod_context = template_context or spec_context
         for where, key, container in main_containers(template, path):
             merged = container
-            if key in ("container", "script"):
-                merged = merge_container(defaults.get(key), container)
+            if key in ("container", "script") and defaults.get(key) is not None:
+                # (without templateDefaults, the merge below drops the nulls all the same)
+                merged = merge_container(defaults[key], container)
             merged = merge_container(main_container, merged)
             judge.container(merged, where, pod_context)
         for where, container in _extra_containers(template, defaults, path):
@@ -87,6 +93,13 @@ def pod_security_problems(
             where = f"{path} ({_EXECUTOR})" if template_context else f"executor ({_EXECUTOR})"
             judge.container(dict(executor), where, pod_context)
     return judge.problems
+
+
+def _pod_type(template: dict) -> str | None:
+    for key in _POD_TYPES:
+        if template.get(key) is not None:
+            return key
+    return None
 
 
 def _extra_containers(template: dict, defaults: dict, path: str) -> Iterator[tuple[str, dict]]:
@@ -154,6 +167,8 @@ class _Judge:
 
     def context(self, context: dict, path: str, *, container: bool) -> None:
         """Fields refused wherever they are set, pod or container level."""
+        if not context:
+            return  # nothing set: nothing refused (the fields missing are judged by container)
         if self.restricted:
             if context.get("runAsNonRoot") is False:
                 self.add(f"{path}.runAsNonRoot", "false", "true or nothing")
@@ -207,7 +222,8 @@ class _Judge:
                 self.add(f"{path}.ports[{i}].hostPort", short(port["hostPort"]), "no host port")
         capabilities = as_map(context.get("capabilities"))
         allowed = pss.RESTRICTED_CAPABILITIES if self.restricted else pss.BASELINE_CAPABILITIES
-        added = sorted({str(c) for c in as_list(capabilities.get("add"))} - allowed)
+        add = capabilities.get("add")
+        added = sorted({str(c) for c in add} - allowed) if isinstance(add, list) else []
         if added:
             self.add(
                 f"{where}.capabilities.add", ", ".join(added), "only " + ", ".join(sorted(allowed))

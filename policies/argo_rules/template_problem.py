@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,8 +116,9 @@ def name_of(item: Any) -> str:
     return name if isinstance(name, str) else ""
 
 
-def maps(value: Any) -> Iterable[tuple[int, dict]]:
-    """The mapping items of a list, with their index."""
-    for i, item in enumerate(as_list(value)):
-        if isinstance(item, dict):
-            yield i, item
+def maps(value: Any) -> Sequence[tuple[int, dict]]:
+    """The mapping items of a list, with their index (most fields read are unset: those
+    cost one check)."""
+    if not isinstance(value, list):
+        return ()
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]

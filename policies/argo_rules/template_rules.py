@@ -23,6 +23,7 @@ from .template_problem import Problem, as_map, describe, join, problem, short, s
 from .template_schema import check_manifest
 from .template_semantics import semantic_problems
 from .template_variables import variable_problems
+from .template_walk import all_templates
 
 __all__ = ["Problem", "TemplateContext", "controller_settings", "template_problems"]
 
@@ -123,11 +124,14 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
                 "templates of its own",
             )
         )
-    problems += semantic_problems(spec, context.catalog, context.main_container)
+    walked = list(all_templates(spec))  # read by three of the rules below
+    problems += semantic_problems(spec, context.catalog, context.main_container, walked=walked)
     name = as_map(manifest.get("metadata")).get("name")
     callers = as_map(context.caller_parameters).get(name, ()) if isinstance(name, str) else ()
     problems += variable_problems(spec, frozenset(callers))
-    problems += account_problems(spec, context.allowed_service_accounts, context.plugins_enabled)
+    problems += account_problems(
+        spec, context.allowed_service_accounts, context.plugins_enabled, walked=walked
+    )
     if context.require_restricted:
         problems += pod_security_problems(
             spec,
@@ -135,6 +139,7 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
             context.main_container,
             context.executor,
             context.workflow_defaults,
+            walked=walked,
         )
     return problems
 

@@ -43,13 +43,15 @@ def check_manifest(manifest: dict, version: str) -> list[Problem]:
 def check_value(value: Any, type_name: str, path: str, version: str) -> list[Problem]:
     """Problems of one value of an Argo or Kubernetes type (``Container``, ...)."""
     problems: list[Problem] = []
-    walker = _Walker(version, problems)
-    walker.value(value, walker.schema.field_type(type_name), path)
+    walker = _Walker(version, problems, path)
+    walker.value(value, walker.schema.field_type(type_name))
     return problems
 
 
 def normalized(manifest: dict, version: str) -> dict:
-    """The manifest with AnyString and quantity values as the API stores them."""
+    """The manifest with AnyString and quantity values as the API stores them (a new
+    top-level mapping; the mappings and lists inside that need no change are shared with
+    ``manifest``)."""
     if _last and _last[0] is manifest and _last[1] == version:
         return _last[2]  # the walk check_manifest just made of this very manifest
     return _Walker(version, []).document(manifest)
@@ -60,45 +62,62 @@ _last: list = []
 
 
 class _Walker:
-    def __init__(self, version: str, problems: list[Problem]) -> None:
+    """One walk: returns the normalized value and appends the problems it meets. A mapping
+    or list is copied only where something inside it changes (rare): else it is returned
+    as it is.
+
+    ``keys`` holds the keys from ``prefix`` down to the value being walked; a field path is
+    joined from them only for a problem (most values have none)."""
+
+    def __init__(self, version: str, problems: list[Problem], prefix: str = "") -> None:
         self.schema = load_schema(version)
         self.problems = problems
+        self.prefix = prefix
+        self.keys: list[Any] = []
+
+    def path(self, *more: Any) -> str:
+        path = self.prefix
+        for key in (*self.keys, *more):
+            path = join(path, key)
+        return path
 
     def document(self, manifest: dict) -> dict:
         root = self.schema.type(self.schema.root("WorkflowTemplate"))
         out = dict(manifest)
         for key in ("metadata", "spec"):
             if key in manifest and root.field(key) is not None:
-                out[key] = self.value(manifest[key], root.fields[key], key)
+                out[key] = self.child(key, manifest[key], root.fields[key])
         return out
 
-    def value(self, value: Any, kind: FieldType, path: str) -> Any:
+    def child(self, key: Any, value: Any, kind: FieldType) -> Any:
+        """The value below ``key``, walked (callers skip the values ``kind.unchanged``
+        settles: most scalars)."""
+        self.keys.append(key)
+        if kind.kind == "object" and type(value) is dict:
+            result = self.object(value, kind.ref or "")  # the usual case, without value()
+        else:
+            result = self.value(value, kind)
+        self.keys.pop()
+        return result
+
+    def value(self, value: Any, kind: FieldType) -> Any:
         k = kind.kind
         if k == "any" or value is None or not isinstance(value, _JSON):
             return value  # not JSON (a value unknown during a preview): not judged here
         if k == "object":
             if not isinstance(value, dict):
-                return self._wrong(value, kind, path)
-            return self.object(value, kind.ref or "", path)
+                return self._wrong(value, kind)
+            return self.object(value, kind.ref or "")
         if k == "array":
             if not isinstance(value, list):
-                return self._wrong(value, kind, path)
-            item = kind.item
-            return [self.value(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
+                return self._wrong(value, kind)
+            return self.array(value, kind.item)
         if k == "map":
             if not isinstance(value, dict):
-                return self._wrong(value, kind, path)
-            out = {}
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    self.problems.append(
-                        problem(join(path, key), describe(key), "a string key", "quote the key")
-                    )
-                    continue
-                out[key] = self.value(item, kind.item, join(path, key))
-            return out
+                return self._wrong(value, kind)
+            return self.map(value, kind.item)
         if not kind.accepts_json(value):
-            return self._wrong(value, kind, path)
+            return self._wrong(value, kind)
         if k == "AnyString" and not isinstance(value, str):
             return _as_text(value)
         if k == "Quantity" and not isinstance(value, str):
@@ -106,47 +125,83 @@ class _Walker:
         enum = kind.enum
         if enum is not None and isinstance(value, str) and value not in enum and _judged(value):
             self.problems.append(
-                problem(path, repr(value), "one of " + ", ".join(e for e in enum if e))
+                problem(self.path(), repr(value), "one of " + ", ".join(e for e in enum if e))
             )
         return value
 
-    def object(self, value: dict, type_name: str, path: str) -> dict:
-        info = self.schema.type(type_name)
-        fields = info.fields
-        out = {}
-        for key, item in value.items():
-            where = join(path, key)
+    def array(self, value: list, item: FieldType) -> list:
+        out = None  # a copy, made at the first change
+        for i, entry in enumerate(value):
+            if type(entry) not in item.unchanged:
+                walked = self.child(i, entry, item)
+                if walked is not entry:
+                    if out is None:
+                        out = list(value)
+                    out[i] = walked
+        return value if out is None else out
+
+    def map(self, value: dict, item: FieldType) -> dict:
+        out = None  # a copy, made at the first change
+        for key, entry in value.items():
             if not isinstance(key, str):
                 self.problems.append(
-                    problem(where, describe(key), "a field name", "field names are strings")
+                    problem(self.path(key), describe(key), "a string key", "quote the key")
                 )
-                continue
+                if out is None:
+                    out = dict(value)
+                del out[key]
+            elif type(entry) not in item.unchanged:
+                walked = self.child(key, entry, item)
+                if walked is not entry:
+                    if out is None:
+                        out = dict(value)
+                    out[key] = walked
+        return value if out is None else out
+
+    def object(self, value: dict, type_name: str) -> dict:
+        info = self.schema.type(type_name)
+        fields = info.fields
+        out = None  # a copy, made at the first change
+        for key, item in value.items():
             field_type = fields.get(key)
-            if field_type is None:
+            if field_type is not None:
+                if type(item) not in field_type.unchanged:
+                    walked = self.child(key, item, field_type)
+                    if walked is not item:
+                        if out is None:
+                            out = dict(value)
+                        out[key] = walked
+            elif not isinstance(key, str):
+                self.problems.append(
+                    problem(
+                        self.path(key), describe(key), "a field name", "field names are strings"
+                    )
+                )
+                if out is None:
+                    out = dict(value)
+                del out[key]
+            else:
                 self.problems.append(
                     stated(
-                        where,
+                        self.path(key),
                         f"unknown field{suggest(key, fields)}",
                         repr(key),
                         f"a field of {type_name}",
                     )
                 )
-                out[key] = item
-                continue
-            out[key] = self.value(item, field_type, where)
         for key in info.required:
             if key not in value:
                 self.problems.append(
-                    stated(join(path, key), "required field missing", "nothing", f"the field {key}")
+                    stated(self.path(key), "required field missing", "nothing", f"the field {key}")
                 )
-        return out
+        return value if out is None else out
 
-    def _wrong(self, value: Any, kind: FieldType, path: str) -> Any:
+    def _wrong(self, value: Any, kind: FieldType) -> Any:
         expected = _KIND_NAMES.get(kind.kind, kind.kind)
         text = f"expected {expected}, found {describe(value)}"
         if kind.kind == "string" and isinstance(value, bool | int | float):
             text += " (quote the value to make it a string)"
-        self.problems.append(stated(path, text, describe(value), expected))
+        self.problems.append(stated(self.path(), text, describe(value), expected))
         return value
 
 

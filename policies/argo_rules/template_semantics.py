@@ -9,8 +9,8 @@ defensively: it runs even where the schema check already found problems.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import yaml
 
@@ -42,8 +42,7 @@ from .template_walk import all_templates, extra_containers, main_containers, ste
 _VARIABLE = re.compile(r"\{\{.*?\}\}", re.S)
 
 
-@dataclass(frozen=True)
-class SpecFacts:
+class SpecFacts(NamedTuple):
     """What the checks of one template need to know about the rest of the spec."""
 
     local: Mapping[str, dict]  # template name -> template
@@ -56,7 +55,10 @@ def semantic_problems(
     spec: dict,
     catalog: Mapping[str, frozenset[str]] | None,
     main_container: Mapping | None,
+    *,
+    walked: Sequence[tuple[str, dict]] | None = None,
 ) -> list[Problem]:
+    """``walked``: ``all_templates(spec)`` when the caller already has it."""
     templates = [t for _, t in maps(spec.get("templates"))]
     local = {t["name"]: t for t in templates if isinstance(t.get("name"), str)}
     defaults = as_map(spec.get("templateDefaults"))
@@ -79,14 +81,15 @@ def semantic_problems(
         if isinstance(value, str) and value and not has_variable(value) and value not in local:
             problems.append(_not_local("spec." + key, value, local))
     problems += _hooks(spec.get("hooks"), "spec.hooks", info)
-    problems += _arguments(spec.get("arguments"), "spec.arguments", allow_empty=True)
+    if spec.get("arguments") is not None:
+        problems += _arguments(spec["arguments"], "spec.arguments", allow_empty=True)
     problems += _pod_gc(spec.get("podGC"))
     problems += _unique(spec.get("volumes"), "spec.volumes", "volume")
     problems += _negative(spec, "spec", "activeDeadlineSeconds")
     problems += _retry(spec.get("retryStrategy"), "spec.retryStrategy")
     if defaults:
         problems += _template_fields(defaults, "spec.templateDefaults", info, as_default=True)
-    for path, template in all_templates(spec):
+    for path, template in all_templates(spec) if walked is None else walked:
         problems += _template(template, path, info)
     return problems
 
@@ -103,23 +106,26 @@ def _names(
     seen: dict[str, int] = {}
     for i, item in maps(items):
         name = item.get("name")
-        where = f"{path}[{i}].name"
         if name is None and schema_requires:
             continue
         if name is None or name == "":
-            problems.append(problem(where, "nothing", f"a {what} name", "required"))
+            problems.append(problem(f"{path}[{i}].name", "nothing", f"a {what} name", "required"))
             continue
         if not isinstance(name, str):
             continue  # the schema check names the type
         if pattern is facts.PARAM_NAME:
             if not pattern.match(name):
-                problems.append(problem(where, repr(name), f"a name of {facts.PARAM_NAME_RULE}"))
+                problems.append(
+                    problem(f"{path}[{i}].name", repr(name), f"a name of {facts.PARAM_NAME_RULE}")
+                )
         elif len(name) > facts.FIELD_NAME_MAX or not pattern.match(name):
-            problems.append(problem(where, repr(name), f"a name of {facts.FIELD_NAME_RULE}"))
+            problems.append(
+                problem(f"{path}[{i}].name", repr(name), f"a name of {facts.FIELD_NAME_RULE}")
+            )
         if name in seen:
             problems.append(
                 problem(
-                    where,
+                    f"{path}[{i}].name",
                     repr(name),
                     f"a name unique among the {what}s",
                     f"already used by {path}[{seen[name]}]",
@@ -282,7 +288,8 @@ def _text(value: object) -> str:
 
 
 def _retry(retry: object, path: str) -> list[Problem]:
-    retry = as_map(retry)
+    if not isinstance(retry, dict) or not retry:
+        return []  # most templates set no retryStrategy
     problems = []
     # Beyond Argo: a limit string that is neither a number nor a variable never parses.
     limit = retry.get("limit")
@@ -335,14 +342,18 @@ def _template_fields(
 ) -> list[Problem]:
     leaf = kind not in facts.NON_LEAF_TYPES
     inputs, outputs = as_map(template.get("inputs")), as_map(template.get("outputs"))
-    problems = _names(
-        inputs.get("parameters"), f"{path}.inputs.parameters", facts.PARAM_NAME, "parameter"
-    )
-    problems += _names(
-        inputs.get("artifacts"), f"{path}.inputs.artifacts", facts.PARAM_NAME, "artifact"
-    )
+    problems = []
+    if inputs.get("parameters") is not None:
+        problems += _names(
+            inputs["parameters"], f"{path}.inputs.parameters", facts.PARAM_NAME, "parameter"
+        )
+    if inputs.get("artifacts") is not None:
+        problems += _names(
+            inputs["artifacts"], f"{path}.inputs.artifacts", facts.PARAM_NAME, "artifact"
+        )
     for i, param in maps(inputs.get("parameters")):
-        problems += _enum(param, f"{path}.inputs.parameters[{i}]", True)
+        if param.get("enum") is not None:
+            problems += _enum(param, f"{path}.inputs.parameters[{i}]", True)
     for i, artifact in maps(inputs.get("artifacts")):
         where = f"{path}.inputs.artifacts[{i}]"
         if kind and not leaf and artifact.get("path"):
@@ -384,7 +395,9 @@ def _template_fields(
                 "parallelism is for steps and dag templates",
             )
         )
-    problems += _deadline(template.get("activeDeadlineSeconds"), f"{path}.activeDeadlineSeconds")
+    if template.get("activeDeadlineSeconds") is not None:
+        deadline = template["activeDeadlineSeconds"]
+        problems += _deadline(deadline, f"{path}.activeDeadlineSeconds")
     timeout = template.get("timeout")
     if isinstance(timeout, str) and timeout and not has_variable(timeout):
         if is_integer_text(timeout):
@@ -400,9 +413,9 @@ def _template_fields(
             problems.append(
                 problem(f"{path}.timeout", repr(timeout), "a Go duration such as '30s' or '1h30m'")
             )
-    problems += _retry(template.get("retryStrategy"), f"{path}.retryStrategy")
-    suspend = as_map(template.get("suspend"))
-    duration = suspend.get("duration")
+    if template.get("retryStrategy") is not None:
+        problems += _retry(template["retryStrategy"], f"{path}.retryStrategy")
+    duration = as_map(template.get("suspend")).get("duration")
     # Beyond Argo: a suspend duration is seconds or a Go duration (util/time).
     if _is_bad_duration(duration):
         problems.append(
@@ -413,18 +426,19 @@ def _template_fields(
             )
         )
     problems += _containers(template, path, info, kind, as_default)
-    problems += _unique(template.get("volumes"), f"{path}.volumes", "volume")
-    problems += _unique(
-        [c for key in ("initContainers", "sidecars") for _, c in maps(template.get(key))],
-        f"{path}.initContainers and sidecars",
-        "container",
-    )
+    if template.get("volumes") is not None:
+        problems += _unique(template["volumes"], f"{path}.volumes", "volume")
+    extra = [c for key in ("initContainers", "sidecars") for _, c in maps(template.get(key))]
+    if len(extra) > 1:
+        problems += _unique(extra, f"{path}.initContainers and sidecars", "container")
     if kind == "resource":
         problems += _resource(template, path)
     if kind == "containerSet":
         problems += _container_set(template, path)
-    problems += _outputs(outputs, path, kind)
-    problems += _metrics(template.get("metrics"), path)
+    if outputs:
+        problems += _outputs(outputs, path, kind)
+    if template.get("metrics") is not None:
+        problems += _metrics(template["metrics"], path)
     return problems
 
 
@@ -456,7 +470,9 @@ def _containers(
     template: dict, path: str, info: SpecFacts, kind: str, as_default: bool
 ) -> list[Problem]:
     problems = []
-    volumes = info.volumes | {as_str(v.get("name")) for _, v in maps(template.get("volumes"))}
+    volumes = info.volumes
+    if template.get("volumes") is not None:
+        volumes |= {as_str(v.get("name")) for _, v in maps(template["volumes"])}
     every = [(where, key, c) for where, key, c in main_containers(template, path)]
     every += [(where, "extra", c) for where, c in extra_containers(template, path)]
     for where, key, container in every:

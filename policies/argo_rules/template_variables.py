@@ -11,8 +11,9 @@ since submitted workflows may only pass arguments the template declares. Express
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import template_facts as facts
 from .template_expressions import depends_tasks
@@ -22,6 +23,7 @@ from .template_walk import tasks as task_list
 
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
 _STEP_LOCAL = ("inline",)
+_TEXT_OR_CONTAINERS = (str, dict, list)  # a tuple: cheaper for isinstance than str | dict | list
 
 
 @dataclass
@@ -139,7 +141,7 @@ class _Checker:
     # --- strings ---------------------------------------------------------------------------
 
     def check(self, value: object, path: str, scope: _Scope) -> None:
-        if not isinstance(value, str | dict | list):
+        if not isinstance(value, _TEXT_OR_CONTAINERS):
             return
         for where, text in _strings(value, path):
             for match in _TAG.finditer(text):
@@ -240,7 +242,13 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
     """Every string below ``value`` that holds a `{{`, with its path (built only for those:
     most strings of a template hold none)."""
     found: list[tuple[tuple, str]] = []
-    _collect(value, [], found)
+    if isinstance(value, str):
+        if "{{" in value:
+            found.append(((), value))
+    elif isinstance(value, dict):
+        _collect(value.items(), [], found)
+    elif isinstance(value, list):
+        _collect(enumerate(value), [], found)
     out = []
     for keys, text in found:
         where = path
@@ -250,19 +258,19 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
     return out
 
 
-def _collect(value: object, keys: list, found: list) -> None:
-    if isinstance(value, str):
-        if "{{" in value:
-            found.append((tuple(keys), value))
-        return
-    items = value.items() if isinstance(value, dict) else enumerate(value)
+def _collect(items: Iterable[tuple[Any, object]], keys: list, found: list) -> None:
+    """The (keys, string) pairs below the (key, value) pairs of a mapping or list."""
     for key, item in items:
         if isinstance(item, str):
             if "{{" in item:
                 found.append(((*keys, key), item))
-        elif isinstance(item, dict | list):
+        elif isinstance(item, dict):
             keys.append(key)
-            _collect(item, keys, found)
+            _collect(item.items(), keys, found)
+            keys.pop()
+        elif isinstance(item, list):
+            keys.append(key)
+            _collect(enumerate(item), keys, found)
             keys.pop()
 
 
