@@ -41,7 +41,9 @@ def join(path: str, key: Any) -> str:
     if type(key) is str:
         plain = _PLAIN.get(key)
         if plain is None:
-            plain = _PLAIN[key] = bool(_PLAIN_KEY.match(key))
+            plain = bool(_PLAIN_KEY.match(key))
+            if len(_PLAIN) < _PLAIN_MAX:  # keys come from input: a long-lived pack stays bounded
+                _PLAIN[key] = plain
         if plain:
             return f"{path}.{key}" if path else key
     elif isinstance(key, int) and not isinstance(key, bool):
@@ -50,6 +52,7 @@ def join(path: str, key: Any) -> str:
 
 
 _PLAIN: dict[str, bool] = {}  # key -> whether it joins with a dot (keys repeat a lot)
+_PLAIN_MAX = 10_000
 
 
 def suggest(key: str, known: Iterable[str]) -> str:

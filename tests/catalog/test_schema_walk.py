@@ -58,3 +58,12 @@ def test_normalizing_converts_values_and_leaves_the_manifest_as_written():
     resources = result["spec"]["templates"][0]["container"]["resources"]
     assert resources == {"requests": {"cpu": "1", "memory": "64Mi"}}
     assert result["metadata"] == written["metadata"]
+
+
+def test_the_key_memory_of_paths_stays_bounded_and_paths_stay_right() -> None:
+    from policies.argo_rules import template_problem
+
+    for index in range(template_problem._PLAIN_MAX + 500):
+        assert template_problem.join("spec", f"k{index}") == f"spec.k{index}"
+        assert template_problem.join("spec", f"odd key {index}") == f"spec['odd key {index}']"
+    assert len(template_problem._PLAIN) <= template_problem._PLAIN_MAX
