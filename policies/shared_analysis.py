@@ -725,7 +725,9 @@ def _callbacks(policy: _sdk.Policy) -> tuple[Callable[..., Any], ...] | None:
     method is overridden or would not call them (nothing given)."""
     if type(policy).validate is not _sdk.ResourceValidationPolicy.validate:
         return None
-    given = policy._ResourceValidationPolicy__validate  # type: ignore[attr-defined]
+    # a private attribute of the SDK: where a release names it otherwise, its own
+    # `validate` is called instead
+    given = getattr(policy, "_ResourceValidationPolicy__validate", None)
     if not given:
         return None
     return tuple(given) if isinstance(given, list) else (given,)

@@ -474,3 +474,13 @@ def test_install_makes_policy_packs_serve_with_the_shared_servicer(
     monkeypatch.setattr(sdk_policy, "_PolicyAnalyzerServicer", shared_analysis._SDK_SERVICER)
     shared_analysis.install()
     assert sdk_policy._PolicyAnalyzerServicer is shared_analysis.SharedAnalyzerServicer
+
+
+def test_a_policy_without_the_sdk_attribute_it_reads_falls_back_to_its_own_validate():
+    def validate(args, report_violation):
+        report_violation("seen")
+
+    policy = ResourceValidationPolicy("fallback", "Falls back.", validate)
+    assert shared_analysis._callbacks(policy) == (validate,)
+    del policy._ResourceValidationPolicy__validate  # as a release naming it otherwise
+    assert shared_analysis._callbacks(policy) is None
