@@ -336,11 +336,6 @@ _CONTENT_CACHE: dict[Hashable, Any] = {}
 _CONTENT_CACHE_LIMIT = 20_000
 
 
-def content_key(props: Any) -> bytes | None:
-    """The exact bytes of properties served here (None for any other value)."""
-    return props.content if isinstance(props, ProtoDict) else None
-
-
 def once_per_content(fn: Callable[..., T]) -> Callable[..., T]:
     """Compute ``fn(props, *rest)`` once per process for properties with the same bytes
     and the same ``rest`` (hashable). The value must depend only on its arguments and
