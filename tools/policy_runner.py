@@ -515,24 +515,18 @@ class PolicyRunner:
 
 def _build(resource: Resource) -> tuple[analyzer_pb2.AnalyzeRequest, analyzer_pb2.AnalyzerResource]:
     parent = getattr(resource, "parent", None) or ""
-    properties = _struct(resource.inputs)
-    options = analyzer_pb2.AnalyzerResourceOptions(parent=parent)
-    request = analyzer_pb2.AnalyzeRequest(
-        type=resource.type,
-        name=resource.name,
-        urn=resource.urn,
-        properties=properties,
-        options=options,
+    # The fields both messages carry; the stack's entry also names the parent.
+    fields = {
+        "type": resource.type,
+        "name": resource.name,
+        "urn": resource.urn,
+        "properties": _struct(resource.inputs),
+        "options": analyzer_pb2.AnalyzerResourceOptions(parent=parent),
+    }
+    return (
+        analyzer_pb2.AnalyzeRequest(**fields),
+        analyzer_pb2.AnalyzerResource(**fields, parent=parent),
     )
-    stack_entry = analyzer_pb2.AnalyzerResource(
-        type=resource.type,
-        name=resource.name,
-        urn=resource.urn,
-        properties=properties,
-        parent=parent,
-        options=options,
-    )
-    return request, stack_entry
 
 
 def build_requests(
