@@ -16,6 +16,7 @@ from policies.argo_rules.template_rules import TemplateContext, template_problem
 from policies.argo_rules.template_schema import check_manifest
 
 STARTER = PROJECT_ROOT / "workflowtemplates"
+HERA_EXAMPLE = PROJECT_ROOT / "examples" / "hera" / "http_check.py"
 NS = "argo-events"
 
 
@@ -57,7 +58,7 @@ def test_starter_catalog_loads(starter):
     assert set(starter) == {"say", "check-and-announce", "http-check"}
     assert starter["say"].source == "steps/say.yaml#0"
     assert starter["check-and-announce"].source == "pipelines/check-and-announce.yaml#0"
-    assert starter["http-check"].source == "http_check.py#http_check"  # written with Hera
+    assert starter["http-check"].source == "steps/http-check.yaml#0"
     for template in starter.values():
         manifest = template.manifest
         assert manifest["apiVersion"] == "argoproj.io/v1alpha1"
@@ -65,6 +66,16 @@ def test_starter_catalog_loads(starter):
         assert manifest["metadata"]["name"] == template.name
         assert manifest["metadata"]["namespace"] == NS
         assert template.content_hash == content_hash(manifest)
+
+
+def test_hera_example_gives_the_starter_yaml_manifest(tmp_path, starter):
+    """The Python way, shown by examples/hera, ends in the same manifest as the YAML the
+    starter catalog deploys (the YAML file is the reference)."""
+    shutil.copy(HERA_EXAMPLE, tmp_path / HERA_EXAMPLE.name)
+    (example,) = load_catalog(tmp_path, managed_namespace=NS)
+    assert example.source == "http_check.py#http_check"
+    assert example.manifest == starter["http-check"].manifest
+    assert example.content_hash == starter["http-check"].content_hash
 
 
 def test_content_hash_is_sha256_of_canonical_json(starter):
@@ -243,15 +254,20 @@ def test_hera_is_imported_only_for_python_templates(tmp_path):
 
     _write(tmp_path, "yaml-only/t.yaml", _template())
     _write(tmp_path, "with-hera/t.yaml", _template())
-    shutil.copy(STARTER / "http_check.py", tmp_path / "with-hera" / "http_check.py")
+    shutil.copy(HERA_EXAMPLE, tmp_path / "with-hera" / HERA_EXAMPLE.name)
     script = (
         "import sys; from components.catalog import load_catalog; "
         "load_catalog(__import__('pathlib').Path(sys.argv[1]), managed_namespace='argo-events'); "
         "print('hera' in sys.modules, 'pydantic' in sys.modules)"
     )
-    for folder, expected in (("yaml-only", "False False"), ("with-hera", "True True")):
+    cases = (
+        (tmp_path / "yaml-only", "False False"),
+        (STARTER, "False False"),  # a default stack's render pays nothing for Hera
+        (tmp_path / "with-hera", "True True"),
+    )
+    for folder, expected in cases:
         out = subprocess.run(
-            [sys.executable, "-c", script, str(tmp_path / folder)],
+            [sys.executable, "-c", script, str(folder)],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,

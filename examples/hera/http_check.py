@@ -1,7 +1,8 @@
-"""http-check: probe a URL, retrying with exponential backoff inside a deadline.
+"""http-check written in Python with Hera: the same template as the starter catalog's
+workflowtemplates/steps/http-check.yaml.
 
-Written with Hera to show that Python templates go through the same validation as YAML:
-the catalog imports this file on its own and deploys every module-level WorkflowTemplate.
+Copied into the catalog folder, the file is imported on its own and every module-level
+WorkflowTemplate goes through the same validation as YAML and is deployed as the same manifest.
 """
 
 from hera.workflows import Container, Env, Parameter, Resources, RetryStrategy, WorkflowTemplate
