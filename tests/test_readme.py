@@ -321,6 +321,7 @@ def test_ci_fails_when_pytest_collects_nothing(tmp_path: Path) -> None:
     for path in (fake / "venv" / "bin").iterdir():
         path.chmod(0o755)
     (fake / ".ci" / "run").write_text(script.replace("python3 -m venv", "true"))
+    shutil.copy(CI_SCRIPT.parent / "other_work.py", fake / ".ci" / "other_work.py")
     result = _run("bash .ci/run", fake)
     assert test_command in script
     assert result.returncode == 5, result.stdout + result.stderr

@@ -1,0 +1,102 @@
+"""`.ci/run` records each phase's own CPU and the CPU other processes used meanwhile; the
+benchmark judges the test phase against the busy-machine goal only when others were busy."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CI_SCRIPT = ROOT / ".ci" / "run"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _other_work():
+    spec = importlib.util.spec_from_file_location("other_work", ROOT / ".ci" / "other_work.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_other_work_is_the_machine_busy_time_less_the_phase_own() -> None:
+    # 6 s of busy machine over a 2 s phase, of which the phase's children used
+    # (1m0.5s + 1.5s) - (1m0.0s + 0.5s) = 1.5 s: others used 4.5 s, 2.25 cores.
+    start = f"{10 * TICKS} 1m0.000s 0m0.500s"
+    end = f"{16 * TICKS} 1m0.500s 0m1.500s"
+    own, other = _other_work().phase_usage(2.0, start, end)
+    assert own == pytest.approx(1.5)
+    assert other == pytest.approx(2.25)
+
+
+def test_other_work_is_never_negative() -> None:
+    # Tick rounding: the machine's counters can advance less than the phase's own children.
+    own, other = _other_work().phase_usage(
+        1.0, f"{TICKS} 0m0.000s 0m0.000s", f"{TICKS} 0m0.990s 0m0.030s"
+    )
+    assert own == pytest.approx(1.02)
+    assert other == 0.0
+
+
+def test_a_times_value_of_another_shape_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"expected a `times` value like 1m2.345s, found '1.5'"):
+        _other_work().phase_usage(1.0, "0 1.5 0m0s", "0 0m0s 0m0s")
+
+
+def test_ci_run_counts_the_cpu_its_phase_used(tmp_path: Path) -> None:
+    """The marks are taken in the running shell: a mark taken in a subshell would see none
+    of the phase's children and record 0 s for a phase that burned CPU."""
+    script = CI_SCRIPT.read_text()
+    functions = script[script.index("times=") : script.index("begin set-up")]
+    record = tmp_path / "times.tsv"
+    child = tmp_path / "child.txt"
+    burn = (
+        "import sys, time\n"
+        "while time.process_time() < 0.3:\n"
+        "    sum(range(10000))\n"
+        "open(sys.argv[1], 'w').write(str(time.process_time()))\n"
+    )
+    (tmp_path / "burn.py").write_text(burn)
+    body = functions.replace("times=.ci/last-run.tsv", f"times={record}")
+    runner = tmp_path / "run.sh"
+    runner.write_text(
+        "set -euo pipefail\n"
+        f"cd {ROOT}\n"
+        f"{body}\n"
+        "begin burn\n"
+        f"{sys.executable} {tmp_path / 'burn.py'} {child}\n"
+        "end\n"
+    )
+    result = subprocess.run(["bash", str(runner)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    phase, _seconds, _load, usage = record.read_text().rstrip("\n").split("\t")
+    assert phase == "burn"
+    own = float(usage.split("phase CPU ")[1].split(" s;")[0])
+    assert own >= float(child.read_text()) - 0.1  # printed to 0.1 s
+    assert "other work" in usage and usage.endswith("cores")
+
+
+@pytest.mark.parametrize(
+    ("usage", "judged"),
+    [
+        ("phase CPU 80.0 s; other work 0.66 cores", True),
+        ("phase CPU 80.0 s; other work 0.50 cores", True),
+        ("phase CPU 80.0 s; other work 0.12 cores", False),
+        ("", False),  # recorded before the usage column existed
+    ],
+)
+def test_the_test_phase_is_judged_only_when_other_work_was_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, usage: str, judged: bool
+) -> None:
+    import bench.__main__ as bench
+
+    times = tmp_path / "last-run.tsv"
+    times.write_text(f"tests\t70.0\tload 3.00 / 2.00 / 1.00 on 2 CPUs\t{usage}\n")
+    monkeypatch.setattr(bench, "CI_TIMES", times)
+    (row,) = [line for line in bench._newcomer_lines() if line.startswith("| tests |")]
+    assert "<= 60 s: MISSED" in row
+    assert ("not judged for a busy one" not in row) == judged
