@@ -174,12 +174,20 @@ def _direct_findings(
     grants = rbac.grants_of(identity)
     if not grants:
         return []
+    # The grants whose rules name each verb, in grant order: the same first match as a scan
+    # of every grant (Rule.allows refuses any other verb first), at a fraction of the cost.
+    with_verb: dict[str, list[Grant]] = {}
 
     def check(namespace, group, resource, verb, name=None, label=None):
+        candidates = with_verb.get(verb)
+        if candidates is None:
+            candidates = with_verb[verb] = [
+                g for g in grants if facts.WILDCARD in g.rule.verbs or verb in g.rule.verbs
+            ]
         grant = next(
             (
                 g
-                for g in grants
+                for g in candidates
                 if g.covers(namespace) and g.rule.allows(group, resource, verb, name)
             ),
             None,
