@@ -18,6 +18,7 @@ it may run or enter pods, one named account whose token it may mint, read or imp
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -454,7 +455,8 @@ def effective_rbac(objects: Iterable[StackObject]) -> EffectiveRbac:
     # stack) gets what a ClusterRole of the set aggregates into them.
     for name in facts.BUILTIN_AGGREGATION_LABELS:
         rules, sources = cluster_roles.get(name, ([], []))
-        added = [rule for rule in rules if rule not in _builtin_rules(name)]
+        builtin = _builtin_rules(name)
+        added = [rule for rule in rules if rule not in builtin]
         if added and len(sources) > 1:
             holder = Identity("Group", f"<every holder of the built-in ClusterRole {name}>")
             source = ", ".join(sources[1:])
@@ -477,11 +479,12 @@ def effective_rbac(objects: Iterable[StackObject]) -> EffectiveRbac:
     return model
 
 
-def _builtin_rules(name: str) -> list[Rule]:
-    rules = [Rule.of(rule) for rule in facts.BUILTIN_CLUSTER_ROLES.get(name, [])]
+@functools.cache  # built from constant tables: the same for every stack
+def _builtin_rules(name: str) -> frozenset[Rule]:
+    rules = {Rule.of(rule) for rule in facts.BUILTIN_CLUSTER_ROLES.get(name, [])}
     for included in facts.BUILTIN_INCLUDES.get(name, ()):
-        rules += [Rule.of(rule) for rule in facts.BUILTIN_CLUSTER_ROLES[included]]
-    return rules
+        rules |= {Rule.of(rule) for rule in facts.BUILTIN_CLUSTER_ROLES[included]}
+    return frozenset(rules)
 
 
 def workload_account(found: StackObject, namespace: str | None = None) -> Identity | None:

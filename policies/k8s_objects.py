@@ -129,12 +129,18 @@ def apply_patch(base: Any, patch: Any) -> Any:
     return merged
 
 
+# The plain dict and list come first: an ABC isinstance check costs several times more, and
+# properties are almost always plain data.
+
+
 def is_mapping(value: Any) -> bool:
-    return isinstance(value, Mapping)
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def is_list(value: Any) -> bool:
-    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+    return type(value) is list or (
+        isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+    )
 
 
 def get(value: Any, *path: str) -> Any:
@@ -143,7 +149,7 @@ def get(value: Any, *path: str) -> Any:
     for key in path:
         if value is UNKNOWN:
             return UNKNOWN
-        if not is_mapping(value) or key not in value:
+        if not (type(value) is dict or isinstance(value, Mapping)) or key not in value:
             return None
         value = value[key]
     return value
