@@ -278,7 +278,7 @@ def _newcomer_lines() -> list[str]:
 
 
 # Cores that other processes must keep busy during the test phase for it to count as run on
-# a busy machine: one CPU-bound process competing with the suite's one worker per core.
+# a busy machine: one CPU-bound process beside the suite's two workers gets about 2/3 of one.
 BUSY_OTHER_CORES = 0.5
 
 
