@@ -136,19 +136,18 @@ class _Builder:
             )
         return value
 
-    def _child(self, node: yaml.Node) -> Any:
-        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
-            return node.value
-        return self.build(node)
-
     def _value(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR_TAG:
                 return node.value
             return self._loader.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-            child = self._child
-            return [child(item) for item in node.value]
+            return [
+                item.value
+                if item.tag == _STR_TAG and isinstance(item, yaml.ScalarNode)
+                else self.build(item)
+                for item in node.value
+            ]
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE_TAG:
