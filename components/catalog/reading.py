@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import sys
@@ -64,17 +65,10 @@ class _StrictLoader(_BaseLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self._plain_tags: dict[str, str] = {}  # plain scalar text -> its resolved tag
-
-    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
-        # The parser asks for the tag of every node; keys and values repeat across a file.
-        # Without path resolvers a plain scalar's tag depends on its text alone.
-        if kind is yaml.ScalarNode and implicit[0]:
-            tag = self._plain_tags.get(value)
-            if tag is None:
-                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
-            return tag
-        return super().resolve(kind, value, implicit)
+        # The parser asks for the tag of every node, and keys and values repeat across a
+        # file. Without path resolvers a node's tag depends on these arguments alone: each
+        # file remembers the tags it resolved, looked up in C (no Python call per node).
+        self.resolve = functools.lru_cache(maxsize=None)(_TAGS.resolve)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
@@ -186,6 +180,16 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _TagResolver(yaml.resolver.BaseResolver):
+    """The loader's tag resolution on its own (no reference back to a loader and its text)."""
+
+    yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+    yaml_path_resolvers: typing.ClassVar[dict] = {}
+
+
+_TAGS = _TagResolver()
 
 
 def _read_yaml(path: Path, rel: str, shown: str) -> tuple[list[_Document], list[str]]:
