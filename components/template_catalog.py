@@ -60,9 +60,12 @@ class TemplateCatalog(pulumi.ComponentResource):
             raise ValueError(f"catalog templates share a name: {', '.join(duplicates)}")
         # Every template needs the WorkflowTemplate CRD and the managed namespace first.
         child_opts = pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
-        self.templates = {
-            t.name: objects.create(build_template_manifest(t), child_opts, resource_name(t))
-            for t in templates
-        }
+        # A plain loop, not a comprehension: the SDK records the caller's stack with each
+        # resource, and a comprehension is one more frame per template to record.
+        self.templates = {}
+        for t in templates:
+            self.templates[t.name] = objects.create(
+                build_template_manifest(t), child_opts, resource_name(t)
+            )
         self.template_names = sorted(self.templates)
         self.register_outputs({"templateNames": self.template_names})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import sys
@@ -54,6 +55,21 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _StrictLoader(_BaseLoader):
     """SafeLoader that refuses duplicate keys and keeps dates as strings."""
 
+    yaml_path_resolvers: typing.ClassVar[dict] = {}  # none, whatever other loaders register
+
+    # The parser calls these around every node to track path resolvers, which this loader
+    # does not have (SafeLoader's return at once then): builtins that take the same
+    # arguments and do nothing, without a Python call per node.
+    descend_resolver = slice  # (parent node, index)
+    ascend_resolver = tuple  # ()
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # The parser asks for the tag of every node, and keys and values repeat across a
+        # file. Without path resolvers a node's tag depends on these arguments alone: each
+        # file remembers the tags it resolved, looked up in C (no Python call per node).
+        self.resolve = functools.lru_cache(maxsize=None)(_TAGS.resolve)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _ in node.value:
@@ -89,28 +105,29 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+_MISSING = object()
+_BUILDING = object()  # the value of a node whose value is being built
+
+
 class _Builder:
     """Build a document as SafeLoader would, refusing duplicate keys (see _StrictLoader)."""
 
     def __init__(self, loader: _StrictLoader) -> None:
         self._loader = loader
-        self._built: dict[int, Any] = {}  # anchored nodes are built once, like PyYAML
-        self._building: set[int] = set()
+        # Collection and non-string nodes by id, built once like PyYAML (an alias is the same
+        # node); a plain string is its node's text, the same object however often it is used.
+        self._built: dict[int, Any] = {}
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
-        if key in self._built:
-            return self._built[key]
-        if key in self._building:
+        value = self._built.get(key, _MISSING)
+        if value is _MISSING:
+            self._built[key] = _BUILDING
+            value = self._built[key] = self._value(node)
+        elif value is _BUILDING:
             raise yaml.constructor.ConstructorError(
                 None, None, "found a recursive alias (a node inside itself)", node.start_mark
             )
-        self._building.add(key)
-        try:
-            value = self._value(node)
-        finally:
-            self._building.discard(key)
-        self._built[key] = value
         return value
 
     def _value(self, node: yaml.Node) -> Any:
@@ -119,19 +136,24 @@ class _Builder:
                 return node.value
             return self._loader.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-            return [self.build(item) for item in node.value]
-        if (
-            isinstance(node, yaml.MappingNode)
-            and node.tag == _MAP_TAG
-            and not any(key_node.tag == _MERGE_TAG for key_node, _ in node.value)
-        ):
-            return self._mapping(node)
+            return [
+                item.value
+                if item.tag == _STR_TAG and isinstance(item, yaml.ScalarNode)
+                else self.build(item)
+                for item in node.value
+            ]
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    break
+            else:
+                return self._mapping(node)
         return self._loader.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode) -> dict:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG:
+            if key_node.tag == _STR_TAG and isinstance(key_node, yaml.ScalarNode):
                 key = key_node.value
             else:
                 key = self.build(key_node)
@@ -146,7 +168,10 @@ class _Builder:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
-            mapping[key] = self.build(value_node)
+            if value_node.tag == _STR_TAG and isinstance(value_node, yaml.ScalarNode):
+                mapping[key] = value_node.value
+            else:
+                mapping[key] = self.build(value_node)
         return mapping
 
 
@@ -155,6 +180,16 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _TagResolver(yaml.resolver.BaseResolver):
+    """The loader's tag resolution on its own (no reference back to a loader and its text)."""
+
+    yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+    yaml_path_resolvers: typing.ClassVar[dict] = {}
+
+
+_TAGS = _TagResolver()
 
 
 def _read_yaml(path: Path, rel: str, shown: str) -> tuple[list[_Document], list[str]]:
