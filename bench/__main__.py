@@ -1,4 +1,4 @@
-"""Benchmark: python -m bench [--sizes 100,1000,3000] [--runs 3] [--out bench/RESULTS.md]
+"""Benchmark: python -m bench [--sizes 100,1000,3000] [--runs 5] [--out bench/RESULTS.md]
 
 Measures each target of the project as a ratio against its floor, in one run, and prints
 whether it is met, with the machine's load before and after:
@@ -39,7 +39,7 @@ SETUP_GOAL = 90.0
 TEST_GOAL = 60.0
 AT = 1000
 DEFAULT_SIZES = "100,1000,3000"
-DEFAULT_RUNS = 3
+DEFAULT_RUNS = 5
 
 
 def _machine() -> str:
@@ -59,8 +59,22 @@ def load() -> str:
     return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
-def _verdict(ratio: float, goal: float) -> str:
+def _verdict(ratio: float, goal: float, noise: str | None = None) -> str:
+    if noise:
+        return f"<= {goal}x: not judged, the run was noisier than the margin"
     return f"<= {goal}x: {'met' if ratio <= goal else 'MISSED'}"
+
+
+def less_than_its_floor(name: str, seconds: float, floor: str, floor_seconds: float) -> str | None:
+    """A measurement that does all its floor does and more can only come out below the floor
+    by noise: then the run cannot tell a ratio near the goal from the goal, and says why."""
+    if seconds >= floor_seconds:
+        return None
+    return (
+        f"Not judged: {name} ({seconds:.2f} s), which does all that {floor} does and more, "
+        f"measured below it ({floor_seconds:.2f} s) in this run, so the machine's noise was "
+        "larger than the difference the goal is about. Run the benchmark again."
+    )
 
 
 def _policy_lines(runs: int) -> list[str]:
@@ -72,9 +86,12 @@ def _policy_lines(runs: int) -> list[str]:
     n = result["resources"]
     ratio = cpu["pack"] / cpu["empty"]
     wall_ratio = wall["pack"] / wall["empty"]
+    noise = less_than_its_floor(
+        "the pack without the template-content rules", cpu["rest"], "the empty pack", cpu["empty"]
+    )
     lines = [
-        f"### 1. Policy pack: {_verdict(ratio, PACK_GOAL)} ({ratio:.2f}x the empty pack's CPU "
-        f"time; wall time {wall_ratio:.2f}x: "
+        f"### 1. Policy pack: {_verdict(ratio, PACK_GOAL, noise)} ({ratio:.2f}x the empty "
+        f"pack's CPU time; wall time {wall_ratio:.2f}x: "
         f"{'met' if wall_ratio <= PACK_GOAL else 'MISSED'})",
         "",
         f"Analyze of each of the {n} resources of the dev stack with {AT} templates, then "
@@ -100,11 +117,13 @@ def _policy_lines(runs: int) -> list[str]:
     rest_ratio = cpu["rest"] / max(cpu["empty"], 1e-9)
     lines.append(
         f"\nWithout the template-content rules the pack takes {rest_ratio:.2f}x the empty "
-        f"pack's CPU ({_verdict(rest_ratio, PACK_GOAL)}); those rules (the catalog's checks "
+        f"pack's CPU ({_verdict(rest_ratio, PACK_GOAL, noise)}); those rules (the catalog's checks "
         f"applied to each of the {AT} WorkflowTemplates, the issue-8 attack class 10) cost "
         f"{cpu['pack'] - cpu['rest']:.2f} CPU s, "
         f"{(cpu['pack'] - cpu['rest']) / AT * 1000:.2f} ms a template."
     )
+    if noise:
+        lines.append(f"\n{noise}")
     if ratio > PACK_GOAL or wall_ratio > PACK_GOAL:
         lines.append(
             f"\nOver the goal: the pack spent {cpu['pack'] - cpu['empty']:.2f} CPU s and "
@@ -121,8 +140,15 @@ def _program_lines(sizes: list[int], runs: int) -> list[str]:
     by_size = {r["templates"]: r for r in rows}
     at = by_size.get(AT, rows[-1])
     ratio = at["program"] / at["floor"]
+    noise = (
+        less_than_its_floor(
+            "the floor with the program's structure", at["structured"], "the floor", at["floor"]
+        )
+        if at.get("structured")
+        else None
+    )
     lines = [
-        f"### 2a. Program: {_verdict(ratio, PROGRAM_GOAL)} ({ratio:.2f}x the floor at "
+        f"### 2a. Program: {_verdict(ratio, PROGRAM_GOAL, noise)} ({ratio:.2f}x the floor at "
         f"{at['templates']} templates)",
         "",
         "CPU seconds of one run under the SDK's mocks, each run in a fresh process as "
@@ -152,6 +178,8 @@ def _program_lines(sizes: list[int], runs: int) -> list[str]:
             f"({at['structured'] / at['floor']:.2f}x the floor); the rest of the install and "
             f"the program's own work {at['program'] - at['catalog'] - at['structured']:.2f} s.",
         ]
+    if noise:
+        lines += ["", noise]
     if at.get("program_default_gc") and at.get("floor_default_gc"):
         lines += [
             "",

@@ -100,3 +100,15 @@ def test_the_test_phase_is_judged_only_when_other_work_was_busy(
     (row,) = [line for line in bench._newcomer_lines() if line.startswith("| tests |")]
     assert "<= 60 s: MISSED" in row
     assert ("not judged for a busy one" not in row) == judged
+
+
+def test_a_measurement_below_its_floor_marks_the_run_as_too_noisy_to_judge() -> None:
+    from bench.__main__ import _verdict, less_than_its_floor
+
+    # The structured floor does everything the floor does and more: below it is noise.
+    noise = less_than_its_floor("the structured floor", 2.88, "the floor", 3.34)
+    assert noise is not None and "2.88 s" in noise and "3.34 s" in noise
+    assert _verdict(1.16, 1.4, noise) == "<= 1.4x: not judged, the run was noisier than the margin"
+    assert less_than_its_floor("the structured floor", 3.9, "the floor", 3.34) is None
+    assert _verdict(1.16, 1.4, None) == "<= 1.4x: met"
+    assert _verdict(1.42, 1.4, None) == "<= 1.4x: MISSED"
