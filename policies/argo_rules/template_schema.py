@@ -135,9 +135,7 @@ class _Walker:
             if type(entry) not in item.unchanged:
                 walked = self.child(i, entry, item)
                 if walked is not entry:
-                    if out is None:
-                        out = list(value)
-                    out[i] = walked
+                    out = _with(out, value, i, walked)
         return value if out is None else out
 
     def map(self, value: dict, item: FieldType) -> dict:
@@ -147,15 +145,11 @@ class _Walker:
                 self.problems.append(
                     problem(self.path(key), describe(key), "a string key", "quote the key")
                 )
-                if out is None:
-                    out = dict(value)
-                del out[key]
+                out = _without(out, value, key)
             elif type(entry) not in item.unchanged:
                 walked = self.child(key, entry, item)
                 if walked is not entry:
-                    if out is None:
-                        out = dict(value)
-                    out[key] = walked
+                    out = _with(out, value, key, walked)
         return value if out is None else out
 
     def object(self, value: dict, type_name: str) -> dict:
@@ -168,18 +162,14 @@ class _Walker:
                 if type(item) not in field_type.unchanged:
                     walked = self.child(key, item, field_type)
                     if walked is not item:
-                        if out is None:
-                            out = dict(value)
-                        out[key] = walked
+                        out = _with(out, value, key, walked)
             elif not isinstance(key, str):
                 self.problems.append(
                     problem(
                         self.path(key), describe(key), "a field name", "field names are strings"
                     )
                 )
-                if out is None:
-                    out = dict(value)
-                del out[key]
+                out = _without(out, value, key)
             else:
                 self.problems.append(
                     stated(
@@ -223,3 +213,21 @@ def _number_text(value: int | float) -> str:
     if isinstance(value, int):
         return str(value)
     return format(decimal.Decimal(repr(value)), "f")
+
+
+# A walk copies a list or mapping only where something inside it changes: the first change
+# makes the copy (``out`` is None until then), later ones change the copy.
+
+
+def _with(out: Any, original: list | dict, key: Any, value: Any) -> Any:
+    if out is None:
+        out = list(original) if isinstance(original, list) else dict(original)
+    out[key] = value
+    return out
+
+
+def _without(out: dict | None, original: dict, key: Any) -> dict:
+    if out is None:
+        out = dict(original)
+    del out[key]
+    return out
