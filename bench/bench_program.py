@@ -21,6 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from bench.catalog_gen import write_catalog
+from components import k8s as objects
 from components import program as program_module
 from components.program import run as run_program
 from tools import mock_runtime
@@ -64,7 +65,11 @@ def structured_floor_program(manifests: list[dict]) -> Callable[[], None]:
 
     def program() -> None:
         program_module.fewer_full_collections()
-        namespace = k8s.core.v1.Namespace("managed", metadata={"name": "argo-events"})
+        namespace = objects.create(
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "argo-events"}},
+            pulumi.ResourceOptions(),
+            name="managed",
+        )
         crd = k8s.apiextensions.CustomResource(
             "crd", api_version="v1", kind="Marker", metadata={"name": "marker"}
         )

@@ -337,4 +337,4 @@ class WorkflowController(pulumi.ComponentResource):
             self.disruption_budget = objects.create(
                 pods.pod_disruption_budget(NAME, ns, objects.labels(NAME)), in_namespace
             )
-        self.register_outputs({"configMapName": self.config_map.metadata.name})
+        self.register_outputs({"configMapName": self.config_map.metadata["name"]})

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import facts
 from components import k8s as objects
@@ -99,7 +98,7 @@ class CrdsArgs:
 class ArgoCRDs(pulumi.ComponentResource):
     """All Argo CRDs. Retained on delete: deleting a CRD deletes every object of its kind."""
 
-    crds: dict[str, k8s.apiextensions.v1.CustomResourceDefinition]
+    crds: dict[str, pulumi.CustomResource]
 
     def __init__(
         self, name: str, args: CrdsArgs, opts: pulumi.ResourceOptions | None = None
@@ -114,10 +113,12 @@ class ArgoCRDs(pulumi.ComponentResource):
             # switches to false drops its created CRDs from its state (retained in the
             # cluster by retainOnDelete) rather than turning them into reads.
             self.crds = {
-                crd.kind: k8s.apiextensions.v1.CustomResourceDefinition.get(
+                crd.kind: objects.read(
+                    "apiextensions.k8s.io/v1",
+                    "CustomResourceDefinition",
                     f"existing-crd-{crd_name(crd)}",
                     crd_name(crd),
-                    opts=pulumi.ResourceOptions(parent=self),
+                    pulumi.ResourceOptions(parent=self),
                 )
                 for crd in facts.CRDS
             }

@@ -1,42 +1,21 @@
 """Turn plain Kubernetes manifests into Pulumi resources.
 
 Every component builds its objects as plain dictionaries (easy to read and test) and
-hands them to :func:`create`, the one place that knows which pulumi-kubernetes class
-registers which kind.
+hands them to :func:`create`, the one place that knows how each kind is registered.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
+from pulumi_kubernetes import _utilities
+
+from components.k8s_kinds import TYPED_KINDS, type_token
 
 PART_OF = "argo-workflows"
 MANAGED_BY = "pulumi"
-
-# (apiVersion, kind) -> typed pulumi-kubernetes class. Kinds missing here register as
-# CustomResource, which is what the Argo kinds need.
-_TYPED_CLASSES: dict[tuple[str, str], type[pulumi.CustomResource]] = {
-    ("v1", "Namespace"): k8s.core.v1.Namespace,
-    ("v1", "ServiceAccount"): k8s.core.v1.ServiceAccount,
-    ("v1", "ConfigMap"): k8s.core.v1.ConfigMap,
-    ("v1", "Secret"): k8s.core.v1.Secret,
-    ("v1", "Service"): k8s.core.v1.Service,
-    ("apps/v1", "Deployment"): k8s.apps.v1.Deployment,
-    ("policy/v1", "PodDisruptionBudget"): k8s.policy.v1.PodDisruptionBudget,
-    ("scheduling.k8s.io/v1", "PriorityClass"): k8s.scheduling.v1.PriorityClass,
-    ("networking.k8s.io/v1", "Ingress"): k8s.networking.v1.Ingress,
-    ("networking.k8s.io/v1", "NetworkPolicy"): k8s.networking.v1.NetworkPolicy,
-    ("rbac.authorization.k8s.io/v1", "Role"): k8s.rbac.v1.Role,
-    ("rbac.authorization.k8s.io/v1", "RoleBinding"): k8s.rbac.v1.RoleBinding,
-    ("rbac.authorization.k8s.io/v1", "ClusterRole"): k8s.rbac.v1.ClusterRole,
-    (
-        "apiextensions.k8s.io/v1",
-        "CustomResourceDefinition",
-    ): k8s.apiextensions.v1.CustomResourceDefinition,
-}
 
 
 def labels(component: str, name: str | None = None) -> dict[str, str]:
@@ -64,8 +43,34 @@ def resource_name(manifest: dict[str, Any]) -> str:
     return "-".join(p for p in parts if p)
 
 
-def _snake(key: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+class KubernetesObject(pulumi.CustomResource):
+    """A built-in kind, registered as pulumi-kubernetes' typed class for it registers
+    (components.k8s_kinds). Its outputs are the object's fields as plain values, by
+    their Kubernetes names: ``service.spec["ports"][0]["port"]``."""
+
+    # Its own constructor: the SDK reports the caller of the third `__init__` on the
+    # stack as where the resource was declared (pulumi runtime/resource.py
+    # `_get_stack_trace`), as for a typed class.
+    def __init__(
+        self, type_: str, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions
+    ) -> None:
+        super().__init__(type_, name, props, opts)
+
+
+def _kind_options(
+    api_version: str, kind: str, opts: pulumi.ResourceOptions
+) -> pulumi.ResourceOptions:
+    """``opts`` with what the typed class adds, in its order: the provider's version
+    defaults first, then its aliases, then its secret outputs."""
+    facts = TYPED_KINDS[(api_version, kind)]
+    opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
+    if facts.aliases:
+        aliases = [pulumi.Alias(type_=token) for token in facts.aliases]
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
+    if facts.secret_fields:
+        secret = pulumi.ResourceOptions(additional_secret_outputs=list(facts.secret_fields))
+        opts = pulumi.ResourceOptions.merge(opts, secret)
+    return opts
 
 
 def create(
@@ -76,15 +81,32 @@ def create(
     """Register one manifest as a Pulumi resource named ``name`` (default: derived)."""
     api_version, kind = manifest["apiVersion"], manifest["kind"]
     name = name or resource_name(manifest)
-    fields = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
-    typed = _TYPED_CLASSES.get((api_version, kind))
-    if typed is None:
+    facts = TYPED_KINDS.get((api_version, kind))
+    if facts is None:
         return k8s.apiextensions.CustomResource(
             name,
             api_version=api_version,
             kind=kind,
-            metadata=fields.pop("metadata"),
-            spec=fields.pop("spec", None),
+            metadata=manifest["metadata"],
+            spec=manifest.get("spec"),
             opts=opts,
         )
-    return typed(name, opts=opts, **{_snake(k): v for k, v in fields.items()})
+    props = dict(manifest)
+    for field in facts.secret_fields:
+        if props.get(field) is not None:
+            props[field] = pulumi.Output.secret(props[field])
+    return KubernetesObject(
+        type_token(api_version, kind), name, props, _kind_options(api_version, kind, opts)
+    )
+
+
+def read(
+    api_version: str, kind: str, name: str, object_id: str, opts: pulumi.ResourceOptions
+) -> pulumi.CustomResource:
+    """Read an existing object of a built-in kind (what the typed class's ``get`` does):
+    never written; dependents wait for it, and preview fails while it is missing."""
+    opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=object_id))
+    unread = dict.fromkeys(("apiVersion", "kind", "metadata", "spec", "status"))
+    return KubernetesObject(
+        type_token(api_version, kind), name, unread, _kind_options(api_version, kind, opts)
+    )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import k8s as objects
 
@@ -46,8 +45,8 @@ def build_namespace(name: str, role: str, enforce: str = "restricted") -> dict[s
 class ArgoNamespaces(pulumi.ComponentResource):
     """The control namespace (controller, server) and the managed one (workflows)."""
 
-    control: k8s.core.v1.Namespace
-    managed: k8s.core.v1.Namespace
+    control: pulumi.CustomResource
+    managed: pulumi.CustomResource
     # The names as the cluster holds them (an adopted namespace's id is its name).
     control_name: pulumi.Output[str]
     managed_name: pulumi.Output[str]
@@ -60,7 +59,7 @@ class ArgoNamespaces(pulumi.ComponentResource):
             "control": (args.control, "restricted"),
             "managed": (args.managed, args.managed_pod_security),
         }
-        created: dict[str, k8s.core.v1.Namespace] = {}
+        created: dict[str, pulumi.CustomResource] = {}
         for role, (ns, enforce) in namespaces.items():
             if args.create:
                 # A deleted namespace takes every workflow in it along: it is left in the
@@ -75,12 +74,18 @@ class ArgoNamespaces(pulumi.ComponentResource):
                 # Adopted: read, so dependents still wait for it and preview fails when it
                 # is missing, but never modified or deleted. A name of its own, so a stack
                 # that switches from creating to adopting does not turn one into the other.
-                created[role] = k8s.core.v1.Namespace.get(
-                    f"existing-namespace-{ns}", ns, opts=pulumi.ResourceOptions(parent=self)
+                created[role] = objects.read(
+                    "v1",
+                    "Namespace",
+                    f"existing-namespace-{ns}",
+                    ns,
+                    pulumi.ResourceOptions(parent=self),
                 )
         self.control = created["control"]
         self.managed = created["managed"]
-        names = {role: (ns.metadata.name if args.create else ns.id) for role, ns in created.items()}
+        names = {
+            role: (ns.metadata["name"] if args.create else ns.id) for role, ns in created.items()
+        }
         self.control_name = names["control"]
         self.managed_name = names["managed"]
         self.register_outputs({"control": self.control_name, "managed": self.managed_name})

@@ -268,8 +268,8 @@ def deploy(
         "managedNamespace": namespaces.managed_name,
         "serverServiceName": server.service_name,
         "serverPort": server.service_port,
-        "configMapName": controller.config_map.metadata.name,
-        "workflowServiceAccount": rbac.workflow_service_account.metadata.name,
+        "configMapName": controller.config_map.metadata["name"],
+        "workflowServiceAccount": rbac.workflow_service_account.metadata["name"],
         "templateNames": pulumi.Output.all(
             *(t.metadata["name"] for t in catalog.templates.values())
         ).apply(sorted),

@@ -444,6 +444,6 @@ class ManagedNamespaceRBAC(pulumi.ComponentResource):
                     facts.cluster_scoped_name(base, args.control_namespace)
                     for base in (facts.CONTROLLER_CLUSTER_ROLE, facts.SERVER_CLUSTER_ROLE)
                 ],
-                "workflowServiceAccount": self.workflow_service_account.metadata.name,
+                "workflowServiceAccount": self.workflow_service_account.metadata["name"],
             }
         )

@@ -245,6 +245,6 @@ class ArgoServer(pulumi.ComponentResource):
             self.disruption_budget = objects.create(
                 pods.pod_disruption_budget(NAME, ns, objects.labels(NAME)), in_namespace
             )
-        self.service_name: pulumi.Output[str] = self.service.metadata.name
-        self.service_port: pulumi.Output[int] = self.service.spec.ports[0].port
+        self.service_name: pulumi.Output[str] = self.service.metadata["name"]
+        self.service_port: pulumi.Output[int] = self.service.spec["ports"][0]["port"]
         self.register_outputs({"serviceName": self.service_name, "port": self.service_port})
