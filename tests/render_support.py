@@ -8,8 +8,8 @@ call that fails runs again and raises again.
 
 from __future__ import annotations
 
-import copy
 import functools
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,4 +49,5 @@ def rendered(
     if key not in _RENDERS:
         run = render_function()
         _RENDERS[key] = run(stack, overrides, secret_overrides, stack_file=stack_file)
-    return copy.deepcopy(_RENDERS[key])
+    # a deep copy; pickle's round trip makes it in C, about twice as fast as copy.deepcopy
+    return pickle.loads(pickle.dumps(_RENDERS[key], protocol=pickle.HIGHEST_PROTOCOL))

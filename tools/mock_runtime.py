@@ -6,7 +6,10 @@ The mocks are installed once per process (the SDK keeps one runtime), with
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,7 +159,7 @@ def run(
     def body() -> None:
         result.append(program())
 
-    _sync_await(run_pulumi_func(body))
+    _on_own_stack(lambda: _sync_await(run_pulumi_func(body)))
     registered = list(recorder.registered)
     outputs = _resolved(result[0]) if result else None
     by_urn = {r.urn: r for r in registered}
@@ -164,6 +167,30 @@ def run(
         if r.parent in by_urn:
             by_urn[r.parent].children.append(r.urn)
     return registered, outputs
+
+
+def _on_own_stack(run_program: Callable[[], None]) -> None:
+    """Run the program in a thread of its own, with the caller's context and event loop.
+
+    The SDK records the whole call stack of every resource it registers (pulumi
+    runtime/resource.py ``_get_stack_trace``: each frame's file turned into a URI). Under
+    ``pulumi preview`` that stack is the program's own; called from deep inside another
+    tool (a test runner adds some fifty frames) it costs a third more per resource. The
+    thread starts a fresh stack; the caller waits for it, so the loop runs in one thread
+    at a time, and an exception the program raises is raised here.
+    """
+    loop = asyncio.get_event_loop()
+    context = contextvars.copy_context()
+
+    def in_thread() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            context.run(run_program)
+        finally:
+            asyncio.set_event_loop(None)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(in_thread).result()
 
 
 def _resolved(value: Any) -> Any:
