@@ -23,16 +23,15 @@ from typing import Any
 
 import pulumi
 import pytest
+from features_support import FULL, render_file
 from google.protobuf import json_format
 
 from components import k8s as objects
 from components import k8s_kinds
-from components.program import run as run_program
 from tools import mock_runtime
 from tools.stack_config import merged_config
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL_STACK = ROOT / "tests" / "stacks" / "Pulumi.full.yaml"
 
 # pulumi_kubernetes' Python package of each API group ("" is the core group).
 _PACKAGES = {
@@ -71,19 +70,14 @@ def _typed_read(api_version: str, kind: str, name: str, object_id: str) -> None:
     _typed_class(api_version, kind).get(name, object_id, opts=pulumi.ResourceOptions())
 
 
-def _full_stack_manifests() -> list[dict[str, Any]]:
-    config, secrets = merged_config("full", stack_file=FULL_STACK)
-    registered, _ = mock_runtime.run(run_program, config, secrets)
-    return [
-        r.inputs
-        for r in registered
-        if (r.inputs.get("apiVersion"), r.inputs.get("kind")) in k8s_kinds.TYPED_KINDS
-    ]
-
-
 @pytest.fixture(scope="module")
 def manifests() -> list[dict[str, Any]]:
-    return _full_stack_manifests()
+    """The objects of built-in kinds the full test stack registers."""
+    return [
+        r.inputs
+        for r in render_file(FULL).resources
+        if (r.inputs.get("apiVersion"), r.inputs.get("kind")) in k8s_kinds.TYPED_KINDS
+    ]
 
 
 def _requests(program: Callable[[], None], monkeypatch: pytest.MonkeyPatch) -> dict[str, dict]:
