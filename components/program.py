@@ -270,9 +270,10 @@ def deploy(
         "serverPort": server.service_port,
         "configMapName": controller.config_map.metadata["name"],
         "workflowServiceAccount": rbac.workflow_service_account.metadata["name"],
-        "templateNames": pulumi.Output.all(
-            *(t.metadata["name"] for t in catalog.templates.values())
-        ).apply(sorted),
+        # once every template is registered; their names without an apply per template
+        "templateNames": pulumi.Output.all(*(t.urn for t in catalog.templates.values())).apply(
+            lambda _: catalog.template_names
+        ),
     }
 
 
