@@ -8,8 +8,10 @@ Deployment states. The controller takes only those flags, tuning flags and an
 controller anywhere (any workload running its image or binary) would run workflows
 under its own config, so there is one.
 Env that re-opens user overrides (WORKFLOW_USER_OVERRIDE_ALLOWLIST, workflow/util/
-merge.go), enables executor plugins or replaces the flags (viper binds ARGO_<FLAG>) is
-refused on both, and so is envFrom, which could carry any of them.
+merge.go), enables executor plugins or sets a flag the command line may not set or must
+set as the install does (viper binds every flag to ARGO_<FLAG>, the kubectl client flags
+of the Argo Server's CLI included) is refused on both, and so is envFrom, which could
+carry any of them.
 """
 
 from __future__ import annotations
@@ -141,15 +143,17 @@ def _env_problems(container: Any, where: str) -> list[str]:
     for name in env_names(container):
         if isinstance(name, str) and name.upper() in facts.WIDENING_ENV:
             problems.append(
-                f"{where} sets env {name}, which widens what users may run or replaces the "
-                "install's flags; remove it"
+                f"{where} sets env {name}, which widens what users may run or sets a flag "
+                "out of the command line's sight (which cluster it talks to, as whom, with "
+                "what config); remove it"
             )
         elif name is UNKNOWN:
             problems.append(Unjudged(f"{where}: an env name is unknown during preview"))
     if get(container, "envFrom") not in (None, []):
         problems.append(
-            f"{where} sets envFrom, which can carry env that widens what users may run "
-            f"({', '.join(sorted(facts.WIDENING_ENV))}); set env entries one by one"
+            f"{where} sets envFrom, which can carry env that widens what users may run or "
+            "sets a flag (WORKFLOW_USER_OVERRIDE_ALLOWLIST, ARGO_<FLAG>); set env entries "
+            "one by one"
         )
     return problems
 

@@ -231,16 +231,77 @@ SERVER_FLAGS = frozenset(
 )
 # Both binaries default --configmap to this name.
 DEFAULT_CONFIGMAP = "workflow-controller-configmap"
-# Env that widens what users may change, or replaces the flags above (viper binds
-# ARGO_<FLAG>): WORKFLOW_USER_OVERRIDE_ALLOWLIST (workflow/util/merge.go),
-# ARGO_EXECUTOR_PLUGINS (plugin sidecars from ConfigMaps, docs/executor_plugins.md).
+# Both binaries take each of their flags from the environment too: viper binds every flag
+# to ARGO_<FLAG> (upper case, "-" as "_") and sets it from there where the command line
+# does not give it (cmd/workflow-controller/main.go, cmd/argo/commands/server.go and
+# root.go: BindPFlags and the "workaround for handling required flags"). The Argo Server
+# runs the argo CLI, whose root command binds the kubectl client flags
+# (cmd/argo/commands/client/conn.go AddKubectlFlagsToCmd, client-go clientcmd
+# RecommendedConfigOverrideFlags) and the API client flags the same way. Those flags change
+# which cluster either binary talks to and as whom, so their env names are refused with
+# the flags themselves.
+KUBECTL_CLIENT_FLAGS = frozenset(
+    {
+        "--kubeconfig",
+        "--context",
+        "--cluster",
+        "--user",
+        "--namespace",
+        "--server",
+        "--tls-server-name",
+        "--insecure-skip-tls-verify",
+        "--certificate-authority",
+        "--client-certificate",
+        "--client-key",
+        "--token",
+        "--as",
+        "--as-group",
+        "--as-uid",
+        "--username",
+        "--password",
+        "--request-timeout",
+        "--proxy-url",
+        "--disable-compression",
+    }
+)
+# The argo CLI's API client flags (conn.go AddAPIClientFlagsToCmd), but --secure, which is
+# also the server's own flag (SERVER_FLAGS); Namespace() there reads ARGO_NAMESPACE too.
+ARGO_API_CLIENT_FLAGS = frozenset(
+    {
+        "--instanceid",
+        "--argo-server",
+        "--argo-base-href",
+        "--argo-http1",
+        "--header",
+        "--insecure-skip-verify",
+    }
+)
+
+
+def flag_env(flag: str) -> str:
+    """The environment variable viper reads for a flag: --as-group -> ARGO_AS_GROUP."""
+    return "ARGO_" + flag.removeprefix("--").upper().replace("-", "_").replace(".", "_")
+
+
+# Env that widens what users may change, or sets a flag the pack refuses or checks on the
+# command line: WORKFLOW_USER_OVERRIDE_ALLOWLIST (workflow/util/merge.go),
+# ARGO_EXECUTOR_PLUGINS (plugin sidecars from ConfigMaps, docs/executor_plugins.md), the
+# install's own flags, the executor image and the client flags above.
 WIDENING_ENV = frozenset(
     {
         "WORKFLOW_USER_OVERRIDE_ALLOWLIST",
-        "ARGO_EXECUTOR_PLUGINS",
-        "ARGO_NAMESPACED",
-        "ARGO_MANAGED_NAMESPACE",
-        "ARGO_CONFIGMAP",
+        *(
+            flag_env(flag)
+            for flag in (
+                "--executor-plugins",
+                "--namespaced",
+                "--managed-namespace",
+                "--configmap",
+                "--executor-image",
+                *KUBECTL_CLIENT_FLAGS,
+                *ARGO_API_CLIENT_FLAGS,
+            )
+        ),
     }
 )
 APPS_GROUP = "apps"
