@@ -294,10 +294,10 @@ WIDENING_ENV = frozenset(
             flag_env(flag)
             for flag in (
                 "--executor-plugins",
-                "--namespaced",
-                "--managed-namespace",
-                "--configmap",
-                "--executor-image",
+                FLAG_NAMESPACED,
+                FLAG_MANAGED_NAMESPACE,
+                FLAG_CONFIGMAP,
+                FLAG_EXECUTOR_IMAGE,
                 *KUBECTL_CLIENT_FLAGS,
                 *ARGO_API_CLIENT_FLAGS,
             )
