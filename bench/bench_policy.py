@@ -1,9 +1,13 @@
 """Policy pack: Analyze of every resource plus one AnalyzeStack, over the real protocol.
 
-Every pack runs as the engine runs it (tools.policy_runner). The requests are built
-once, before timing, so the figures hold only what the packs do (and the protocol's
-round trips). Baselines:
+Every pack runs as the engine runs it (tools.policy_runner), started for the dev stack
+with its settings and config in its environment as the engine starts an analyzer
+(pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go, constructEnv), which the
+SDK reads again before every request. The requests are built once, before timing, so
+the figures hold only what the packs do (and the protocol's round trips). Baselines:
 - the empty pack: one resource policy that checks nothing, the protocol's floor;
+- the same empty pack started without the stack's environment (no runtime set-up per
+  request): context, to show what that set-up costs;
 - the same-shape pack: as many resource and stack policies as ours, each checking
   nothing, on the SDK's own servicer (it converts a resource's properties once per
   policy, pulumi_policy/policy.py `Analyze`): what our pack would cost without
@@ -59,6 +63,7 @@ TEMPLATE_CONTENT = "workflowtemplates-follow-catalog-rules"
 
 PACKS = {
     "empty": "empty pack (1 policy, checks nothing)",
+    "bare": "empty pack, started without the stack's environment",
     "shape": "same-shape pack on the SDK's servicer (checks nothing)",
     "pack": "this pack",
     "rest": f"this pack with {TEMPLATE_CONTENT} disabled",
@@ -89,7 +94,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(resources: list, runs: int = 3) -> dict:
+def measure(resources: list, runs: int = 3, stack_config: dict[str, str] | None = None) -> dict:
     """Seconds (wall, best of ``runs``) to Analyze every resource and AnalyzeStack once,
     for each pack, and the pack process's CPU seconds in its best run.
 
@@ -104,6 +109,7 @@ def measure(resources: list, runs: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folders = {
             "empty": _noop_pack(Path(tmp) / "empty", ["nothing"], []),
+            "bare": Path(tmp) / "empty",
             "shape": _noop_pack(Path(tmp) / "shape", resource_names, stack_names),
             "pack": POLICIES_DIR,
             "rest": POLICIES_DIR,
@@ -111,7 +117,10 @@ def measure(resources: list, runs: int = 3) -> dict:
         configs = {"rest": {TEMPLATE_CONTENT: "disabled"}}
         for _ in range(runs):
             for key, folder in folders.items():
-                with PolicyRunner(configs.get(key), pack_dir=folder) as runner:
+                stack = None if key == "bare" else "dev"
+                with PolicyRunner(
+                    configs.get(key), pack_dir=folder, stack=stack, stack_config=stack_config
+                ) as runner:
                     cpu = _cpu_seconds(runner.pid)
                     start = time.perf_counter()
                     found = runner.send(requests, stack_request)

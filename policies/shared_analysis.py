@@ -15,6 +15,10 @@ sees behave as the SDK's (a read-only `Mapping` / `Sequence` that raises
 `UnknownValueError` on a value unknown during preview); writing into them is refused,
 since every policy of the request shares them.
 
+The SDK also sets up the Pulumi runtime (project, stack, config from the environment the
+engine gives the pack) before every request; here that runs again only when it would
+change what a policy can read through the runtime (`_RuntimeSettings`).
+
 Per-request cache, for facts several policies of one request derive from it alike:
 
     from shared_analysis import once_per_request
@@ -41,6 +45,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
+import os
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -48,7 +53,9 @@ from inspect import isawaitable
 from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 
+from pulumi.runtime import config as _config
 from pulumi.runtime import proto
+from pulumi.runtime import settings as _settings
 from pulumi_policy import policy as _sdk
 from pulumi_policy.deserialize import SPECIAL_SIG_KEY, _deserialize_property
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, _is_unknown, _ListProxy
@@ -511,6 +518,63 @@ class _Enabled:
     callbacks: tuple[Callable[..., Any], ...] | None
 
 
+# --- the Pulumi runtime settings a policy can read ----------------------------------------
+#
+# The engine starts a pack with the stack's settings in its environment (pulumi/pulumi
+# sdk/go/common/resource/plugin/analyzer_plugin.go, constructEnv: PULUMI_ORGANIZATION,
+# PULUMI_PROJECT, PULUMI_STACK, PULUMI_DRY_RUN and, when the stack has config,
+# PULUMI_CONFIG). Before every Analyze and AnalyzeStack the SDK's servicer reads them again
+# (`_configure_runtime_settings`: parses PULUMI_CONFIG into the runtime config, builds a
+# runtime Settings object and configures it), about a tenth of a millisecond a request,
+# the same work each time.
+
+_RUNTIME_ENV = (
+    "PULUMI_CONFIG",
+    "PULUMI_ORGANIZATION",
+    "PULUMI_PROJECT",
+    "PULUMI_STACK",
+    "PULUMI_DRY_RUN",
+)
+
+
+class _RuntimeSettings:
+    """Runs the SDK's runtime set-up when the environment differs from the one it last ran
+    with, or when what a policy reads through the runtime (project, stack, organization,
+    dry run, each config value the environment sets) differs from what it left: each
+    request is served in a fresh context (grpc `_RPCState.context`), so whether the
+    settings made in an earlier one still show is checked, not assumed. Bags the SDK
+    would make anew (its RPC manager, outputs, lock) stay those of the last set-up; a
+    policy that only checks resources does not use them."""
+
+    def __init__(self) -> None:
+        self._environment: tuple[str | None, ...] | None = None
+        self._config_keys: tuple[str, ...] = ()
+        self._left: tuple[Any, ...] | None = None
+
+    def _observed(self) -> tuple[Any, ...]:
+        current = _settings.SETTINGS
+        config = _config.CONFIG.get()
+        return (
+            current.project,
+            current.stack,
+            current.organization,
+            current.dry_run,
+            *(config.get(key, _ABSENT) for key in self._config_keys),
+        )
+
+    def apply(self, set_up: Callable[[], None]) -> None:
+        environment = tuple(map(os.environ.get, _RUNTIME_ENV))
+        if environment == self._environment and self._observed() == self._left:
+            return
+        set_up()
+        self._environment = environment
+        self._config_keys = tuple(_config.get_config_env())
+        self._left = self._observed()
+
+
+_ABSENT = object()
+
+
 class SharedAnalyzerServicer(_SDK_SERVICER):
     """The SDK's Analyzer service, converting each request once for all its policies."""
 
@@ -523,6 +587,12 @@ class SharedAnalyzerServicer(_SDK_SERVICER):
         self._policies = list(policies)
         self._tags: Any = MappingProxyType({})
         self._enabled_by_kind: dict[type, tuple[_Enabled, ...]] = {}
+        self._runtime = _RuntimeSettings()
+
+    def _configure_runtime_settings(self) -> None:
+        """What the SDK does before each request, done only when it would change something
+        a policy can read (see `_RuntimeSettings`)."""
+        self._runtime.apply(super()._configure_runtime_settings)
 
     def Configure(self, request, context):  # noqa: N802 (gRPC method name)
         response = super().Configure(request, context)

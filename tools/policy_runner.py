@@ -36,6 +36,7 @@ is asked or what it answers:
 from __future__ import annotations
 
 import copy
+import json
 import os
 import queue
 import signal
@@ -282,6 +283,7 @@ class PolicyRunner:
         python: str = sys.executable,
         stack: str | None = None,
         project: str = "argo-workflows",
+        stack_config: Mapping[str, str] | None = None,
         start_timeout: float = 60.0,
         reuse_answers: bool = False,
     ) -> None:
@@ -296,6 +298,7 @@ class PolicyRunner:
         self._python = python
         self._stack = stack
         self._project = project
+        self._stack_config = dict(stack_config or {})
         self._start_timeout = start_timeout
         self._engine = _Engine()
         self._engine_server: grpc.Server | None = None
@@ -329,12 +332,16 @@ class PolicyRunner:
 
         env = dict(os.environ)
         if self._stack:
+            # as the engine starts an analyzer for a stack (pulumi/pulumi sdk/go/common/
+            # resource/plugin/analyzer_plugin.go, constructEnv)
             env.update(
                 PULUMI_PROJECT=self._project,
                 PULUMI_STACK=self._stack,
                 PULUMI_DRY_RUN="true",
                 PULUMI_ORGANIZATION="organization",
             )
+            if self._stack_config:
+                env["PULUMI_CONFIG"] = json.dumps(self._stack_config)
         self._process = subprocess.Popen(
             [self._python, "-u", "-m", "pulumi.policy", engine_address, "."],
             cwd=self._pack_dir,

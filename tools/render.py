@@ -160,6 +160,12 @@ def policy_config(render: Render) -> dict[str, Any]:
     }
 
 
+def engine_config(render: Render) -> dict[str, str]:
+    """The stack's config as the engine gives it to a policy pack (PULUMI_CONFIG), without
+    secret values: the pack's policies read their own config, not the stack's."""
+    return {k: v for k, v in render.config.items() if k not in render.secret_keys}
+
+
 def check(render: Render, kubernetes_version: str | None = None) -> list[str]:
     """Schema problems of every built-in object, then mandatory policy violations."""
     from tools.policy_runner import PolicyRunner
@@ -167,7 +173,9 @@ def check(render: Render, kubernetes_version: str | None = None) -> list[str]:
 
     checker = SchemaChecker(kubernetes_version or KUBERNETES_VERSION)
     problems = [p for manifest in render.objects for p in checker.problems(manifest)]
-    with PolicyRunner(shared=policy_config(render)) as runner:
+    with PolicyRunner(
+        shared=policy_config(render), stack=render.stack, stack_config=engine_config(render)
+    ) as runner:
         violations = runner.analyze(render.resources)
     problems += [
         f"policy {v.policy_name} ({v.enforcement_level}) on {v.urn or 'stack'}: {v.message}"

@@ -242,6 +242,56 @@ def test_pack_starts_from_its_folder_and_stops_cleanly() -> None:
     assert started.returncode == 0, started.stderr
 
 
+_RUNTIME_PACK = """\
+import sys
+
+sys.path.insert(0, {policies!r})
+import pulumi
+import shared_analysis
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyPack,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+)
+
+
+def report(args, report_violation):
+    report_violation(
+        f"{{pulumi.get_organization()}}/{{pulumi.get_project()}}/{{pulumi.get_stack()}} "
+        f"dry run {{pulumi.runtime.is_dry_run()}} "
+        f"version {{pulumi.Config('argo-workflows').get('version')}}"
+    )
+
+
+shared_analysis.install()
+PolicyPack(
+    name="runtime",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=[
+        ResourceValidationPolicy(name="resource-runtime", description="d", validate=report),
+        StackValidationPolicy(name="stack-runtime", description="d", validate=report),
+    ],
+)
+"""
+
+
+def test_a_pack_reads_the_stack_settings_the_engine_starts_it_with(tmp_path: Path) -> None:
+    """Every request, each served in a fresh context, sees the stack's settings (the
+    shared servicer sets the runtime up once for them)."""
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (tmp_path / "__main__.py").write_text(_RUNTIME_PACK.format(policies=str(ROOT / "policies")))
+    config = {"argo-workflows:version": "v4.1.2"}
+    things = [resource("test:index:Thing", f"t{n}", {"n": n}) for n in range(3)]
+    with PolicyRunner(pack_dir=tmp_path, stack="prod", stack_config=config) as started:
+        found = started.analyze(things)
+    assert sorted(v.policy_name for v in found) == ["resource-runtime"] * 3 + ["stack-runtime"]
+    assert {v.message.splitlines()[-1] for v in found} == {
+        "organization/argo-workflows/prod dry run True version v4.1.2"
+    }
+    assert started.returncode == 0, started.stderr
+
+
 def test_a_pack_that_cannot_start_is_reported_with_its_stderr(tmp_path: Path) -> None:
     (tmp_path / "__main__.py").write_text('raise SystemExit("broken pack")\n')
     broken = PolicyRunner(pack_dir=tmp_path)

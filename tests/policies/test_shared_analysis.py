@@ -8,6 +8,7 @@ same policies and requests, and their responses must be equal message for messag
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,6 +18,7 @@ import pulumi
 import pytest
 import shared_analysis
 from google.protobuf import json_format, struct_pb2
+from pulumi._utils import ContextProperty
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import (
     EnforcementLevel,
@@ -484,3 +486,113 @@ def test_a_policy_without_the_sdk_attribute_it_reads_falls_back_to_its_own_valid
     assert shared_analysis._callbacks(policy) == (validate,)
     del policy._ResourceValidationPolicy__validate  # as a release naming it otherwise
     assert shared_analysis._callbacks(policy) is None
+
+
+# --- the runtime settings a policy reads -------------------------------------------------
+#
+# The engine gives a pack the stack's settings in its environment (pulumi/pulumi
+# sdk/go/common/resource/plugin/analyzer_plugin.go, constructEnv), and gRPC serves each
+# request in a fresh contextvars.Context (grpc/_server.py, _RPCState). The tests do both.
+
+_ENGINE_ENV = {
+    "PULUMI_ORGANIZATION": "acme",
+    "PULUMI_PROJECT": "argo-workflows",
+    "PULUMI_STACK": "dev",
+    "PULUMI_DRY_RUN": "true",
+    "PULUMI_CONFIG": json.dumps({"argo-workflows:version": "v4.1.2", "other:key": "1"}),
+}
+
+
+def _reads_runtime(args, report_violation) -> None:
+    report_violation(
+        f"project {pulumi.get_project()} stack {pulumi.get_stack()} "
+        f"organization {pulumi.get_organization()} dry run {pulumi.runtime.is_dry_run()} "
+        f"version {pulumi.Config('argo-workflows').get('version')} "
+        f"other {pulumi.Config('other').get('key')}"
+    )
+
+
+def _stack_reads_runtime(args, report_violation) -> None:
+    _reads_runtime(args, report_violation)
+
+
+def _runtime_policies() -> list:
+    return [_resource("runtime", _reads_runtime), _stack("stack-runtime", _stack_reads_runtime)]
+
+
+@pytest.fixture
+def engine_env(monkeypatch: pytest.MonkeyPatch):
+    """The engine's environment; the process-wide runtime settings put back afterwards.
+
+    A runtime setting made in a fresh context becomes the setting's default for every
+    context (pulumi/_utils.py, ContextProperty.fset), so the defaults are restored too."""
+    for key, value in _ENGINE_ENV.items():
+        monkeypatch.setenv(key, value)
+    properties = [
+        p for p in vars(pulumi.runtime.Settings).values() if isinstance(p, ContextProperty)
+    ]
+    defaults = [p._ContextProperty__default for p in properties]
+    config_before = dict(pulumi.runtime.config.CONFIG.get())
+    yield monkeypatch
+    for prop, default in zip(properties, defaults, strict=True):
+        prop._ContextProperty__default = default
+    config = pulumi.runtime.config.CONFIG.get()
+    config.clear()
+    config.update(config_before)
+
+
+def _served(servicer: Any, method: str, request: Any) -> Any:
+    return contextvars.Context().run(getattr(servicer, method), request, None)
+
+
+def _answers(servicer: Any) -> list[str]:
+    found = [_served(servicer, "Analyze", request) for request in _requests()[:2]]
+    found.append(
+        _served(
+            servicer,
+            "AnalyzeStack",
+            _stack_request(),
+        )
+    )
+    return [d.message for response in found for d in response.diagnostics]
+
+
+def test_policies_read_the_runtime_settings_the_sdk_gives_them(engine_env) -> None:
+    sdk, shared = _servicers(_runtime_policies())
+    expected = _answers(sdk)
+    assert "project argo-workflows stack dev organization acme dry run True" in expected[0]
+    assert "version v4.1.2 other 1" in expected[0]
+    assert _answers(shared) == expected
+    # another stack's environment, then settings changed behind the servicer's back
+    engine_env.setenv("PULUMI_STACK", "prod")
+    engine_env.setenv("PULUMI_CONFIG", json.dumps({"argo-workflows:version": "v4.1.3"}))
+    expected = _answers(sdk)
+    assert "stack prod" in expected[0] and "version v4.1.3" in expected[0]
+    assert _answers(shared) == expected
+    for meddle in (
+        lambda: pulumi.runtime.set_config("argo-workflows:version", "v0"),
+        lambda: pulumi.runtime.configure(pulumi.runtime.Settings(project="x", stack="y")),
+    ):
+        contextvars.Context().run(meddle)
+        assert _answers(shared) == expected
+
+
+def test_the_runtime_is_set_up_again_only_when_it_would_change(engine_env) -> None:
+    calls = []
+    sdk_set_up = shared_analysis._SDK_SERVICER._configure_runtime_settings
+
+    def counted(self) -> None:
+        calls.append(1)
+        sdk_set_up(self)
+
+    engine_env.setattr(shared_analysis._SDK_SERVICER, "_configure_runtime_settings", counted)
+    _, shared = _servicers(_runtime_policies())
+    _answers(shared)
+    _answers(shared)
+    assert len(calls) == 1  # six requests, one environment
+    engine_env.setenv("PULUMI_DRY_RUN", "false")
+    assert "dry run False" in _answers(shared)[0]
+    assert len(calls) == 2
+    contextvars.Context().run(pulumi.runtime.set_config, "other:key", "2")
+    assert "other 1" in _answers(shared)[0]
+    assert len(calls) == 3
