@@ -312,9 +312,11 @@ def test_ci_fails_when_pytest_collects_nothing(tmp_path: Path) -> None:
     fake = tmp_path / "repo"
     (fake / ".ci").mkdir(parents=True)
     (fake / "venv" / "bin").mkdir(parents=True)
-    # a stand-in venv: python exits 5 for pytest, everything else succeeds
+    # a stand-in venv: python exits 5 for a pytest run (not the set-up's collection),
+    # everything else succeeds
     (fake / "venv" / "bin" / "python").write_text(
-        '#!/usr/bin/env bash\nif [ "$2" = pytest ]; then exit 5; fi\nexit 0\n'
+        "#!/usr/bin/env bash\n"
+        'if [ "$2" = pytest ] && [ "$3" != --collect-only ]; then exit 5; fi\nexit 0\n'
     )
     for tool in ("pip", "uv", "ruff"):
         (fake / "venv" / "bin" / tool).write_text("#!/usr/bin/env bash\nexit 0\n")
