@@ -525,8 +525,8 @@ class _Enabled:
 # PULUMI_PROJECT, PULUMI_STACK, PULUMI_DRY_RUN and, when the stack has config,
 # PULUMI_CONFIG). Before every Analyze and AnalyzeStack the SDK's servicer reads them again
 # (`_configure_runtime_settings`: parses PULUMI_CONFIG into the runtime config, builds a
-# runtime Settings object and configures it), about a tenth of a millisecond a request,
-# the same work each time.
+# runtime Settings object and configures it), a few tenths of a millisecond a request,
+# the same work each time. Requests served at once may both set it up; that is harmless.
 
 _RUNTIME_ENV = (
     "PULUMI_CONFIG",

@@ -9,6 +9,11 @@ ConfigureStack, GetAnalyzerInfo, Configure, then Analyze for every resource and
 AnalyzeStack for the whole stack. PolicyRunner does the same, with a small in-process
 Engine service behind the engine address.
 
+With ``stack=`` the pack starts as the engine starts it for a stack: the project, stack,
+organization and dry-run flag (and ``stack_config``, the stack's config, as PULUMI_CONFIG)
+in its environment (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go,
+constructEnv), and a ConfigureStack request.
+
 Config is given as in ``--policy-pack-config cfg.json`` and reconciled as the engine does
 (pulumi/pulumi pkg/resource/analyzer/config.go): schema defaults, then the pack's initial
 config, then the given config (``all`` sets every enforcement level), validated against
