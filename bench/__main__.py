@@ -152,6 +152,16 @@ def _policy_lines(runs: int) -> list[str]:
     return lines
 
 
+def _gc_effect(program: float, program_default_gc: float) -> str:
+    saved = 1 - program / program_default_gc
+    if saved >= 0.005:
+        return f"The setting made the program {saved:.0%} cheaper in this run."
+    return (
+        "The setting made the program no cheaper in this run: the machine's speed moved "
+        "more than the setting saves."
+    )
+
+
 def _program_lines(sizes: list[int], runs: int) -> list[str]:
     rows = bench_program.measure(tuple(sizes), runs, structured_at=AT)
     by_size = {r["templates"]: r for r in rows}
@@ -197,14 +207,26 @@ def _program_lines(sizes: list[int], runs: int) -> list[str]:
         ]
     if noise:
         lines += ["", noise]
+    counted = bench_program.instruction_counts(AT)
+    if counted is None:
+        lines += ["", "valgrind is not installed here: no instruction counts."]
+    else:
+        lines += [
+            "",
+            f"Counted instead of timed, at {AT} templates (valgrind's cachegrind, one run "
+            "each, the process's instructions less those of the same process stopped before "
+            "its run; a count the machine's load does not move, though instructions are not "
+            f"time): program {counted['program'] / 1e9:.2f} G, floor "
+            f"{counted['floor'] / 1e9:.2f} G, {counted['program'] / counted['floor']:.2f}x.",
+        ]
     if at.get("program_default_gc") and at.get("floor_default_gc"):
         lines += [
             "",
             f"With CPython's default collector setting instead, at {at['templates']} templates: "
             f"program {at['program_default_gc']:.2f} s, floor {at['floor_default_gc']:.2f} s "
-            f"({at['program_default_gc'] / at['floor_default_gc']:.2f}x). The setting makes "
-            f"the program {1 - at['program'] / at['program_default_gc']:.0%} cheaper; "
-            "the goal is judged with it on both sides.",
+            f"({at['program_default_gc'] / at['floor_default_gc']:.2f}x). "
+            f"{_gc_effect(at['program'], at['program_default_gc'])} "
+            "The goal is judged with the program's setting on both sides.",
         ]
     small, large = rows[0], rows[-1]
     if small is not large:

@@ -11,6 +11,7 @@ install. Peak memory comes from a fresh process per size (bench.one_run).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,8 @@ def structured_floor_program(manifests: list[dict]) -> Callable[[], None]:
 
 # Suffix of a bench.one_run kind that runs with CPython's default collector setting.
 DEFAULT_GC = "-default-gc"
+# Suffix of a bench.one_run kind that stops where the run would start.
+BEFORE_RUN = "-before-run"
 
 
 def _fresh(kind: str, catalog: Path) -> dict[str, float]:
@@ -135,3 +138,44 @@ def measure(
                 }
             )
     return rows
+
+
+def _instructions(kind: str, catalog: Path, out: Path) -> int:
+    """Instructions a fresh ``bench.one_run`` process of ``kind`` executes (valgrind's
+    cachegrind without cache simulation: a count, which the machine's load does not move)."""
+    subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            f"--cachegrind-out-file={out}",
+            sys.executable,
+            "-m",
+            "bench.one_run",
+            kind,
+            str(catalog),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    for line in out.read_text().splitlines():
+        if line.startswith("summary:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no summary line in {out}")
+
+
+def instruction_counts(size: int = 1000) -> dict[str, int] | None:
+    """Instructions of one program run and one floor run at ``size`` templates (each
+    process's count less that of the same process stopped before its run), or None where
+    valgrind is not installed. About 20 times slower than a plain run."""
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = write_catalog(Path(tmp) / "catalog", size)
+        out = Path(tmp) / "cachegrind.out"
+        return {
+            kind: _instructions(kind, catalog, out)
+            - _instructions(f"{kind}{BEFORE_RUN}", catalog, out)
+            for kind in ("program", "floor")
+        }

@@ -112,3 +112,22 @@ def test_a_measurement_below_its_floor_marks_the_run_as_too_noisy_to_judge() -> 
     assert less_than_its_floor("the structured floor", 3.9, "the floor", 3.34) is None
     assert _verdict(1.16, 1.4, None) == "<= 1.4x: met"
     assert _verdict(1.42, 1.4, None) == "<= 1.4x: MISSED"
+
+
+def test_a_run_stopped_before_its_run_registers_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the benchmark's instruction count subtracts: the same process, up to the run."""
+    from bench import one_run
+    from bench.catalog_gen import write_catalog
+
+    catalog = write_catalog(tmp_path / "catalog", 2)
+    runs: list[str] = []
+    monkeypatch.setattr(one_run.mock_runtime, "run", lambda *a, **k: runs.append("run"))
+    monkeypatch.setattr(one_run, "load_catalog", lambda *a, **k: runs.append("catalog"))
+    for kind in ("program", "floor", "catalog"):
+        assert one_run.main([f"{kind}-before-run", str(catalog)]) == 0
+    assert runs == [] and capsys.readouterr().out == ""
+    for kind in ("program", "floor", "catalog"):
+        assert one_run.main([kind, str(catalog)]) == 0
+    assert runs == ["run", "run", "catalog"]
