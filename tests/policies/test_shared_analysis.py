@@ -512,12 +512,8 @@ def _reads_runtime(args, report_violation) -> None:
     )
 
 
-def _stack_reads_runtime(args, report_violation) -> None:
-    _reads_runtime(args, report_violation)
-
-
 def _runtime_policies() -> list:
-    return [_resource("runtime", _reads_runtime), _stack("stack-runtime", _stack_reads_runtime)]
+    return [_resource("runtime", _reads_runtime), _stack("stack-runtime", _reads_runtime)]
 
 
 @pytest.fixture
@@ -547,13 +543,7 @@ def _served(servicer: Any, method: str, request: Any) -> Any:
 
 def _answers(servicer: Any) -> list[str]:
     found = [_served(servicer, "Analyze", request) for request in _requests()[:2]]
-    found.append(
-        _served(
-            servicer,
-            "AnalyzeStack",
-            _stack_request(),
-        )
-    )
+    found.append(_served(servicer, "AnalyzeStack", _stack_request()))
     return [d.message for response in found for d in response.diagnostics]
 
 
