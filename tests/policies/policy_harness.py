@@ -21,11 +21,20 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from tools.policy_runner import StackResource, make_urn
+from tools.policy_runner import POLICIES_DIR, StackResource, make_urn
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD_STACK = FIXTURES / "good_stack.yaml"
 BAD_FIXTURES = sorted((FIXTURES / "bad").glob("*.yaml"))
+
+
+def write_pack(folder: Path, source: str, **fields: Any) -> Path:
+    """A policy pack folder of its own: ``source`` (a format string; ``{policies}`` is the
+    pack's folder, for a test pack that imports its modules) as its ``__main__.py``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (folder / "__main__.py").write_text(source.format(policies=str(POLICIES_DIR), **fields))
+    return folder
 
 
 def load_yaml(path: Path) -> Any:

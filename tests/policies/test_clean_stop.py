@@ -11,7 +11,9 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from tools.policy_runner import POLICIES_DIR, PolicyRunner
+from policy_harness import write_pack
+
+from tools.policy_runner import PolicyRunner
 
 _PACK = """\
 import signal
@@ -61,10 +63,7 @@ PolicyPack(
 
 
 def _pack(folder: Path, *, install: bool) -> Path:
-    folder.mkdir()
-    (folder / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
-    (folder / "__main__.py").write_text(_PACK.format(policies=str(POLICIES_DIR), install=install))
-    return folder
+    return write_pack(folder, _PACK, install=install)
 
 
 def test_a_sigint_before_the_serve_loop_stops_the_pack_cleanly(tmp_path: Path) -> None:

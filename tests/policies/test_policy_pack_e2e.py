@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from policy_harness import BAD_FIXTURES, bad_stack, good_stack, resource
+from policy_harness import BAD_FIXTURES, bad_stack, good_stack, resource, write_pack
 from pulumi.runtime.proto import analyzer_pb2
 
 from tools.policy_runner import PolicyRunner, Violation
@@ -279,11 +279,10 @@ PolicyPack(
 def test_a_pack_reads_the_stack_settings_the_engine_starts_it_with(tmp_path: Path) -> None:
     """Every request, each served in a fresh context, sees the stack's settings (the
     shared servicer sets the runtime up once for them)."""
-    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
-    (tmp_path / "__main__.py").write_text(_RUNTIME_PACK.format(policies=str(ROOT / "policies")))
+    pack_dir = write_pack(tmp_path / "pack", _RUNTIME_PACK)
     config = {"argo-workflows:version": "v4.1.2"}
     things = [resource("test:index:Thing", f"t{n}", {"n": n}) for n in range(3)]
-    with PolicyRunner(pack_dir=tmp_path, stack="prod", stack_config=config) as started:
+    with PolicyRunner(pack_dir=pack_dir, stack="prod", stack_config=config) as started:
         found = started.analyze(things)
     assert sorted(v.policy_name for v in found) == ["resource-runtime"] * 3 + ["stack-runtime"]
     assert {v.message.splitlines()[-1] for v in found} == {

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from policy_harness import ACCEPTED, ATTACKS, load_attempt
+from policy_harness import ACCEPTED, ATTACKS, load_attempt, write_pack
 
 from tools.policy_runner import (
-    POLICIES_DIR,
     PolicyRunner,
     PreparedResource,
     StackResource,
@@ -67,9 +66,7 @@ def _resource(name: str, x: object, parent: str | None = None) -> StackResource:
 
 @pytest.fixture(scope="module")
 def counting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyRunner]:
-    folder = tmp_path_factory.mktemp("counting")
-    (folder / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
-    (folder / "__main__.py").write_text(_PACK.format(policies=str(POLICIES_DIR)))
+    folder = write_pack(tmp_path_factory.mktemp("counting"), _PACK)
     with PolicyRunner(pack_dir=folder, reuse_answers=True) as runner:
         yield runner
 
