@@ -51,7 +51,10 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    # the base interpreter: how CPython was built (setup.sh says why it matters)
+    base = getattr(sys, "_base_executable", sys.executable)
+    python = f"Python {platform.python_version()} ({base})"
+    return f"{cpu}, {os.cpu_count()} cores, {python}, {platform.system()}"
 
 
 def load() -> str:
