@@ -4,10 +4,10 @@
 #
 # Interpreter: the first of $PYTHON (one or more, separated by spaces) that is 3.11 or newer
 # and can make a virtualenv; without $PYTHON, the distribution's /usr/bin/python3, then
-# `python3` from PATH. Distribution builds of CPython (Debian, Ubuntu, Fedora) are compiled
-# with profile-guided and link-time optimization and a static libpython; a build from
-# source, as pyenv makes by default, has neither unless asked (`--enable-optimizations
-# --with-lto`), and this project's tests take about a quarter more CPU on it.
+# `python3` from PATH. Debian and Ubuntu build their CPython with profile-guided and
+# link-time optimization, libpython linked into the interpreter; pyenv builds from source
+# without them unless asked (`--enable-optimizations --with-lto`), and this project's tests
+# take a tenth to a quarter more CPU on such a build (README, Quick start).
 set -euo pipefail
 cd "$(dirname "$0")"
 
