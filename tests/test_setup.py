@@ -8,6 +8,7 @@ choices and steps show without installing anything; `bash .ci/run` runs it for r
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -143,3 +144,16 @@ def test_a_failing_step_stops_the_set_up(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert not any("policies/venv" in line for line in log)
     assert "set-up: done" not in done.stdout
+
+
+def test_the_readme_names_the_default_interpreters_in_their_order() -> None:
+    """Without PYTHON the set-up tries a fixed list; the README's Quick start names it."""
+    script = (ROOT / "setup.sh").read_text()
+    defaults = re.search(r"candidates=\$\{PYTHON:-([^}]*)\}", script)
+    assert defaults, "setup.sh: no `candidates=${PYTHON:-...}` line"
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    sentence = re.search(r"or without it (.*?)\. It prints the one it took", readme)
+    assert sentence, "README: the set-up's default interpreters are not described"
+    assert re.findall(r"`([^`]+)` from `PATH`|`(/[^`]+)`", sentence[1]) == [
+        ("", path) if path.startswith("/") else (path, "") for path in defaults[1].split()
+    ]
