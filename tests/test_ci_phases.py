@@ -103,14 +103,24 @@ def test_the_test_phase_is_judged_only_when_other_work_was_busy(
     assert ("not judged for a busy one" not in row) == judged
 
 
-def test_a_measurement_below_its_floor_marks_the_run_as_too_noisy_to_judge() -> None:
-    from bench.__main__ import _verdict, less_than_its_floor
+def test_a_measurement_below_its_floor_is_noise_that_decides_only_near_the_goal() -> None:
+    from bench.__main__ import _noise_note, _verdict, less_than_its_floor
 
-    # The structured floor does everything the floor does and more: below it is noise.
+    # The structured floor does everything the floor does and more: below it is noise, at
+    # least 3.34 / 2.88 - 1 = 16.0% of it in that run.
     noise = less_than_its_floor("the structured floor", 2.88, "the floor", 3.34)
-    assert noise is not None and "2.88 s" in noise and "3.34 s" in noise
-    assert _verdict(1.16, 1.4, noise) == "<= 1.4x: not judged, the run was noisier than the margin"
+    assert noise is not None and "2.88 s" in noise.seen and "3.34 s" in noise.seen
+    assert noise.fraction == pytest.approx(0.1597, abs=1e-4)
     assert less_than_its_floor("the structured floor", 3.9, "the floor", 3.34) is None
+    not_judged = "<= 1.4x: not judged, the run was noisier than the margin"
+    # 1.25 x 1.16 = 1.45 and 1.5 / 1.16 = 1.29: the noise could carry either across 1.4x
+    assert _verdict(1.25, 1.4, noise) == not_judged
+    assert _verdict(1.5, 1.4, noise) == not_judged
+    assert _noise_note(noise, 1.25, 1.4).startswith("Not judged: the structured floor")
+    # 1.16 x 1.16 = 1.35 and 1.7 / 1.16 = 1.47: on the same side of 1.4x either way
+    assert _verdict(1.16, 1.4, noise) == "<= 1.4x: met"
+    assert _verdict(1.7, 1.4, noise) == "<= 1.4x: MISSED"
+    assert "so the verdict stands" in _noise_note(noise, 1.16, 1.4)
     assert _verdict(1.16, 1.4, None) == "<= 1.4x: met"
     assert _verdict(1.42, 1.4, None) == "<= 1.4x: MISSED"
 
