@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import yaml
 
 from components import (
     archive,
@@ -24,6 +23,7 @@ from components import (
 )
 from components import k8s as objects
 from components.sso import SsoConfig, build_sso_section
+from components.yaml_text import config_text
 
 NAME = "workflow-controller"
 
@@ -63,18 +63,14 @@ class ControllerArgs:
     network: network_policies.NetworkArgs | None = None
 
 
-def _yaml(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=True, default_flow_style=False)
-
-
 def build_controller_config(args: ControllerArgs) -> dict[str, str]:
     """workflow-controller-configmap data. Parsed strictly by the controller: an unknown
     key stops it (workflow/config), so only known keys, each a YAML document."""
     defaults = args.workflow_defaults
     data = {
         # Template-only execution at run time (docs/workflow-restrictions.md).
-        "workflowRestrictions": _yaml({"templateReferencing": args.template_referencing}),
-        "workflowDefaults": _yaml(
+        "workflowRestrictions": config_text({"templateReferencing": args.template_referencing}),
+        "workflowDefaults": config_text(
             {
                 "spec": {
                     "serviceAccountName": defaults.service_account,
@@ -102,16 +98,16 @@ def build_controller_config(args: ControllerArgs) -> dict[str, str]:
         ),
         # Every main container, and the init and wait containers Argo adds to every
         # workflow pod: "restricted" whatever the template says about securityContext.
-        "mainContainer": _yaml(_main_container(args)),
-        "executor": _yaml(_executor(args)),
-        "metricsConfig": _yaml(
+        "mainContainer": config_text(_main_container(args)),
+        "executor": config_text(_executor(args)),
+        "metricsConfig": config_text(
             observability.metrics_config(args.observability)
             if args.observability
             else {"enabled": True, "path": "/metrics", "port": facts.CONTROLLER_METRICS_PORT}
         ),
     }
     if args.sso is not None:
-        data["sso"] = _yaml(build_sso_section(args.sso))
+        data["sso"] = config_text(build_sso_section(args.sso))
     data.update({key: _config_value(value) for key, value in _feature_config(args).items()})
     return data
 
@@ -121,7 +117,7 @@ def _config_value(value: Any) -> str:
     multi-line ones under their key (config/controller.go, parseConfigMap), so a scalar
     must stay on one line: YAML's document end marker would join the number."""
     if isinstance(value, (dict, list)):
-        return _yaml(value)
+        return config_text(value)
     return str(value)
 
 

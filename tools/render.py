@@ -21,17 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from components.program import run as run_program
 from components.settings import ConfigError, parse_settings
+from components.yaml_text import manifest_text
 from tools import mock_runtime
 from tools.stack_config import REDACTED, StackConfigError, merged_config, parse_overrides
 
 _MARKER = ".rendered-by-tools-render"
-# libyaml's emitter when PyYAML was built with it: the same text as the pure-Python
-# SafeDumper, several times faster (a 1000-template render spends seconds in the latter).
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _NOT_OBJECTS = ("kubernetes:yaml", "kubernetes:helm", "kubernetes:kustomize")
 
 
@@ -143,9 +139,7 @@ def write_objects(objects: list[dict[str, Any]], out: Path) -> list[Path]:
     for manifest in objects:
         path = out / object_path(manifest)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            yaml.dump(manifest, Dumper=_DUMPER, sort_keys=True, default_flow_style=False)
-        )
+        path.write_text(manifest_text(manifest))
         written.append(path)
     return written
 
