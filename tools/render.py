@@ -5,11 +5,12 @@
 
 Runs the program under the Pulumi SDK's mock runtime (the same path the tests use) with
 the stack's config merged as the CLI would, and writes one YAML file per object under
-``--out/<namespace or _cluster>/<kind>-<name>.yaml``, keys sorted, so two renders diff
-cleanly. Secret values are never decrypted: config secrets and every Secret's data are
-written as a redacted placeholder. ``--check`` also validates each built-in object against
-the pinned Kubernetes schema (strict) and runs the policy pack over the stack through the
-Analyzer protocol; any problem exits 1. Bad config exits 2.
+``--out/<namespace or _cluster>/<kind>-<name>.yaml``, keys sorted and each scalar on one
+line (components/yaml_text.py), so two renders diff cleanly. Secret values are never
+decrypted: config secrets and every Secret's data are written as a redacted placeholder.
+``--check`` also validates each built-in object against the pinned Kubernetes schema
+(strict) and runs the policy pack over the stack through the Analyzer protocol; any
+problem exits 1. Bad config exits 2.
 """
 
 from __future__ import annotations
