@@ -15,7 +15,7 @@ candidates=${PYTHON:-/usr/bin/python3 python3}
 python=""
 for candidate in $candidates; do
   if ! "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "set-up: skipping $candidate: not a Python 3.11 or newer" >&2
+    echo "set-up: skipping $candidate: not found, or older than Python 3.11" >&2
   elif ! "$candidate" -m venv venv; then
     echo "set-up: skipping $candidate: it cannot make a virtualenv (on Debian and Ubuntu: the python3-venv package)" >&2
   else

@@ -100,7 +100,7 @@ def test_the_first_interpreter_new_enough_that_makes_a_venv_makes_both(tmp_path:
         ["good", "-m venv venv"],
         ["good", "-m venv policies/venv"],
     ]
-    assert f"skipping {found['old']}: not a Python 3.11 or newer" in done.stderr
+    assert f"skipping {found['old']}: not found, or older than Python 3.11" in done.stderr
     assert f"skipping {found['no-venv']}: it cannot make a virtualenv" in done.stderr
     assert "set-up: Python 3.11.99 (good)" in done.stdout
 
@@ -129,6 +129,7 @@ def test_without_a_usable_interpreter_it_stops_naming_each_one_tried(tmp_path: P
     assert done.returncode == 1
     assert f"error: no interpreter to set up with: tried {python}" in done.stderr
     assert "expected Python 3.11 or newer that can make a virtualenv" in done.stderr
+    assert f"skipping {tmp_path / 'missing'}: not found, or older than Python 3.11" in done.stderr
     assert "set PYTHON" in done.stderr
     assert not any(line.startswith("venv/") for line in log)  # nothing installed
     assert "set-up: done" not in done.stdout
