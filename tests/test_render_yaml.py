@@ -5,6 +5,7 @@ hera/_yaml.py)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -101,13 +102,12 @@ def test_the_controller_config_text_is_pyyaml_s_own_after_hera_is_imported() -> 
 
     value = {"b": "two\nlines\n", "a": ["x", {"long": "word " * 30}]}
     script = (
-        "import sys, yaml\n"
-        "value = eval(sys.argv[1])\n"
+        "import json, sys, yaml\n"
+        "value = json.loads(sys.argv[1])\n"
         "sys.stdout.write(yaml.safe_dump(value, sort_keys=True, default_flow_style=False))\n"
     )
-    fresh = subprocess.run(
-        [sys.executable, "-c", script, repr(value)], capture_output=True, text=True, check=True
-    ).stdout
+    command = [sys.executable, "-c", script, json.dumps(value)]
+    fresh = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     import hera.workflows  # noqa: F401
 
     assert yaml.safe_dump(value, sort_keys=True, default_flow_style=False) != fresh, (
