@@ -72,6 +72,7 @@ def load_inputs(
                     allowed_service_accounts=settings.allowedServiceAccounts,
                     require_restricted=settings.requireRestrictedPods,
                     pod_security=settings.managedNamespacePodSecurity,
+                    artifact_gc_service_account=settings.artifact_gc_account,
                 )
             except CatalogError as err:
                 problems += err.problems
@@ -161,9 +162,7 @@ def install_args(
             sso_access_levels=levels,
             memoization_caches=memoization_caches,
             archive_secret=archive.credentials_secret if archive else "",
-            artifact_gc_service_account=(
-                artifacts.gc_service_account if artifacts and artifacts.gc_strategy else ""
-            ),
+            artifact_gc_service_account=s.artifact_gc_account,
             events_submitter_service_account=(
                 s.eventsSubmitterServiceAccount if s.eventsSubmitterEnabled else ""
             ),

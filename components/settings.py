@@ -249,6 +249,13 @@ class Settings:
         return self.ssoExistingSecret or SSO_CLIENT_SECRET
 
     @property
+    def artifact_gc_account(self) -> str:
+        """The account artifact GC pods run as ('' when the install runs no artifact GC)."""
+        if self.artifactRepository and self.artifactGcStrategy:
+            return self.artifactGcServiceAccount
+        return ""
+
+    @property
     def sso_redirect_url(self) -> str:
         """ssoRedirectUrl, or the Ingress host's callback when only the Ingress is set."""
         if self.ssoRedirectUrl or not self.ingressEnabled:

@@ -174,6 +174,7 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
     )
     problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
     problems += _defaults_executor_problems(spec.get("executor"), settings, where)
+    problems += _defaults_artifact_gc_problems(spec.get("artifactGC"), settings, where)
     template_defaults = spec.get("templateDefaults")
     if is_mapping(template_defaults):
         extra = sorted(k for k in template_defaults if k not in facts.TEMPLATE_DEFAULTS_FIELDS)
@@ -187,24 +188,62 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
     return problems
 
 
+def _defaults_object_problems(
+    value: Any, fields: frozenset[str], path: str, only: str
+) -> list[str] | None:
+    """Problems of an object of workflowDefaults that may set only ``fields`` (``only``
+    says which); None when ``value`` is not an object (the caller's one problem then)."""
+    if not is_mapping(value):
+        return None
+    extra = sorted(k for k in value if k not in fields)
+    return [f"{path} sets {', '.join(extra)}; {only}"] if extra else []
+
+
 def _defaults_executor_problems(executor: Any, settings: Settings, where: str) -> list[str]:
     if executor is None:
         return []
-    if not is_mapping(executor):
+    problems = _defaults_object_problems(
+        executor,
+        facts.WORKFLOW_DEFAULTS_EXECUTOR_FIELDS,
+        f"{where}.executor",
+        "only its serviceAccountName may be defaulted",
+    )
+    if problems is None:
         return [f"{where}.executor is not an object; remove it"]
-    problems = []
-    extra = sorted(k for k in executor if k not in facts.WORKFLOW_DEFAULTS_EXECUTOR_FIELDS)
-    if extra:
-        problems.append(
-            f"{where}.executor sets {', '.join(extra)}; only its serviceAccountName may be "
-            "defaulted"
-        )
     problems += _account_problems(
         executor.get("serviceAccountName"),
         settings,
         f"{where}.executor.serviceAccountName",
         "the executor may only run as {allowed} (bound to the executor role)",
     )
+    return problems
+
+
+def _defaults_artifact_gc_problems(gc: Any, settings: Settings, where: str) -> list[str]:
+    if gc is None:
+        return []
+    problems = _defaults_object_problems(
+        gc,
+        facts.WORKFLOW_DEFAULTS_ARTIFACT_GC_FIELDS,
+        f"{where}.artifactGC",
+        "the controller applies them to the artifact GC pod of every workflow, which mounts "
+        "the artifact repository's credentials; only strategy, serviceAccountName and "
+        "forceFinalizerRemoval may be defaulted",
+    )
+    if problems is None:
+        return [f"{where}.artifactGC is not an object; remove it"]
+    account = gc.get("serviceAccountName")
+    taken = settings.allowed_workflow_accounts | {
+        settings.workflow_service_account,
+        settings.controller_service_account,
+        settings.server_service_account,
+    }
+    if isinstance(account, str) and account in taken:
+        problems.append(
+            f"{where}.artifactGC.serviceAccountName is {account!r}; artifact GC pods mount the "
+            "artifact repository's credentials and need an account of their own, not one "
+            "workflows or Argo run as"
+        )
     return problems
 
 

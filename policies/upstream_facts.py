@@ -404,6 +404,14 @@ WORKFLOW_DEFAULTS_SPEC_FIELDS = frozenset(
 # workflowDefaults.spec.executor: only the account the executor (init / wait containers)
 # runs as, which must be one the stack binds to the executor role.
 WORKFLOW_DEFAULTS_EXECUTOR_FIELDS = frozenset({"serviceAccountName"})
+# workflowDefaults.spec.artifactGC (wfv1.WorkflowLevelArtifactGC): when and as whom every
+# workflow's artifact GC pods run. Not its podSpecPatch or podMetadata: the controller
+# applies them to every GC pod, which mounts the artifact repository's credentials
+# (workflow/controller/artifact_gc.go, createArtifactGCPod), so a patch could swap the
+# image and command that run with them.
+WORKFLOW_DEFAULTS_ARTIFACT_GC_FIELDS = frozenset(
+    {"strategy", "serviceAccountName", "forceFinalizerRemoval"}
+)
 # The controller ConfigMap's `mainContainer` and `executor` (each an apiv1.Container) are
 # merged under every main container and every init / wait container
 # (workflow/controller/workflowpod.go, newWaitContainer / newInitContainer). Only what

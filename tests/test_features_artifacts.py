@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from features_support import (
     FULL,
     FULL_AZURE,
@@ -140,3 +141,47 @@ def test_sdk_credentials_grant_no_secret():
     assert not [
         r for r in kinds(render, "Role") if r["metadata"]["name"] == "argo-server-artifacts"
     ]
+
+
+_GC_TEMPLATE = """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: report
+  annotations:
+    workflows.argoproj.io/description: Names the account its artifact GC pods run as.
+spec:
+  entrypoint: main
+  artifactGC:
+    strategy: OnWorkflowCompletion
+    serviceAccountName: argo-artifact-gc
+  templates:
+  - name: main
+    container:
+      image: alpine:3.20
+      command: [sh, -c, 'echo hi > /tmp/out']
+    outputs:
+      artifacts:
+      - name: out
+        path: /tmp/out
+"""
+
+
+def test_catalog_templates_may_name_only_the_artifact_gc_account_the_install_runs(tmp_path):
+    from components.program import load_inputs
+    from components.settings import ConfigError
+    from tools.stack_config import merged_config
+
+    (tmp_path / "report.yaml").write_text(_GC_TEMPLATE)
+    gc_on = {"templatesDir": str(tmp_path)}
+    config, secret_keys = merged_config("full", gc_on, stack_file=FULL)
+    _, templates = load_inputs(config, secret_keys)
+    assert [t.name for t in templates] == ["report"]
+    # The same template where the install runs no artifact GC: its pods would run as an
+    # account nobody made for them.
+    gc_off = {**gc_on, "artifactGcStrategy": ""}
+    config, secret_keys = merged_config("full", gc_off, stack_file=FULL)
+    with pytest.raises(ConfigError) as raised:
+        load_inputs(config, secret_keys)
+    (found,) = [p for p in raised.value.problems if "artifactGC" in p]
+    assert "spec.artifactGC.serviceAccountName: found 'argo-artifact-gc'" in found

@@ -133,11 +133,19 @@ RULES = (
         "Service accounts",
         "`serviceAccountName` and `executor.serviceAccountName`, on the spec, in "
         "`templateDefaults`, on each template and on inline templates, and a literal "
-        "`podSpecPatch` that sets one, are in `allowedServiceAccounts` (default `[workflow]`).",
+        "`podSpecPatch` that sets one (key in any letter case, as Go decodes the patch), are "
+        "in `allowedServiceAccounts` (default `[workflow]`). Artifact garbage collection: "
+        "`spec.artifactGC.serviceAccountName`, each output artifact's "
+        "`artifactGC.serviceAccountName` and an account in `spec.artifactGC.podSpecPatch` "
+        "name only the account the install runs artifact GC as (`artifactGcServiceAccount`, "
+        "when `artifactRepository` and `artifactGcStrategy` are set), or nothing: the GC pods "
+        "mount the artifact repository's credentials.",
     ),
     (
         "Pod spec patches and plugins",
-        "A `podSpecPatch` is literal: one containing `{{` is refused, because Argo fills it "
+        "A `podSpecPatch` (also `spec.artifactGC.podSpecPatch`, which the controller applies "
+        "to the artifact GC pods) is literal: one containing `{{` is refused, because Argo "
+        "fills it "
         "in from values the submitter chooses; a literal one is a YAML or JSON mapping. `plugin` "
         "templates and `executorPlugins` are "
         "refused while the install does not enable executor plugins.",
@@ -151,7 +159,8 @@ RULES = (
         "default `drop: [ALL]`, a `drop` list replaces it); sidecars and init containers run "
         "as written; the init and wait containers come from the controller's `executor` "
         "config; a template's pod `securityContext` replaces the workflow's; a literal "
-        "`podSpecPatch` counts. Refused is only what the managed namespace's level refuses "
+        "`podSpecPatch` counts, and so does `spec.artifactGC.podSpecPatch` for the artifact GC "
+        "pods. Refused is only what the managed namespace's level refuses "
         "(`managedNamespacePodSecurity`): baseline refuses host network, PID and IPC, "
         "privileged containers, capabilities beyond the baseline set, hostPath volumes, host "
         "ports, seccomp `Unconfined`, unsafe sysctls, SELinux and AppArmor overrides; "

@@ -24,11 +24,13 @@ def load_catalog(
     pod_security: str = "restricted",
     plugins_enabled: bool = False,
     argo_version: str = "v4.1.2",
+    artifact_gc_service_account: str = "",
 ) -> list[CatalogTemplate]:
     """Read and validate every template below ``root``; raise CatalogError on any problem.
 
     The defaults are those of Pulumi.yaml; ``pod_security`` is the level the managed
-    namespace enforces (`managedNamespacePodSecurity`).
+    namespace enforces (`managedNamespacePodSecurity`); ``artifact_gc_service_account`` the
+    account the install runs artifact GC pods as ("": none).
     """
     root = Path(root)
     if not root.is_dir():
@@ -53,6 +55,7 @@ def load_catalog(
         caller_parameters=caller_parameters(d.data for d in documents),
         require_description=require_description,
         argo_version=argo_version,
+        artifact_gc_account=artifact_gc_service_account or None,
     )
     templates: list[CatalogTemplate] = []
     doc_problems: dict[Path, list[str]] = {path: [] for path in file_problems}

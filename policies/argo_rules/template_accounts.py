@@ -3,8 +3,9 @@ accounts, literal pod spec patches, and executor plugins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
+from .go_json import fold_key
 from .template_expressions import has_variable
 from .template_pod_security import literal_patch
 from .template_problem import Problem, as_map, problem
@@ -16,12 +17,52 @@ _PLUGINS_OFF = (
 )
 
 
+# PodSpec's serviceAccountName and its deprecated twin serviceAccount, as Go folds them.
+_PATCH_ACCOUNT_KEYS = frozenset(fold_key(k) for k in ("serviceAccountName", "serviceAccount"))
+
+
 def _holders(spec: dict, templates: Iterable[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
     """The spec, its templateDefaults and every template: each may set these fields."""
     yield "spec", spec
     if isinstance(spec.get("templateDefaults"), dict):
         yield "spec.templateDefaults", spec["templateDefaults"]
     yield from templates
+
+
+def patch_problems(patch_text: object, path: str, allowed: Collection[str]) -> list[Problem]:
+    """A podSpecPatch at ``path``: literal, a mapping, and naming only an ``allowed``
+    account (keys as Go binds them: the controller decodes the patch into a PodSpec,
+    letter case ignored; util.ApplyPodSpecPatch)."""
+    problems: list[Problem] = []
+    allowed_text = ", ".join(allowed) or "none"
+    if has_variable(patch_text):
+        # Filled in from parameters, a patch would let whoever submits the workflow
+        # choose the pod's service account, security context or anything else.
+        problems.append(
+            problem(
+                path,
+                "a '{{...}}' variable or expression",
+                "a literal patch",
+                "Argo fills it in from values the submitter chooses, which could change the "
+                "pod spec (service account, security context)",
+            )
+        )
+    literal = isinstance(patch_text, str) and patch_text and not has_variable(patch_text)
+    if literal and not literal_patch(patch_text):
+        # The controller unmarshals it into a PodSpec and fails the pod otherwise.
+        problems.append(
+            problem(
+                path,
+                "text that is not a YAML or JSON mapping",
+                "a pod spec patch such as '{\"terminationGracePeriodSeconds\": 5}'",
+            )
+        )
+    for key, account in literal_patch(patch_text).items():
+        if isinstance(key, str) and fold_key(key) in _PATCH_ACCOUNT_KEYS and account not in allowed:
+            problems.append(
+                problem(path, f"{key} {account!r}", f"an allowed service account ({allowed_text})")
+            )
+    return problems
 
 
 def account_problems(
@@ -50,40 +91,7 @@ def account_problems(
                         f"an allowed service account ({allowed_text})",
                     )
                 )
-        patch_text = holder.get("podSpecPatch")
-        if has_variable(patch_text):
-            # Filled in from parameters, a patch would let whoever submits the workflow
-            # choose the pod's service account, security context or anything else.
-            problems.append(
-                problem(
-                    f"{path}.podSpecPatch",
-                    "a '{{...}}' variable or expression",
-                    "a literal patch",
-                    "Argo fills it in from values the submitter chooses, which could change the "
-                    "pod spec (service account, security context)",
-                )
-            )
-        literal = isinstance(patch_text, str) and patch_text and not has_variable(patch_text)
-        if literal and not literal_patch(patch_text):
-            # The controller unmarshals it into a PodSpec and fails the pod otherwise.
-            problems.append(
-                problem(
-                    f"{path}.podSpecPatch",
-                    "text that is not a YAML or JSON mapping",
-                    "a pod spec patch such as '{\"terminationGracePeriodSeconds\": 5}'",
-                )
-            )
-        patch = literal_patch(patch_text)
-        for key in ("serviceAccountName", "serviceAccount"):
-            account = patch.get(key)
-            if account is not None and account not in allowed:
-                problems.append(
-                    problem(
-                        f"{path}.podSpecPatch",
-                        f"{key} {account!r}",
-                        f"an allowed service account ({allowed_text})",
-                    )
-                )
+        problems += patch_problems(holder.get("podSpecPatch"), f"{path}.podSpecPatch", allowed)
         if not plugins_enabled:
             if path != "spec" and holder.get("plugin") is not None:
                 problems.append(

@@ -60,6 +60,8 @@ def pod_security_problems(
     judge.volumes(defaults.get("volumes"), "spec.templateDefaults.volumes")
     judge.patch(spec.get("podSpecPatch"), "spec.podSpecPatch")
     judge.patch(defaults.get("podSpecPatch"), "spec.templateDefaults.podSpecPatch")
+    # The artifact GC pods get the workflow's GC patch last (artifact_gc.go): the same rules.
+    judge.patch(as_map(spec.get("artifactGC")).get("podSpecPatch"), "spec.artifactGC.podSpecPatch")
     if isinstance(defaults.get("securityContext"), dict):
         judge.context(
             defaults["securityContext"], "spec.templateDefaults.securityContext", container=False

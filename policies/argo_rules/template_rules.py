@@ -18,6 +18,7 @@ import yaml
 from . import template_facts as facts
 from .go_json import get_ci
 from .template_accounts import account_problems
+from .template_artifact_gc import artifact_gc_problems, install_gc_account
 from .template_pod_security import pod_security_problems
 from .template_problem import Problem, as_map, describe, join, problem, short, stated, suggest
 from .template_schema import check_manifest
@@ -70,6 +71,8 @@ class TemplateContext:
     caller_parameters: Mapping[str, frozenset[str]] | None = None
     require_description: bool = False
     argo_version: str = "v4.1.2"
+    # The account artifact GC pods run as; None: the one `workflow_defaults` sets, if any.
+    artifact_gc_account: str | None = None
 
 
 def controller_settings(config_data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -132,6 +135,8 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
     problems += account_problems(
         spec, context.allowed_service_accounts, context.plugins_enabled, walked=walked
     )
+    gc_account = context.artifact_gc_account or install_gc_account(context.workflow_defaults)
+    problems += artifact_gc_problems(spec, gc_account, walked)
     if context.require_restricted:
         problems += pod_security_problems(
             spec,

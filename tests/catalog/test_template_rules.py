@@ -130,6 +130,16 @@ EXPECTED: dict[str, dict[str, str]] = {
     "duplicate-volume": {f"{T0}.volumes": "two volumes named 'scratch'"},
     "duplicate-container": {f"{T0}.initContainers and sidecars": "two containers named 'proxy'"},
     "argument-artifact-source": {f"{T0}.steps[0][0].arguments.artifacts[0]": "no source"},
+    # Artifact garbage collection: its pods' account and patch
+    "artifact-gc-service-account": {"spec.artifactGC.serviceAccountName": "found 'argo-server'"},
+    "artifact-gc-artifact-service-account": {
+        f"{T0}.outputs.artifacts[0].artifactGC.serviceAccountName": "found 'workflow'"
+    },
+    "artifact-gc-pod-spec-patch": {"spec.artifactGC.podSpecPatch.hostNetwork": "found true"},
+    "artifact-gc-pod-spec-patch-account": {
+        "spec.artifactGC.podSpecPatch": "ServiceAccountName 'argo-server'"
+    },
+    "artifact-gc-pod-spec-patch-variable": {"spec.artifactGC.podSpecPatch": "variable"},
     "input-not-supplied": {f"{T0}.steps[0][0].arguments.parameters": "no parameter 'message'"},
 }
 
@@ -168,6 +178,52 @@ def test_problems_name_found_and_expected():
     (problem,) = template_problems(invalid, STACK)
     assert problem.found == "'OnFailures'"
     assert problem.expected == "one of Always, OnFailure, OnError, OnTransientError"
+
+
+# --- Artifact garbage collection --------------------------------------------------------------
+
+GC_ACCOUNT = "argo-artifact-gc"
+GC_PATHS = {
+    "spec.artifactGC.serviceAccountName",
+    f"{T0}.outputs.artifacts[0].artifactGC.serviceAccountName",
+    "spec.artifactGC.podSpecPatch",
+}
+
+
+def _gc_template(account: str) -> dict:
+    """A template that names ``account`` wherever artifact GC takes one."""
+    valid, _ = _twins("artifact-gc-artifact-service-account")
+    valid["spec"]["artifactGC"] = {
+        "serviceAccountName": account,
+        "podSpecPatch": f'{{"serviceAccountName": "{account}"}}',
+    }
+    valid["spec"]["templates"][0]["outputs"]["artifacts"][0]["artifactGC"]["serviceAccountName"] = (
+        account
+    )
+    return valid
+
+
+def _with(**fields) -> TemplateContext:
+    return TemplateContext(**{**STACK.__dict__, **fields})
+
+
+def test_a_template_may_name_the_install_artifact_gc_account():
+    gc_on = _with(artifact_gc_account=GC_ACCOUNT)
+    assert template_problems(_gc_template(GC_ACCOUNT), gc_on) == []
+    # Not a workflow account either: the GC pod mounts the artifact repository's credentials.
+    assert {p.path for p in template_problems(_gc_template("workflow"), gc_on)} == GC_PATHS
+    # An install without artifact GC has no account for it.
+    assert {p.path for p in template_problems(_gc_template(GC_ACCOUNT), STACK)} == GC_PATHS
+
+
+def test_the_pack_takes_the_artifact_gc_account_from_the_controller_defaults():
+    # The controller reads workflowDefaults as Go binds JSON keys: letter case ignored.
+    for gc in ({"serviceAccountName": GC_ACCOUNT}, {"ServiceAccountName": GC_ACCOUNT}):
+        defaults = {"spec": {**STACK.workflow_defaults["spec"], "artifactgc": gc}}
+        context = _with(workflow_defaults=defaults)
+        assert template_problems(_gc_template(GC_ACCOUNT), context) == []
+        paths = {p.path for p in template_problems(_gc_template("argo-server"), context)}
+        assert paths == GC_PATHS
 
 
 # --- Pod Security by construction ------------------------------------------------------------
