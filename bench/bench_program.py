@@ -11,11 +11,13 @@ install. Peak memory comes from a fresh process per size (bench.one_run).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pulumi
@@ -165,17 +167,34 @@ def _instructions(kind: str, catalog: Path, out: Path) -> int:
     raise RuntimeError(f"no summary line in {out}")
 
 
-def instruction_counts(size: int = 1000) -> dict[str, int] | None:
-    """Instructions of one program run and one floor run at ``size`` templates (each
-    process's count less that of the same process stopped before its run), or None where
-    valgrind is not installed. About 20 times slower than a plain run."""
+def instruction_counts(sizes: Sequence[int] = (1000,)) -> dict[int, dict[str, int]] | None:
+    """Instructions of one program run and one floor run at each of ``sizes`` templates
+    (each process's count less that of the same process stopped before its run), or None
+    where valgrind is not installed. About 20 times slower than a plain run; a count does
+    not depend on what else runs, so as many processes run at once as there are cores."""
     if shutil.which("valgrind") is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        catalog = write_catalog(Path(tmp) / "catalog", size)
-        out = Path(tmp) / "cachegrind.out"
-        return {
-            kind: _instructions(kind, catalog, out)
-            - _instructions(f"{kind}{BEFORE_RUN}", catalog, out)
+        catalogs = {size: write_catalog(Path(tmp) / f"catalog-{size}", size) for size in sizes}
+        jobs = [
+            (size, kind, suffix, catalogs[size])
+            for size in sorted(catalogs, reverse=True)  # the longest first
+            for kind in ("program", "floor")
+            for suffix in ("", BEFORE_RUN)
+        ]
+
+        def count(job: tuple[int, str, str, Path]) -> int:
+            size, kind, suffix, catalog = job
+            return _instructions(f"{kind}{suffix}", catalog, Path(tmp) / f"{size}-{kind}{suffix}")
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            found = dict(
+                zip(((s, k, x) for s, k, x, _ in jobs), pool.map(count, jobs), strict=True)
+            )
+    return {
+        size: {
+            kind: found[(size, kind, "")] - found[(size, kind, BEFORE_RUN)]
             for kind in ("program", "floor")
         }
+        for size in sorted(catalogs)
+    }

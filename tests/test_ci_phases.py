@@ -156,3 +156,43 @@ def test_the_benchmark_started_in_the_background_lets_its_packs_stop() -> None:
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_instruction_counts_are_each_run_less_its_process_stopped_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import bench_program
+
+    counted: list[tuple[str, int]] = []
+    outs: set[Path] = set()
+
+    def instructions(kind: str, catalog: Path, out: Path) -> int:
+        size = int(catalog.name.removeprefix("catalog-"))
+        counted.append((kind, size))
+        outs.add(out)
+        # a process stopped before its run: 1000 instructions; a run adds 7 or 5 a template
+        run = 0 if kind.endswith("-before-run") else {"program": 7, "floor": 5}[kind] * size
+        return 1000 + run
+
+    monkeypatch.setattr(bench_program.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(bench_program, "_instructions", instructions)
+    found = bench_program.instruction_counts([3, 2, 3])
+    assert found == {2: {"program": 14, "floor": 10}, 3: {"program": 21, "floor": 15}}
+    kinds = ("program", "program-before-run", "floor", "floor-before-run")
+    assert sorted(counted) == sorted((kind, size) for kind in kinds for size in (2, 3))
+    assert len(outs) == len(counted)  # no two processes write one output file
+
+
+def test_the_counted_line_gives_the_ratio_and_both_growths() -> None:
+    from bench.__main__ import _counted_line
+
+    counted = {
+        100: {"program": 2_000_000_000, "floor": 1_000_000_000},
+        1000: {"program": 14_000_000_000, "floor": 10_000_000_000},
+        3000: {"program": 40_000_000_000, "floor": 29_000_000_000},
+    }
+    line = _counted_line(counted, 1000, {"templates": 100}, {"templates": 3000})
+    assert "program 14.00 G, floor 10.00 G, 1.40x." in line
+    assert "grows 20.0x, the floor's 29.0x" in line
+    alone = _counted_line({1000: counted[1000]}, 1000, {"templates": 1000}, {"templates": 1000})
+    assert "grows" not in alone
