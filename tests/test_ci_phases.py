@@ -196,3 +196,27 @@ def test_the_counted_line_gives_the_ratio_and_both_growths() -> None:
     assert "grows 20.0x, the floor's 29.0x" in line
     alone = _counted_line({1000: counted[1000]}, 1000, {"templates": 1000}, {"templates": 1000})
     assert "grows" not in alone
+
+
+def test_a_program_below_its_parts_is_noise_and_no_negative_rest_is_printed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The program loads the catalog and registers the templates with the structured
+    floor's structure: measured below the two together, the run was noisy by at least that
+    much (3.34 + 0.35 = 3.69 s against 3.58 s: 3.1%), enough to carry 1.43x across 1.4x."""
+    import bench.__main__ as bench
+
+    row = {"templates": 1000, "program": 3.58, "floor": 2.50, "catalog": 0.35,
+           "structured": 3.34, "program_mb": 151.0, "floor_mb": 141.0}  # fmt: skip
+    monkeypatch.setattr(bench.bench_program, "measure", lambda *a, **k: [row])
+    monkeypatch.setattr(bench.bench_program, "instruction_counts", lambda sizes: None)
+    lines = bench._program_lines([1000], 5)
+    assert lines[0].startswith("### 2a. Program: <= 1.4x: not judged")
+    text = "\n".join(lines)
+    assert "3.1% below it (3.69 s)" in text
+    assert "came out above the whole program" in text and " -0." not in text
+    # The same run without that overlap: the verdict stands.
+    row["structured"] = 3.0
+    lines = bench._program_lines([1000], 5)
+    assert lines[0].startswith("### 2a. Program: <= 1.4x: MISSED")
+    assert "the rest of the install and the program's own work 0.23 s." in "\n".join(lines)

@@ -58,7 +58,10 @@ def patch_problems(patch_text: object, path: str, allowed: Collection[str]) -> l
             )
         )
     for key, account in literal_patch(patch_text).items():
-        if isinstance(key, str) and fold_key(key) in _PATCH_ACCOUNT_KEYS and account not in allowed:
+        if not isinstance(key, str) or fold_key(key) not in _PATCH_ACCOUNT_KEYS:
+            continue
+        # null too: a strategic merge patch deletes the field, and the pod runs as `default`
+        if not isinstance(account, str) or account not in allowed:
             problems.append(
                 problem(path, f"{key} {account!r}", f"an allowed service account ({allowed_text})")
             )

@@ -9,6 +9,7 @@ everything. Pure: standard library and PyYAML only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,11 @@ class TemplateContext:
     # The account artifact GC pods run as; None: the one `workflow_defaults` sets, if any.
     artifact_gc_account: str | None = None
 
+    @functools.cached_property
+    def gc_account(self) -> str | None:
+        """The account a template's artifact GC settings may name (once per context)."""
+        return self.artifact_gc_account or install_gc_account(self.workflow_defaults)
+
 
 def controller_settings(config_data: Mapping[str, Any] | None) -> dict[str, Any]:
     """`main_container`, `executor` and `workflow_defaults` for a TemplateContext, read from
@@ -135,8 +141,7 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
     problems += account_problems(
         spec, context.allowed_service_accounts, context.plugins_enabled, walked=walked
     )
-    gc_account = context.artifact_gc_account or install_gc_account(context.workflow_defaults)
-    problems += artifact_gc_problems(spec, gc_account, walked)
+    problems += artifact_gc_problems(spec, context.gc_account, walked)
     if context.require_restricted:
         problems += pod_security_problems(
             spec,

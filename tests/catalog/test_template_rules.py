@@ -7,6 +7,7 @@ refused at exactly the expected paths, each naming what it found.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -204,7 +205,7 @@ def _gc_template(account: str) -> dict:
 
 
 def _with(**fields) -> TemplateContext:
-    return TemplateContext(**{**STACK.__dict__, **fields})
+    return dataclasses.replace(STACK, **fields)
 
 
 def test_a_template_may_name_the_install_artifact_gc_account():
@@ -224,6 +225,14 @@ def test_the_pack_takes_the_artifact_gc_account_from_the_controller_defaults():
         assert template_problems(_gc_template(GC_ACCOUNT), context) == []
         paths = {p.path for p in template_problems(_gc_template("argo-server"), context)}
         assert paths == GC_PATHS
+
+
+def test_a_patch_may_not_clear_the_service_account():
+    # In a strategic merge patch null deletes the field: the pod would run as `default`.
+    valid, _ = _twins("ps-host-ipc")
+    valid["spec"]["podSpecPatch"] = '{"serviceAccountName": null}'
+    (found,) = template_problems(valid, STACK)
+    assert (found.path, found.found) == ("spec.podSpecPatch", "serviceAccountName None")
 
 
 # --- Pod Security by construction ------------------------------------------------------------
