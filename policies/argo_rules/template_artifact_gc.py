@@ -4,8 +4,8 @@ The controller deletes a workflow's output artifacts from pods of its own: one p
 strategy, service account and pod metadata, the account taken from an artifact's own
 `artifactGC` before the workflow's `spec.artifactGC`; each pod mounts the artifact
 repository's credentials, and `spec.artifactGC.podSpecPatch` is applied to it last
-(workflow/controller/artifact_gc.go, getArtifactGCPodInfo and createArtifactGCPod, Argo
-v4.1.2). A reviewed template may therefore name only the account the install made for
+(workflow/controller/artifact_gc.go, getArtifactGCPodInfo and createArtifactGCPod, as
+read in the v4 source). A reviewed template may therefore name only the account the install made for
 artifact GC (`artifactGcServiceAccount`), which the controller's `workflowDefaults` set.
 """
 
