@@ -175,64 +175,55 @@ def workflow_defaults_problems(config: dict[str, Any], settings: Settings) -> li
     problems += _security_context_problems(spec.get("securityContext"), f"{where}.securityContext")
     problems += _defaults_executor_problems(spec.get("executor"), settings, where)
     problems += _defaults_artifact_gc_problems(spec.get("artifactGC"), settings, where)
-    template_defaults = spec.get("templateDefaults")
-    if is_mapping(template_defaults):
-        extra = sorted(k for k in template_defaults if k not in facts.TEMPLATE_DEFAULTS_FIELDS)
-        if extra:
-            problems.append(
-                f"{where}.templateDefaults sets {', '.join(extra)}, merged into every "
-                "template (a container, volumes, ...); only limits may be defaulted there"
-            )
-    elif template_defaults is not None:
-        problems.append(f"{where}.templateDefaults is not an object; remove it")
+    problems += _defaults_object_problems(
+        spec.get("templateDefaults"),
+        facts.TEMPLATE_DEFAULTS_FIELDS,
+        f"{where}.templateDefaults",
+        ", merged into every template (a container, volumes, ...); only limits may be "
+        "defaulted there",
+    )
     return problems
 
 
-def _defaults_object_problems(
-    value: Any, fields: frozenset[str], path: str, only: str
-) -> list[str] | None:
-    """Problems of an object of workflowDefaults that may set only ``fields`` (``only``
-    says which); None when ``value`` is not an object (the caller's one problem then)."""
+def _defaults_object_problems(value: Any, fields: frozenset[str], path: str, why: str) -> list[str]:
+    """An object of workflowDefaults that may set only ``fields``: nothing when unset, one
+    problem when it is not an object, else one naming the fields beyond them (``why``
+    follows the list, with its own punctuation)."""
+    if value is None:
+        return []
     if not is_mapping(value):
-        return None
+        return [f"{path} is not an object; remove it"]
     extra = sorted(k for k in value if k not in fields)
-    return [f"{path} sets {', '.join(extra)}; {only}"] if extra else []
+    return [f"{path} sets {', '.join(extra)}{why}"] if extra else []
 
 
 def _defaults_executor_problems(executor: Any, settings: Settings, where: str) -> list[str]:
-    if executor is None:
-        return []
     problems = _defaults_object_problems(
         executor,
         facts.WORKFLOW_DEFAULTS_EXECUTOR_FIELDS,
         f"{where}.executor",
-        "only its serviceAccountName may be defaulted",
+        "; only its serviceAccountName may be defaulted",
     )
-    if problems is None:
-        return [f"{where}.executor is not an object; remove it"]
-    problems += _account_problems(
-        executor.get("serviceAccountName"),
-        settings,
-        f"{where}.executor.serviceAccountName",
-        "the executor may only run as {allowed} (bound to the executor role)",
-    )
+    if is_mapping(executor):
+        problems += _account_problems(
+            executor.get("serviceAccountName"),
+            settings,
+            f"{where}.executor.serviceAccountName",
+            "the executor may only run as {allowed} (bound to the executor role)",
+        )
     return problems
 
 
 def _defaults_artifact_gc_problems(gc: Any, settings: Settings, where: str) -> list[str]:
-    if gc is None:
-        return []
     problems = _defaults_object_problems(
         gc,
         facts.WORKFLOW_DEFAULTS_ARTIFACT_GC_FIELDS,
         f"{where}.artifactGC",
-        "the controller applies them to the artifact GC pod of every workflow, which mounts "
+        "; the controller applies them to the artifact GC pod of every workflow, which mounts "
         "the artifact repository's credentials; only strategy, serviceAccountName and "
         "forceFinalizerRemoval may be defaulted",
     )
-    if problems is None:
-        return [f"{where}.artifactGC is not an object; remove it"]
-    account = gc.get("serviceAccountName")
+    account = gc.get("serviceAccountName") if is_mapping(gc) else None
     taken = settings.allowed_workflow_accounts | {
         settings.workflow_service_account,
         settings.controller_service_account,

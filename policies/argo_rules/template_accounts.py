@@ -47,8 +47,9 @@ def patch_problems(patch_text: object, path: str, allowed: Collection[str]) -> l
                 "pod spec (service account, security context)",
             )
         )
+    patch = literal_patch(patch_text)
     literal = isinstance(patch_text, str) and patch_text and not has_variable(patch_text)
-    if literal and not literal_patch(patch_text):
+    if literal and not patch:
         # The controller unmarshals it into a PodSpec and fails the pod otherwise.
         problems.append(
             problem(
@@ -57,7 +58,7 @@ def patch_problems(patch_text: object, path: str, allowed: Collection[str]) -> l
                 "a pod spec patch such as '{\"terminationGracePeriodSeconds\": 5}'",
             )
         )
-    for key, account in literal_patch(patch_text).items():
+    for key, account in patch.items():
         if not isinstance(key, str) or fold_key(key) not in _PATCH_ACCOUNT_KEYS:
             continue
         # null too: a strategic merge patch deletes the field, and the pod runs as `default`
