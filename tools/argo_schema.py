@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
+from policies.argo_rules.template_facts import POD_SPEC_PATCH
 from tools import argo_controller_config as controller_config
 from tools import argo_schema_delta as delta
 
@@ -38,6 +39,8 @@ _ROOT_KINDS = (
     "CronWorkflow",
     "WorkflowEventBinding",
 )
+# The root of what a podSpecPatch is decoded into (template_facts.POD_SPEC_PATCH).
+_POD_SPEC_DEFINITION = "io.k8s.api.core.v1.PodSpec"
 _DATA_DIR = Path(__file__).resolve().parent.parent / "policies" / "argo_rules" / "data"
 
 # Hera root models whose JSON is not an object: name -> field type.
@@ -260,6 +263,7 @@ def build(version: str = delta.ARGO_VERSION) -> dict[str, Any]:
 
     builder = _Builder(_k8s_definitions(delta.KUBERNETES_MINOR))
     roots = {kind: builder.add_model(getattr(v1alpha1, kind)) for kind in _ROOT_KINDS}
+    roots[POD_SPEC_PATCH] = builder.k8s_ref(_POD_SPEC_DEFINITION)
     for name, (_fields, required, source) in delta.ADDED_TYPES.items():
         builder.types[name] = {"f": {}, "r": list(required), "s": source}
     for name, (fields, _required, _source) in delta.ADDED_TYPES.items():

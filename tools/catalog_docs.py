@@ -146,7 +146,11 @@ RULES = (
         "A `podSpecPatch` (also `spec.artifactGC.podSpecPatch`, which the controller applies "
         "to the artifact GC pods) is literal: one containing `{{` is refused, because Argo "
         "fills it "
-        "in from values the submitter chooses; a literal one is a YAML or JSON mapping. `plugin` "
+        "in from values the submitter chooses; a literal one is a YAML or JSON mapping that "
+        "follows the Kubernetes PodSpec schema as strictly as the rest of the manifest: keys "
+        "spelt exactly, values of the field's type. The controller decodes a patch into a "
+        "PodSpec ignoring letter case, and nothing prunes it on the way, so `HostNetwork: "
+        "true` would set `hostNetwork` past every other check. `plugin` "
         "templates and `executorPlugins` are "
         "refused while the install does not enable executor plugins.",
     ),

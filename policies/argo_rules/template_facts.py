@@ -6,6 +6,9 @@ import re
 
 API_VERSION = "argoproj.io/v1alpha1"
 KIND = "WorkflowTemplate"
+# The schema root of a podSpecPatch: the controller decodes each patch into an apiv1.PodSpec
+# (workflow/util/util.go ApplyPodSpecPatch), so the Kubernetes definition is its schema.
+POD_SPEC_PATCH = "PodSpec"
 DESCRIPTION_ANNOTATION = "workflows.argoproj.io/description"
 DOCUMENT_KEYS = ("apiVersion", "kind", "metadata", "spec")
 

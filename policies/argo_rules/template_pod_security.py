@@ -27,7 +27,7 @@ from . import pod_security_levels as pss
 from .strategic_merge import merge_container, merge_struct
 from .template_expressions import has_variable
 from .template_problem import Problem, as_list, as_map, maps, name_of, problem, short
-from .template_walk import EXTRA_CONTAINER_KEYS, all_templates, main_containers
+from .template_walk import EXTRA_CONTAINER_KEYS, all_templates, main_containers, pod_spec_patches
 
 # Template types whose pod runs the executor; steps, dag and suspend run no pod, http and
 # plugin templates run in the agent pod.
@@ -58,20 +58,20 @@ def pod_security_problems(
     judge.volumes(spec.get("volumes"), "spec.volumes")
     defaults = as_map(spec.get("templateDefaults"))
     judge.volumes(defaults.get("volumes"), "spec.templateDefaults.volumes")
-    judge.patch(spec.get("podSpecPatch"), "spec.podSpecPatch")
-    judge.patch(defaults.get("podSpecPatch"), "spec.templateDefaults.podSpecPatch")
-    # The artifact GC pods get the workflow's GC patch last (artifact_gc.go): the same rules.
-    judge.patch(as_map(spec.get("artifactGC")).get("podSpecPatch"), "spec.artifactGC.podSpecPatch")
+    if walked is None:
+        walked = list(all_templates(spec))
+    # Each patch, the artifact GC pods' included (artifact_gc.go applies the workflow's GC
+    # patch to them last): the same rules.
+    for path, patch in pod_spec_patches(spec, walked):
+        judge.patch(patch, path)
     if isinstance(defaults.get("securityContext"), dict):
         judge.context(
             defaults["securityContext"], "spec.templateDefaults.securityContext", container=False
         )
     executor_judged = False
-    for path, template in all_templates(spec) if walked is None else walked:
+    for path, template in walked:
         if template.get("volumes") is not None:
             judge.volumes(template["volumes"], f"{path}.volumes")
-        if template.get("podSpecPatch") is not None:
-            judge.patch(template["podSpecPatch"], f"{path}.podSpecPatch")
         own_context = template.get("securityContext")
         if isinstance(own_context, dict):
             judge.context(own_context, f"{path}.securityContext", container=False)

@@ -10,7 +10,7 @@ everything. Pure: standard library and PyYAML only.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,12 @@ from . import template_facts as facts
 from .go_json import get_ci
 from .template_accounts import account_problems
 from .template_artifact_gc import artifact_gc_problems, install_gc_account
-from .template_pod_security import pod_security_problems
+from .template_pod_security import literal_patch, pod_security_problems
 from .template_problem import Problem, as_map, describe, join, problem, short, stated, suggest
-from .template_schema import check_manifest
+from .template_schema import check_manifest, check_value
 from .template_semantics import semantic_problems
 from .template_variables import variable_problems
-from .template_walk import all_templates
+from .template_walk import all_templates, pod_spec_patches
 
 __all__ = ["Problem", "TemplateContext", "controller_settings", "template_problems"]
 
@@ -133,7 +133,8 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
                 "templates of its own",
             )
         )
-    walked = list(all_templates(spec))  # read by three of the rules below
+    walked = list(all_templates(spec))  # read by the rules below
+    problems += patch_schema_problems(spec, walked, context.argo_version)
     problems += semantic_problems(spec, context.catalog, context.main_container, walked=walked)
     name = as_map(manifest.get("metadata")).get("name")
     callers = as_map(context.caller_parameters).get(name, ()) if isinstance(name, str) else ()
@@ -157,6 +158,22 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
 def schema_problems(manifest: dict, version: str) -> list[Problem]:
     """The strict schema check of the Argo version the install runs."""
     return check_manifest(manifest, version)
+
+
+def patch_schema_problems(
+    spec: dict, walked: Sequence[tuple[str, dict]], version: str
+) -> list[Problem]:
+    """Every literal podSpecPatch held to the PodSpec schema, as strictly as the rest of
+    the manifest. The controller decodes a patch into a PodSpec with encoding/json, which
+    binds keys ignoring letter case, and merges what it reads into the pod last
+    (workflow/util/util.go ApplyPodSpecPatch): `HostNetwork: true` there means
+    hostNetwork, and no API server schema stands between the text and the pod."""
+    problems: list[Problem] = []
+    for path, text in pod_spec_patches(spec, walked):
+        patch = literal_patch(text)
+        if patch:
+            problems += check_value(patch, facts.POD_SPEC_PATCH, path, version, partial=True)
+    return problems
 
 
 def _envelope(manifest: dict) -> list[Problem]:

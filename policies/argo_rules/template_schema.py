@@ -40,10 +40,13 @@ def check_manifest(manifest: dict, version: str) -> list[Problem]:
     return problems
 
 
-def check_value(value: Any, type_name: str, path: str, version: str) -> list[Problem]:
-    """Problems of one value of an Argo or Kubernetes type (``Container``, ...)."""
+def check_value(
+    value: Any, type_name: str, path: str, version: str, *, partial: bool = False
+) -> list[Problem]:
+    """Problems of one value of an Argo or Kubernetes type (``Container``, ...).
+    ``partial``: a patch, which names only what it changes (required fields not asked)."""
     problems: list[Problem] = []
-    walker = _Walker(version, problems, path)
+    walker = _Walker(version, problems, path, partial=partial)
     walker.value(value, walker.schema.field_type(type_name))
     return problems
 
@@ -69,10 +72,13 @@ class _Walker:
     ``keys`` holds the keys from ``prefix`` down to the value being walked; a field path is
     joined from them only for a problem (most values have none)."""
 
-    def __init__(self, version: str, problems: list[Problem], prefix: str = "") -> None:
+    def __init__(
+        self, version: str, problems: list[Problem], prefix: str = "", *, partial: bool = False
+    ) -> None:
         self.schema = load_schema(version)
         self.problems = problems
         self.prefix = prefix
+        self.partial = partial
         self.keys: list[Any] = []
 
     def path(self, *more: Any) -> str:
@@ -179,7 +185,7 @@ class _Walker:
                         f"a field of {type_name}",
                     )
                 )
-        for key in info.required:
+        for key in () if self.partial else info.required:
             if key not in value:
                 self.problems.append(
                     stated(self.path(key), "required field missing", "nothing", f"the field {key}")

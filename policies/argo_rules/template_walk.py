@@ -3,7 +3,7 @@ steps and DAG tasks, and the containers a template's pod runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .template_problem import as_list, as_map, maps
 
@@ -23,6 +23,21 @@ def all_templates(spec: dict) -> Iterator[tuple[str, dict]]:
 
     for i, template in maps(spec.get("templates")):
         yield from walk(f"spec.templates[{i}]", template)
+
+
+def pod_spec_patches(
+    spec: dict, walked: Iterable[tuple[str, dict]]
+) -> Iterator[tuple[str, object]]:
+    """Every podSpecPatch the spec sets, with its path: the workflow's, templateDefaults',
+    the artifact GC pods' and each template's (``walked``: ``all_templates(spec)``)."""
+    holders = (
+        ("spec", spec),
+        ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
+        ("spec.artifactGC", as_map(spec.get("artifactGC"))),
+    )
+    for path, holder in (*holders, *walked):
+        if holder.get("podSpecPatch") is not None:
+            yield f"{path}.podSpecPatch", holder["podSpecPatch"]
 
 
 def steps(template: dict, path: str) -> Iterator[tuple[str, int, dict]]:

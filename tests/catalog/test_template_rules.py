@@ -66,6 +66,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "schema-fields-since-4.0.5": {f"{T0}.pendingTimout": "did you mean 'pendingTimeout'"},
     "schema-unknown-field": {f"{T0}.container.imagePullPolicyy": "did you mean 'imagePullPolicy'"},
     "schema-letter-case": {f"{T0}.container.workingdir": "did you mean 'workingDir'"},
+    "schema-pod-spec-patch-letter-case": {
+        f"{T0}.podSpecPatch.TerminationGracePeriodSeconds": "did you mean "
+        "'terminationGracePeriodSeconds'"
+    },
+    "schema-pod-spec-patch-type": {
+        "spec.podSpecPatch.activeDeadlineSeconds": "expected an integer, found string '600'"
+    },
     "schema-int-or-string": {f"{T0}.activeDeadlineSeconds": "found a list"},
     "schema-quantity": {f"{T0}.container.resources.requests.cpu": "found a list"},
     "schema-any-string": {"spec.arguments.parameters[0].value": "found a mapping"},
@@ -138,7 +145,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "artifact-gc-pod-spec-patch": {"spec.artifactGC.podSpecPatch.hostNetwork": "found true"},
     "artifact-gc-pod-spec-patch-account": {
-        "spec.artifactGC.podSpecPatch": "ServiceAccountName 'argo-server'"
+        "spec.artifactGC.podSpecPatch": "ServiceAccountName 'argo-server'",
+        # the key is in other letter case: the patch's schema check names it too
+        "spec.artifactGC.podSpecPatch.ServiceAccountName": "did you mean 'serviceAccountName'",
     },
     "artifact-gc-pod-spec-patch-variable": {"spec.artifactGC.podSpecPatch": "variable"},
     "input-not-supplied": {f"{T0}.steps[0][0].arguments.parameters": "no parameter 'message'"},
@@ -233,6 +242,87 @@ def test_a_patch_may_not_clear_the_service_account():
     valid["spec"]["podSpecPatch"] = '{"serviceAccountName": null}'
     (found,) = template_problems(valid, STACK)
     assert (found.path, found.found) == ("spec.podSpecPatch", "serviceAccountName None")
+
+
+# --- Pod spec patches, read as the controller decodes them ----------------------------------
+
+# Where a template may set a podSpecPatch, and how to put one there.
+_PATCH_HOLDERS = {
+    "spec.podSpecPatch": lambda spec: spec,
+    "spec.templateDefaults.podSpecPatch": lambda spec: spec.setdefault("templateDefaults", {}),
+    "spec.artifactGC.podSpecPatch": lambda spec: spec.setdefault(
+        "artifactGC", {"strategy": "OnWorkflowDeletion"}
+    ),
+    f"{T0}.podSpecPatch": lambda spec: spec["templates"][0],
+}
+# Patches that Go's case-insensitive decoding turns into what Pod Security refuses (each
+# key spelt as the PodSpec does is refused by the Pod Security judge: see "exact" below),
+# with the key the schema check names and the spelling it suggests.
+_CASE_FOLDED_PATCHES = {
+    "host-network": ('{"HostNetwork": true}', "HostNetwork", "hostNetwork"),
+    "privileged": (
+        '{"containers": [{"name": "main", "SecurityContext": {"Privileged": true}}]}',
+        "containers[0].SecurityContext",
+        "securityContext",
+    ),
+    "host-path": (
+        "volumes:\n- name: host\n  HostPath: {path: /}\n",
+        "volumes[0].HostPath",
+        "hostPath",
+    ),
+}
+
+
+def _patched(path: str, patch: str) -> dict:
+    valid, _ = _twins("ps-host-ipc")
+    _PATCH_HOLDERS[path](valid["spec"])["podSpecPatch"] = patch
+    return valid
+
+
+@pytest.mark.parametrize("where", sorted(_PATCH_HOLDERS))
+@pytest.mark.parametrize("case", sorted(_CASE_FOLDED_PATCHES))
+@pytest.mark.parametrize("level", ["restricted", "baseline"])
+def test_patch_keys_in_other_letter_case_are_refused(where, case, level):
+    # An adopted managed namespace may enforce no Pod Security level at all: the rules are
+    # then the only guard, and the controller would bind `HostNetwork` to hostNetwork
+    # (workflow/util/util.go ApplyPodSpecPatch decodes with encoding/json).
+    patch, key, spelling = _CASE_FOLDED_PATCHES[case]
+    for context in (_with(pod_security=level), _with(require_restricted=False)):
+        problems = [str(p) for p in template_problems(_patched(where, patch), context)]
+        named = f"{where}.{key}: unknown field (did you mean {spelling!r}?)"
+        assert named in problems, problems
+
+
+@pytest.mark.parametrize("where", sorted(_PATCH_HOLDERS))
+def test_patches_spelt_as_the_pod_spec_does_pass_or_meet_pod_security(where):
+    harmless = (
+        '{"terminationGracePeriodSeconds": 5, "containers": [{"name": "main", '
+        '"resources": {"limits": {"memory": "64Mi"}}}]}'
+    )
+    assert template_problems(_patched(where, harmless), STACK) == []
+    # The same hostile patches spelt exactly reach the Pod Security judge instead.
+    exact = {
+        '{"hostNetwork": true}': f"{where}.hostNetwork",
+        '{"containers": [{"name": "main", "securityContext": {"privileged": true}}]}': (
+            f"{where}.containers[0].securityContext.privileged"
+        ),
+        '{"volumes": [{"name": "host", "hostPath": {"path": "/"}}]}': (
+            f"{where}.volumes[0].hostPath"
+        ),
+    }
+    for patch, path in exact.items():
+        assert [p.path for p in template_problems(_patched(where, patch), STACK)] == [path]
+
+
+def test_a_catalog_file_with_a_case_folded_patch_is_refused_naming_file_and_key(tmp_path):
+    valid, _ = _twins("ps-host-ipc")
+    valid["spec"]["templates"][0]["podSpecPatch"] = '{"HostPID": true}'
+    (tmp_path / "greet.yaml").write_text(yaml.safe_dump(valid))
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(tmp_path, managed_namespace=NS)
+    message = str(raised.value)
+    assert f"{tmp_path.name}/greet.yaml[0]: {T0}.podSpecPatch.HostPID" in message
+    assert "did you mean 'hostPID'" in message
 
 
 # --- Pod Security by construction ------------------------------------------------------------
