@@ -155,6 +155,16 @@ RULES = (
         "refused while the install does not enable executor plugins.",
     ),
     (
+        "Pod labels and annotations",
+        "The labels and annotations a template gives its pods (`spec.podMetadata`, "
+        "`templateDefaults.metadata`, each template's `metadata`, and the `podMetadata` of "
+        "artifact GC pods) use no key under `workflows.argoproj.io/` but "
+        "`workflows.argoproj.io/progress`, the initial progress Argo documents. The "
+        "controller marks each pod with keys of that prefix (which workflow and node it is, "
+        "whether it completed) and then copies the template's over them, so a pod could "
+        "pass itself off as another node's.",
+    ),
+    (
         "Pod Security",
         "Judged on the pod the controller builds: each main container (`container`, "
         "`script`, every `containerSet` container) is the template's own merged over "

@@ -6,6 +6,16 @@ import re
 
 API_VERSION = "argoproj.io/v1alpha1"
 KIND = "WorkflowTemplate"
+# The prefix of the labels and annotations the controller writes on every pod it creates:
+# which workflow and node the pod is (`workflows.argoproj.io/workflow`, `.../node-id`,
+# `.../node-name`), whether it completed, which controller instance owns it, how it is
+# garbage-collected. It copies the workflow's podMetadata and the template's metadata over
+# them afterwards (workflow/controller/workflowpod.go, createWorkflowPod then addMetadata),
+# so a template may not write under it.
+CONTROLLER_POD_METADATA_PREFIX = "workflows.argoproj.io/"
+# Except the pod's initial progress, which Argo documents for template metadata and reads
+# back when it creates the pod (docs/progress.md; createWorkflowPod).
+TEMPLATE_POD_ANNOTATIONS = frozenset({"workflows.argoproj.io/progress"})
 # The schema root of a podSpecPatch: the controller decodes each patch into an apiv1.PodSpec
 # (workflow/util/util.go ApplyPodSpecPatch), so the Kubernetes definition is its schema.
 POD_SPEC_PATCH = "PodSpec"

@@ -20,6 +20,7 @@ from . import template_facts as facts
 from .go_json import get_ci
 from .template_accounts import account_problems
 from .template_artifact_gc import artifact_gc_problems, install_gc_account
+from .template_pod_metadata import pod_metadata_problems
 from .template_pod_security import literal_patch, pod_security_problems
 from .template_problem import Problem, as_map, describe, join, problem, short, stated, suggest
 from .template_schema import check_manifest, check_value
@@ -143,6 +144,7 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
         spec, context.allowed_service_accounts, context.plugins_enabled, walked=walked
     )
     problems += artifact_gc_problems(spec, context.gc_account, walked)
+    problems += pod_metadata_problems(spec, walked)
     if context.require_restricted:
         problems += pod_security_problems(
             spec,

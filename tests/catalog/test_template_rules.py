@@ -66,6 +66,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "schema-fields-since-4.0.5": {f"{T0}.pendingTimout": "did you mean 'pendingTimeout'"},
     "schema-unknown-field": {f"{T0}.container.imagePullPolicyy": "did you mean 'imagePullPolicy'"},
     "schema-letter-case": {f"{T0}.container.workingdir": "did you mean 'workingDir'"},
+    "pod-metadata-controller-key": {
+        f"{T0}.metadata.labels['workflows.argoproj.io/workflow']": "a key outside "
+        "workflows.argoproj.io/"
+    },
     "schema-pod-spec-patch-letter-case": {
         f"{T0}.podSpecPatch.TerminationGracePeriodSeconds": "did you mean "
         "'terminationGracePeriodSeconds'"
@@ -323,6 +327,88 @@ def test_a_catalog_file_with_a_case_folded_patch_is_refused_naming_file_and_key(
     message = str(raised.value)
     assert f"{tmp_path.name}/greet.yaml[0]: {T0}.podSpecPatch.HostPID" in message
     assert "did you mean 'hostPID'" in message
+
+
+# --- Pod labels and annotations ---------------------------------------------------------------
+
+# Where a template gives a pod labels and annotations, and how to put them there.
+T1 = "spec.templates[1]"
+_POD_METADATA_HOLDERS = {
+    "spec.podMetadata": lambda spec: spec.setdefault("podMetadata", {}),
+    "spec.templateDefaults.metadata": lambda spec: spec.setdefault(
+        "templateDefaults", {}
+    ).setdefault("metadata", {}),
+    "spec.artifactGC.podMetadata": lambda spec: spec.setdefault(
+        "artifactGC", {"strategy": "OnWorkflowDeletion"}
+    ).setdefault("podMetadata", {}),
+    f"{T1}.metadata": lambda spec: spec["templates"][1].setdefault("metadata", {}),
+    f"{T0}.steps[0][0].inline.metadata": lambda spec: spec["templates"][0]["steps"][0][0][
+        "inline"
+    ].setdefault("metadata", {}),
+    f"{T1}.outputs.artifacts[0].artifactGC.podMetadata": lambda spec: spec["templates"][1][
+        "outputs"
+    ]["artifacts"][0]["artifactGC"].setdefault("podMetadata", {}),
+}
+
+
+def _with_pod_metadata(where: str, field: str, key: str) -> dict:
+    """A valid template (steps: an inline container, then a container that writes an
+    artifact) with ``field: {key: ...}`` at ``where``."""
+    container = {"image": "alpine:3.18", "command": ["sh", "-c", "echo hi > /tmp/out"]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [
+            {
+                "name": "main",
+                "steps": [
+                    [{"name": "first", "inline": {"container": dict(container)}}],
+                    [{"name": "second", "template": "work"}],
+                ],
+            },
+            {
+                "name": "work",
+                "container": dict(container),
+                "outputs": {
+                    "artifacts": [
+                        {
+                            "name": "out",
+                            "path": "/tmp/out",
+                            "artifactGC": {"strategy": "OnWorkflowDeletion"},
+                        }
+                    ]
+                },
+            },
+        ],
+    }
+    _POD_METADATA_HOLDERS[where](spec)[field] = {key: "x"}
+    valid, _ = _twins("ps-host-ipc")
+    return {**valid, "spec": spec}
+
+
+@pytest.mark.parametrize("where", sorted(_POD_METADATA_HOLDERS))
+@pytest.mark.parametrize(
+    ("field", "key"),
+    [
+        # which workflow and node a pod is, and whether it is done (workflowpod.go)
+        ("labels", "workflows.argoproj.io/workflow"),
+        ("labels", "workflows.argoproj.io/completed"),
+        ("annotations", "workflows.argoproj.io/node-id"),
+        ("annotations", "workflows.argoproj.io/node-name"),
+    ],
+)
+def test_pod_metadata_under_the_controller_prefix_is_refused(where, field, key):
+    problems = template_problems(_with_pod_metadata(where, field, key), STACK)
+    assert [p.path for p in problems] == [f"{where}.{field}[{key!r}]"], [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("where", sorted(_POD_METADATA_HOLDERS))
+def test_pod_metadata_outside_the_controller_prefix_passes(where):
+    for field, key in (
+        ("labels", "app.kubernetes.io/name"),
+        ("labels", "workflows.example.com/workflow"),
+        ("annotations", "workflows.argoproj.io/progress"),  # documented for templates
+    ):
+        assert template_problems(_with_pod_metadata(where, field, key), STACK) == []
 
 
 # --- Pod Security by construction ------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""The labels and annotations a template puts on the pods the controller creates for it.
+
+The controller marks every pod it creates with labels and annotations of its own prefix
+(the workflow and node the pod belongs to, whether it completed, its controller instance)
+and then copies the workflow's `podMetadata` and the template's `metadata` over them
+(workflow/controller/workflowpod.go, createWorkflowPod and addMetadata). A template that
+wrote `workflows.argoproj.io/node-id` or `workflows.argoproj.io/workflow` would pass its
+pod off as another node's, or another workflow's. Artifact GC pods get their
+`podMetadata` the same way, over the labels by which the controller finds them and the
+annotation that names their strategy (workflow/controller/artifact_gc.go,
+createArtifactGCPod).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from . import template_facts as facts
+from .template_problem import Problem, as_map, join, maps, problem
+
+_WHY = (
+    "the controller marks its pods with labels and annotations of that prefix (workflow, "
+    "node, completion) and copies a template's over them"
+)
+
+
+def _pod_metadata(spec: dict, walked: Sequence[tuple[str, dict]]) -> Iterator[tuple[str, object]]:
+    """Every set of labels and annotations the spec gives a pod, with its path."""
+    yield "spec.podMetadata", spec.get("podMetadata")
+    yield "spec.artifactGC.podMetadata", as_map(spec.get("artifactGC")).get("podMetadata")
+    for path, template in (
+        ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
+        *walked,
+    ):
+        yield f"{path}.metadata", template.get("metadata")
+        for i, artifact in maps(as_map(template.get("outputs")).get("artifacts")):
+            gc = as_map(artifact.get("artifactGC"))
+            yield f"{path}.outputs.artifacts[{i}].artifactGC.podMetadata", gc.get("podMetadata")
+
+
+def pod_metadata_problems(spec: dict, walked: Sequence[tuple[str, dict]]) -> list[Problem]:
+    """Label and annotation keys under the controller's own prefix (``walked``:
+    ``all_templates(spec)``)."""
+    problems: list[Problem] = []
+    for path, found in _pod_metadata(spec, walked):
+        metadata = as_map(found)
+        for field, allowed in (("labels", ()), ("annotations", facts.TEMPLATE_POD_ANNOTATIONS)):
+            for key in as_map(metadata.get(field)):
+                if (
+                    isinstance(key, str)
+                    and key.startswith(facts.CONTROLLER_POD_METADATA_PREFIX)
+                    and key not in allowed
+                ):
+                    expected = f"a key outside {facts.CONTROLLER_POD_METADATA_PREFIX}" + (
+                        f" (or {', '.join(sorted(allowed))})" if allowed else ""
+                    )
+                    problems.append(
+                        problem(join(f"{path}.{field}", key), repr(key), expected, _WHY)
+                    )
+    return problems
