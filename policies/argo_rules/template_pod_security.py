@@ -26,7 +26,7 @@ import yaml
 from . import pod_security_levels as pss
 from .strategic_merge import merge_container, merge_struct
 from .template_expressions import has_variable
-from .template_problem import Problem, as_list, as_map, maps, name_of, problem, short
+from .template_problem import Problem, as_list, as_map, join, maps, name_of, problem, short
 from .template_walk import EXTRA_CONTAINER_KEYS, all_templates, main_containers, pod_spec_patches
 
 # Template types whose pod runs the executor; steps, dag and suspend run no pod, http and
@@ -60,10 +60,8 @@ def pod_security_problems(
     judge.volumes(defaults.get("volumes"), "spec.templateDefaults.volumes")
     if walked is None:
         walked = list(all_templates(spec))
-    # Each patch, the artifact GC pods' included (artifact_gc.go applies the workflow's GC
-    # patch to them last): the same rules.
-    for path, patch in pod_spec_patches(spec, walked):
-        judge.patch(patch, path)
+    # template path -> the containers by list and the pod securityContext of its pod
+    pods: dict[str, tuple[dict[str, frozenset[str]], dict]] = {}
     if isinstance(defaults.get("securityContext"), dict):
         judge.context(
             defaults["securityContext"], "spec.templateDefaults.securityContext", container=False
@@ -81,6 +79,7 @@ def pod_security_problems(
         # the workflow's pod securityContext when it sets one.
         template_context = merge_struct(defaults.get("securityContext"), own_context)
         pod_context = template_context or spec_context
+        pods[path] = (_container_names(template, defaults), pod_context)
         for where, key, container in main_containers(template, path):
             merged = container
             if key in ("container", "script") and defaults.get(key) is not None:
@@ -94,7 +93,49 @@ def pod_security_problems(
             executor_judged = True
             where = f"{path} ({_EXECUTOR})" if template_context else f"executor ({_EXECUTOR})"
             judge.container(dict(executor), where, pod_context)
+    # Each literal patch is merged into its pods last, the artifact GC pods' included
+    # (artifact_gc.go). A workflow-wide patch merges into every pod: a container is one the
+    # pod has only if every pod has it.
+    every_pod = {
+        key: frozenset.intersection(*(names[key] for names, _ in pods.values()))
+        if pods
+        else frozenset()
+        for key in _PATCHED_LISTS
+    }
+    for path, patch in pod_spec_patches(spec, walked):
+        holder = path.removesuffix(".podSpecPatch")
+        if holder == "spec.artifactGC":
+            names, pod_context = _GC_POD_CONTAINERS, {}
+        else:
+            names, pod_context = pods.get(holder, (every_pod, spec_context))
+        judge.patch(patch, path, names, pod_context)
     return judge.problems
+
+
+# The lists of containers a patch merges into by name (strategic merge, key `name`).
+_PATCHED_LISTS = ("containers", "initContainers")
+# The executor's containers in every pod: common.InitContainerName, common.WaitContainerName.
+_EXECUTOR_CONTAINERS = {"containers": frozenset({"wait"}), "initContainers": frozenset({"init"})}
+# An artifact GC pod: its main container and the init container artifact plugins add
+# (artifact_gc.go, createArtifactGCPod).
+_GC_POD_CONTAINERS = {"containers": frozenset({"main"}), "initContainers": frozenset({"init"})}
+
+
+def _container_names(template: dict, defaults: dict) -> dict[str, frozenset[str]]:
+    """The names of the containers a template's pod has, by list: the executor's, the main
+    container (`main`, but a containerSet's containers keep their names), the sidecars and
+    init containers (the template's, else templateDefaults')."""
+    names = {key: set(found) for key, found in _EXECUTOR_CONTAINERS.items()}
+    if template.get("containerSet") is None:
+        names["containers"].add("main")
+    else:
+        for _, _, container in main_containers(template, ""):
+            names["containers"].add(container.get("name"))
+    for key in EXTRA_CONTAINER_KEYS:
+        source = template if template.get(key) is not None else defaults
+        for _, container in maps(source.get(key)):
+            names[key if key in names else "containers"].add(container.get("name"))
+    return {key: frozenset(n for n in found if isinstance(n, str)) for key, found in names.items()}
 
 
 def _pod_type(template: dict) -> str | None:
@@ -151,8 +192,12 @@ class _Judge:
                     )
                     self.add(f"{path}[{i}].{kind}", f"a {kind} volume", f"one of {allowed}")
 
-    def patch(self, patch: object, path: str) -> None:
-        """A literal podSpecPatch is merged into the pod last: held to the same rules."""
+    def patch(
+        self, patch: object, path: str, names: Mapping[str, frozenset[str]], pod_context: dict
+    ) -> None:
+        """A literal podSpecPatch is merged into the pod last: held to the same rules. A
+        container it names that the pod has (``names``, by list) takes only what the patch
+        changes; any other is a new container, judged whole against ``pod_context``."""
         mapping = literal_patch(patch)
         if not mapping:
             return
@@ -160,10 +205,25 @@ class _Judge:
         self.context(
             as_map(mapping.get("securityContext")), f"{path}.securityContext", container=False
         )
+        self.deletions(mapping, path)
         self.volumes(mapping.get("volumes"), f"{path}.volumes")
-        for key in ("containers", "initContainers"):
+        for key in _PATCHED_LISTS:
             for i, container in maps(mapping.get(key)):
-                self.container(container, f"{path}.{key}[{i}]", {}, partial=True)
+                where = f"{path}.{key}[{i}]"
+                self.deletions(container, where)
+                if container.get("name") in names.get(key, ()):
+                    self.container(container, where, {}, partial=True)
+                else:
+                    self.container(container, where, pod_context)
+
+    def deletions(self, holder: dict, path: str) -> None:
+        """A null in a patch deletes the field it names (a strategic merge patch): in a
+        securityContext, what the controller's restricted defaults set (k8s.io/apimachinery
+        strategicpatch mergeMap)."""
+        if not self.restricted or "securityContext" not in holder:
+            return
+        for where in _nulls(holder["securityContext"], f"{path}.securityContext"):
+            self.add(where, "null, which deletes the field", "a value, or nothing")
 
     # --- security contexts -----------------------------------------------------------------
 
@@ -260,6 +320,14 @@ class _Judge:
                 "nothing here or in the pod securityContext",
                 " or ".join(pss.RESTRICTED_SECCOMP),
             )
+
+
+def _nulls(value: object, path: str) -> Iterator[str]:
+    """The paths of the nulls in ``value``, itself included."""
+    if value is None:
+        yield path
+    for key, item in as_map(value).items():
+        yield from _nulls(item, join(path, key))
 
 
 def literal_patch(patch: object) -> dict:

@@ -7,7 +7,9 @@ refused at exactly the expected paths, each naming what it found.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -316,6 +318,96 @@ def test_patches_spelt_as_the_pod_spec_does_pass_or_meet_pod_security(where):
     }
     for patch, path in exact.items():
         assert [p.path for p in template_problems(_patched(where, patch), STACK)] == [path]
+
+
+# A container a patch adds, as a sidecar would be written without a securityContext.
+_NEW_CONTAINER = '{"containers": [{"name": "helper", "image": "alpine:3.18"}]}'
+_RESTRICTED_CONTAINER = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+
+
+@pytest.mark.parametrize("where", sorted(_PATCH_HOLDERS))
+def test_a_container_a_patch_adds_is_judged_whole(where):
+    # A name no container of the pod has: the strategic merge appends it as written, and
+    # no mainContainer defaults reach it (they reach main containers only).
+    paths = [p.path for p in template_problems(_patched(where, _NEW_CONTAINER), STACK)]
+    context = f"{where}.containers[0].securityContext"
+    assert f"{context}.allowPrivilegeEscalation" in paths
+    assert f"{context}.capabilities.drop" in paths
+    restricted = json.dumps(
+        {
+            "containers": [
+                {"name": "helper", "image": "alpine:3.18", "securityContext": _RESTRICTED_CONTAINER}
+            ]
+        }
+    )
+    assert template_problems(_patched(where, restricted), STACK) == []
+
+
+def test_a_workflow_patch_names_a_container_of_the_pod_only_if_every_pod_has_it():
+    # The sidecar `log` is in the first template's pod only: for the other pods the
+    # workflow-wide patch adds it, so it is judged whole; the template's own patch merges.
+    valid, _ = _twins("ps-host-ipc")
+    first = valid["spec"]["templates"][0]
+    first["sidecars"] = [
+        {"name": "log", "image": "alpine:3.18", "securityContext": _RESTRICTED_CONTAINER}
+    ]
+    second = {**copy.deepcopy(first), "name": "second"}
+    del second["sidecars"]
+    valid["spec"]["templates"].append(second)
+    merge = '{"containers": [{"name": "log", "resources": {"limits": {"memory": "64Mi"}}}]}'
+    first["podSpecPatch"] = merge
+    assert template_problems(valid, STACK) == []
+    valid["spec"]["podSpecPatch"] = merge
+    paths = {p.path for p in template_problems(valid, STACK)}
+    assert "spec.podSpecPatch.containers[0].securityContext.allowPrivilegeEscalation" in paths
+
+
+def test_a_container_template_runs_its_container_as_main():
+    # The controller names the main container `main` whatever the template calls it
+    # (workflowpod.go createWorkflowPod): a patch naming the template's own name adds one.
+    valid, _ = _twins("ps-host-ipc")
+    template = valid["spec"]["templates"][0]
+    template["container"]["name"] = "helper"
+    template["podSpecPatch"] = _NEW_CONTAINER
+    paths = {p.path for p in template_problems(valid, STACK)}
+    assert f"{T0}.podSpecPatch.containers[0].securityContext.allowPrivilegeEscalation" in paths
+
+
+@pytest.mark.parametrize("where", sorted(_PATCH_HOLDERS))
+@pytest.mark.parametrize(
+    ("patch", "deleted"),
+    [
+        ('{"securityContext": null}', "securityContext"),
+        ('{"securityContext": {"runAsNonRoot": null}}', "securityContext.runAsNonRoot"),
+        ('{"securityContext": {"seccompProfile": null}}', "securityContext.seccompProfile"),
+        (
+            '{"containers": [{"name": "main", "securityContext": null}]}',
+            "containers[0].securityContext",
+        ),
+        (
+            "containers:\n- name: main\n  securityContext:\n    capabilities: {drop: null}\n",
+            "containers[0].securityContext.capabilities.drop",
+        ),
+        (
+            '{"initContainers": [{"name": "init", "securityContext": '
+            '{"allowPrivilegeEscalation": null}}]}',
+            "initContainers[0].securityContext.allowPrivilegeEscalation",
+        ),
+    ],
+)
+def test_a_null_that_deletes_a_restricted_setting_is_refused(where, patch, deleted):
+    # A strategic merge patch deletes a field set to null (strategicpatch mergeMap): the
+    # pod would lose what the controller's restricted defaults set.
+    problems = template_problems(_patched(where, patch), STACK)
+    assert f"{where}.{deleted}" in {p.path for p in problems}, [str(p) for p in problems]
+    # Baseline requires none of these fields.
+    baseline = _with(pod_security="baseline")
+    assert template_problems(_patched(where, patch), baseline) == []
 
 
 def test_a_catalog_file_with_a_case_folded_patch_is_refused_naming_file_and_key(tmp_path):
