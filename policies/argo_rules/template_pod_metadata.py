@@ -24,26 +24,36 @@ _WHY = (
 )
 
 
-def _pod_metadata(spec: dict, walked: Sequence[tuple[str, dict]]) -> Iterator[tuple[str, object]]:
+def _pod_metadata(spec: dict, walked: Sequence[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
     """Every set of labels and annotations the spec gives a pod, with its path."""
-    yield "spec.podMetadata", spec.get("podMetadata")
-    yield "spec.artifactGC.podMetadata", as_map(spec.get("artifactGC")).get("podMetadata")
+    holders = (
+        ("spec.podMetadata", spec.get("podMetadata")),
+        ("spec.artifactGC.podMetadata", as_map(spec.get("artifactGC")).get("podMetadata")),
+    )
+    for path, metadata in holders:
+        if metadata:
+            yield path, as_map(metadata)
     for path, template in (
         ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
         *walked,
     ):
-        yield f"{path}.metadata", template.get("metadata")
-        for i, artifact in maps(as_map(template.get("outputs")).get("artifacts")):
-            gc = as_map(artifact.get("artifactGC"))
-            yield f"{path}.outputs.artifacts[{i}].artifactGC.podMetadata", gc.get("podMetadata")
+        if template.get("metadata"):
+            yield f"{path}.metadata", as_map(template["metadata"])
+        if template.get("outputs"):
+            for i, artifact in maps(as_map(template["outputs"]).get("artifacts")):
+                gc = as_map(artifact.get("artifactGC"))
+                if gc.get("podMetadata"):
+                    yield (
+                        f"{path}.outputs.artifacts[{i}].artifactGC.podMetadata",
+                        as_map(gc["podMetadata"]),
+                    )
 
 
 def pod_metadata_problems(spec: dict, walked: Sequence[tuple[str, dict]]) -> list[Problem]:
     """Label and annotation keys under the controller's own prefix (``walked``:
     ``all_templates(spec)``)."""
     problems: list[Problem] = []
-    for path, found in _pod_metadata(spec, walked):
-        metadata = as_map(found)
+    for path, metadata in _pod_metadata(spec, walked):
         for field, allowed in (("labels", ()), ("annotations", facts.TEMPLATE_POD_ANNOTATIONS)):
             for key in as_map(metadata.get(field)):
                 if (

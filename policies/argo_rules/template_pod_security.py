@@ -47,8 +47,10 @@ def pod_security_problems(
     workflow_defaults: Mapping | None,
     *,
     walked: Sequence[tuple[str, dict]] | None = None,
+    patches: Sequence[tuple[str, object]] | None = None,
 ) -> list[Problem]:
-    """``walked``: ``all_templates(spec)`` when the caller already has it."""
+    """``walked``: ``all_templates(spec)``, ``patches``: ``pod_spec_patches(spec, walked)``,
+    when the caller already has them."""
     judge = _Judge(level)
     defaults_spec = as_map(as_map(workflow_defaults).get("spec"))
     spec_context = merge_struct(defaults_spec.get("securityContext"), spec.get("securityContext"))
@@ -60,7 +62,10 @@ def pod_security_problems(
     judge.volumes(defaults.get("volumes"), "spec.templateDefaults.volumes")
     if walked is None:
         walked = list(all_templates(spec))
-    # template path -> the containers by list and the pod securityContext of its pod
+    if patches is None:
+        patches = list(pod_spec_patches(spec, walked))
+    # template path -> the containers by list and the pod securityContext of its pod (what
+    # a patch merges into)
     pods: dict[str, tuple[dict[str, frozenset[str]], dict]] = {}
     if isinstance(defaults.get("securityContext"), dict):
         judge.context(
@@ -79,7 +84,8 @@ def pod_security_problems(
         # the workflow's pod securityContext when it sets one.
         template_context = merge_struct(defaults.get("securityContext"), own_context)
         pod_context = template_context or spec_context
-        pods[path] = (_container_names(template, defaults), pod_context)
+        if patches:
+            pods[path] = (_container_names(template, defaults), pod_context)
         for where, key, container in main_containers(template, path):
             merged = container
             if key in ("container", "script") and defaults.get(key) is not None:
@@ -102,7 +108,7 @@ def pod_security_problems(
         else frozenset()
         for key in _PATCHED_LISTS
     }
-    for path, patch in pod_spec_patches(spec, walked):
+    for path, patch in patches:
         holder = path.removesuffix(".podSpecPatch")
         if holder == "spec.artifactGC":
             names, pod_context = _GC_POD_CONTAINERS, {}

@@ -135,7 +135,8 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
             )
         )
     walked = list(all_templates(spec))  # read by the rules below
-    problems += patch_schema_problems(spec, walked, context.argo_version)
+    patches = list(pod_spec_patches(spec, walked))
+    problems += patch_schema_problems(patches, context.argo_version)
     problems += semantic_problems(spec, context.catalog, context.main_container, walked=walked)
     name = as_map(manifest.get("metadata")).get("name")
     callers = as_map(context.caller_parameters).get(name, ()) if isinstance(name, str) else ()
@@ -153,6 +154,7 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
             context.executor,
             context.workflow_defaults,
             walked=walked,
+            patches=patches,
         )
     return problems
 
@@ -162,16 +164,14 @@ def schema_problems(manifest: dict, version: str) -> list[Problem]:
     return check_manifest(manifest, version)
 
 
-def patch_schema_problems(
-    spec: dict, walked: Sequence[tuple[str, dict]], version: str
-) -> list[Problem]:
+def patch_schema_problems(patches: Sequence[tuple[str, object]], version: str) -> list[Problem]:
     """Every literal podSpecPatch held to the PodSpec schema, as strictly as the rest of
     the manifest. The controller decodes a patch into a PodSpec with encoding/json, which
     binds keys ignoring letter case, and merges what it reads into the pod last
     (workflow/util/util.go ApplyPodSpecPatch): `HostNetwork: true` there means
     hostNetwork, and no API server schema stands between the text and the pod."""
     problems: list[Problem] = []
-    for path, text in pod_spec_patches(spec, walked):
+    for path, text in patches:  # template_walk.pod_spec_patches
         patch = literal_patch(text)
         if patch:
             problems += check_value(patch, facts.POD_SPEC_PATCH, path, version, partial=True)
