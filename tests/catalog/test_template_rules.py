@@ -320,6 +320,27 @@ def test_patches_spelt_as_the_pod_spec_does_pass_or_meet_pod_security(where):
         assert [p.path for p in template_problems(_patched(where, patch), STACK)] == [path]
 
 
+# Literal patches of the shapes public templates use: more memory or ephemeral storage for
+# the main container, numbers for quantities, one build pod per node, a fixed node.
+_PATCHES_IN_USE = [
+    "containers:\n- name: main\n  resources:\n    requests: {memory: 50Gi}\n"
+    "    limits: {memory: 50Gi}\n",
+    '{"containers": [{"name": "main", "resources": {"limits": {"ephemeral-storage": "10Gi"}}}]}',
+    "containers:\n- name: main\n  resources:\n    requests: {cpu: 100m, memory: 128Mi}\n"
+    "    limits: {cpu: 2, memory: 4Gi}\n",
+    "affinity:\n  podAntiAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n"
+    "    - labelSelector:\n        matchExpressions:\n        - {key: build, operator: Exists}\n"
+    "      topologyKey: kubernetes.io/hostname\n",
+    "nodeName: virtual-node\n",
+]
+
+
+@pytest.mark.parametrize("where", sorted(_PATCH_HOLDERS))
+@pytest.mark.parametrize("patch", _PATCHES_IN_USE)
+def test_patches_of_the_shapes_in_use_pass(where, patch):
+    assert [str(p) for p in template_problems(_patched(where, patch), STACK)] == []
+
+
 # A container a patch adds, as a sidecar would be written without a securityContext.
 _NEW_CONTAINER = '{"containers": [{"name": "helper", "image": "alpine:3.18"}]}'
 _RESTRICTED_CONTAINER = {
