@@ -162,7 +162,11 @@ RULES = (
         "`workflows.argoproj.io/progress`, the initial progress Argo documents. The "
         "controller marks each pod with keys of that prefix (which workflow and node it is, "
         "whether it completed) and then copies the template's over them, so a pod could "
-        "pass itself off as another node's.",
+        "pass itself off as another node's. Likewise `spec.workflowMetadata`, which the "
+        "controller writes over the Workflow's own labels (its creator, whether it "
+        "completed, its controller instance): no label or `labelsFrom` key under that "
+        "prefix, and of annotations only `workflows.argoproj.io/title` and "
+        "`workflows.argoproj.io/description`.",
     ),
     (
         "Pod Security",

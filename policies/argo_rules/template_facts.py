@@ -16,6 +16,15 @@ CONTROLLER_POD_METADATA_PREFIX = "workflows.argoproj.io/"
 # Except the pod's initial progress, which Argo documents for template metadata and reads
 # back when it creates the pod (docs/progress.md; createWorkflowPod).
 TEMPLATE_POD_ANNOTATIONS = frozenset({"workflows.argoproj.io/progress"})
+# The Workflow object carries labels of the same prefix that the server and the controller
+# own (who created it and who acted on it, its phase, whether it completed, the controller
+# instance, the template it came from: workflow/common/common.go), and the controller
+# writes `spec.workflowMetadata` over them (workflow/controller/operator.go,
+# updateWorkflowMetadata). Of its annotations Argo documents two for users, the UI's title
+# and description (docs/title-and-description.md).
+WORKFLOW_ANNOTATIONS = frozenset(
+    {"workflows.argoproj.io/title", "workflows.argoproj.io/description"}
+)
 # The schema root of a podSpecPatch: the controller decodes each patch into an apiv1.PodSpec
 # (workflow/util/util.go ApplyPodSpecPatch), so the Kubernetes definition is its schema.
 POD_SPEC_PATCH = "PodSpec"

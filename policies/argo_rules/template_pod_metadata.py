@@ -1,4 +1,5 @@
-"""The labels and annotations a template puts on the pods the controller creates for it.
+"""The labels and annotations a template puts on the pods the controller creates for it,
+and on the Workflow object itself.
 
 The controller marks every pod it creates with labels and annotations of its own prefix
 (the workflow and node the pod belongs to, whether it completed, its controller instance)
@@ -8,7 +9,9 @@ wrote `workflows.argoproj.io/node-id` or `workflows.argoproj.io/workflow` would 
 pod off as another node's, or another workflow's. Artifact GC pods get their
 `podMetadata` the same way, over the labels by which the controller finds them and the
 annotation that names their strategy (workflow/controller/artifact_gc.go,
-createArtifactGCPod).
+createArtifactGCPod). `spec.workflowMetadata` is written over the Workflow's own labels
+(who created it, whether it completed, its controller instance) the same way
+(workflow/controller/operator.go, updateWorkflowMetadata).
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ from .template_problem import Problem, as_map, join, maps, problem
 _WHY = (
     "the controller marks its pods with labels and annotations of that prefix (workflow, "
     "node, completion) and copies a template's over them"
+)
+
+
+_WHY_WORKFLOW = (
+    "the server and the controller keep labels of that prefix on the Workflow (its creator, "
+    "whether it completed, its controller instance) and write workflowMetadata over them"
 )
 
 
@@ -50,21 +59,28 @@ def _pod_metadata(spec: dict, walked: Sequence[tuple[str, dict]]) -> Iterator[tu
 
 
 def pod_metadata_problems(spec: dict, walked: Sequence[tuple[str, dict]]) -> list[Problem]:
-    """Label and annotation keys under the controller's own prefix (``walked``:
-    ``all_templates(spec)``)."""
+    """Label and annotation keys under the controller's own prefix, on pods and on the
+    Workflow (``walked``: ``all_templates(spec)``)."""
     problems: list[Problem] = []
     for path, metadata in _pod_metadata(spec, walked):
-        for field, allowed in (("labels", ()), ("annotations", facts.TEMPLATE_POD_ANNOTATIONS)):
-            for key in as_map(metadata.get(field)):
-                if (
-                    isinstance(key, str)
-                    and key.startswith(facts.CONTROLLER_POD_METADATA_PREFIX)
-                    and key not in allowed
-                ):
-                    expected = f"a key outside {facts.CONTROLLER_POD_METADATA_PREFIX}" + (
-                        f" (or {', '.join(sorted(allowed))})" if allowed else ""
-                    )
-                    problems.append(
-                        problem(join(f"{path}.{field}", key), repr(key), expected, _WHY)
-                    )
+        problems += _keys(metadata, path, facts.TEMPLATE_POD_ANNOTATIONS, _WHY)
+    workflow = as_map(spec.get("workflowMetadata"))
+    if workflow:
+        path = "spec.workflowMetadata"
+        problems += _keys(workflow, path, facts.WORKFLOW_ANNOTATIONS, _WHY_WORKFLOW)
+    return problems
+
+
+def _keys(metadata: dict, path: str, annotations: frozenset[str], why: str) -> list[Problem]:
+    """Keys under the controller's prefix in ``metadata``'s labels (and labelsFrom), and in
+    its annotations but ``annotations``."""
+    problems: list[Problem] = []
+    prefix = facts.CONTROLLER_POD_METADATA_PREFIX
+    for field, allowed in (("labels", ()), ("labelsFrom", ()), ("annotations", annotations)):
+        for key in as_map(metadata.get(field)):
+            if isinstance(key, str) and key.startswith(prefix) and key not in allowed:
+                expected = f"a key outside {prefix}" + (
+                    f" (or {', '.join(sorted(allowed))})" if allowed else ""
+                )
+                problems.append(problem(join(f"{path}.{field}", key), repr(key), expected, why))
     return problems

@@ -524,6 +524,41 @@ def test_pod_metadata_outside_the_controller_prefix_passes(where):
         assert template_problems(_with_pod_metadata(where, field, key), STACK) == []
 
 
+@pytest.mark.parametrize(
+    ("field", "key", "value"),
+    [
+        # who submitted it, whether it is done, which controller runs it (common.go)
+        ("labels", "workflows.argoproj.io/creator", "someone-else"),
+        ("labels", "workflows.argoproj.io/completed", "true"),
+        ("labels", "workflows.argoproj.io/controller-instanceid", "other"),
+        ("labelsFrom", "workflows.argoproj.io/creator", {"expression": "workflow.name"}),
+        ("annotations", "workflows.argoproj.io/pod-name-format", "v1"),
+    ],
+)
+def test_workflow_metadata_under_the_controller_prefix_is_refused(field, key, value):
+    # The controller writes workflowMetadata over the Workflow's own labels and annotations
+    # (operator.go updateWorkflowMetadata).
+    valid, _ = _twins("ps-host-ipc")
+    valid["spec"]["workflowMetadata"] = {field: {key: value}}
+    problems = template_problems(valid, STACK)
+    expected = f"spec.workflowMetadata.{field}[{key!r}]"
+    assert [p.path for p in problems] == [expected], [str(p) for p in problems]
+
+
+def test_workflow_metadata_outside_the_controller_prefix_passes():
+    valid, _ = _twins("ps-host-ipc")
+    valid["spec"]["workflowMetadata"] = {
+        "labels": {"team": "data", "workflows.example.com/creator": "x"},
+        "labelsFrom": {"team-from": {"expression": "workflow.name"}},
+        # the two Argo documents for the UI (docs/title-and-description.md)
+        "annotations": {
+            "workflows.argoproj.io/title": "Build",
+            "workflows.argoproj.io/description": "Builds the thing",
+        },
+    }
+    assert template_problems(valid, STACK) == []
+
+
 # --- Pod Security by construction ------------------------------------------------------------
 
 
