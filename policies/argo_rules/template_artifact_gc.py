@@ -11,12 +11,12 @@ artifact GC (`artifactGcServiceAccount`), which the controller's `workflowDefaul
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .go_json import get_ci
 from .template_accounts import patch_problems
-from .template_problem import Problem, as_map, maps, problem
+from .template_problem import Problem, problem
 
 _WHY = "artifact GC pods run as it, with the artifact repository's credentials mounted"
 
@@ -29,22 +29,11 @@ def install_gc_account(workflow_defaults: Mapping[str, Any] | None) -> str | Non
     return account if isinstance(account, str) and account else None
 
 
-def _gc_settings(spec: dict, walked: Sequence[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
-    """The workflow's `spec.artifactGC` and every output artifact's own `artifactGC`."""
-    if isinstance(spec.get("artifactGC"), dict):
-        yield "spec.artifactGC", spec["artifactGC"]
-    holders = [("spec.templateDefaults", as_map(spec.get("templateDefaults"))), *walked]
-    for path, template in holders:
-        for i, artifact in maps(as_map(template.get("outputs")).get("artifacts")):
-            if isinstance(artifact.get("artifactGC"), dict):
-                yield f"{path}.outputs.artifacts[{i}].artifactGC", artifact["artifactGC"]
-
-
 def artifact_gc_problems(
-    spec: dict, gc_account: str | None, walked: Sequence[tuple[str, dict]]
+    gc_settings: Sequence[tuple[str, dict]], gc_account: str | None
 ) -> list[Problem]:
-    """Problems of the artifact GC settings of a spec whose templates are ``walked``
-    (``all_templates(spec)``); ``gc_account``: the install's artifact GC account."""
+    """Problems of a spec's artifact GC settings (``template_walk.artifact_gc_settings``);
+    ``gc_account``: the install's artifact GC account."""
     problems: list[Problem] = []
     allowed = (gc_account,) if gc_account else ()
     expected = (
@@ -52,7 +41,7 @@ def artifact_gc_problems(
         if gc_account
         else "nothing (the install runs no artifact GC account)"
     )
-    for path, gc in _gc_settings(spec, walked):
+    for path, gc in gc_settings:
         account = gc.get("serviceAccountName")
         if account is not None and account != gc_account:
             problems.append(problem(f"{path}.serviceAccountName", repr(account), expected, _WHY))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from . import template_facts as facts
-from .template_problem import Problem, as_map, join, maps, problem
+from .template_problem import Problem, as_map, join, problem
 
 _WHY = (
     "the controller marks its pods with labels and annotations of that prefix (workflow, "
@@ -33,36 +33,31 @@ _WHY_WORKFLOW = (
 )
 
 
-def _pod_metadata(spec: dict, walked: Sequence[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
+def _pod_metadata(
+    spec: dict, walked: Sequence[tuple[str, dict]], gc_settings: Sequence[tuple[str, dict]]
+) -> Iterator[tuple[str, dict]]:
     """Every set of labels and annotations the spec gives a pod, with its path."""
-    holders = (
-        ("spec.podMetadata", spec.get("podMetadata")),
-        ("spec.artifactGC.podMetadata", as_map(spec.get("artifactGC")).get("podMetadata")),
-    )
-    for path, metadata in holders:
-        if metadata:
-            yield path, as_map(metadata)
+    if spec.get("podMetadata"):
+        yield "spec.podMetadata", as_map(spec["podMetadata"])
+    for path, gc in gc_settings:
+        if gc.get("podMetadata"):
+            yield f"{path}.podMetadata", as_map(gc["podMetadata"])
     for path, template in (
         ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
         *walked,
     ):
         if template.get("metadata"):
             yield f"{path}.metadata", as_map(template["metadata"])
-        if template.get("outputs"):
-            for i, artifact in maps(as_map(template["outputs"]).get("artifacts")):
-                gc = as_map(artifact.get("artifactGC"))
-                if gc.get("podMetadata"):
-                    yield (
-                        f"{path}.outputs.artifacts[{i}].artifactGC.podMetadata",
-                        as_map(gc["podMetadata"]),
-                    )
 
 
-def pod_metadata_problems(spec: dict, walked: Sequence[tuple[str, dict]]) -> list[Problem]:
+def pod_metadata_problems(
+    spec: dict, walked: Sequence[tuple[str, dict]], gc_settings: Sequence[tuple[str, dict]]
+) -> list[Problem]:
     """Label and annotation keys under the controller's own prefix, on pods and on the
-    Workflow (``walked``: ``all_templates(spec)``)."""
+    Workflow (``walked``: ``all_templates(spec)``; ``gc_settings``:
+    ``artifact_gc_settings(spec, walked)``)."""
     problems: list[Problem] = []
-    for path, metadata in _pod_metadata(spec, walked):
+    for path, metadata in _pod_metadata(spec, walked, gc_settings):
         problems += _keys(metadata, path, facts.TEMPLATE_POD_ANNOTATIONS, _WHY)
     workflow = as_map(spec.get("workflowMetadata"))
     if workflow:

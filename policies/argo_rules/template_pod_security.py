@@ -93,7 +93,7 @@ def pod_security_problems(
                 merged = merge_container(defaults[key], container)
             merged = merge_container(main_container, merged)
             judge.container(merged, where, pod_context)
-        for where, container in _extra_containers(template, defaults, path):
+        for _, where, container in _extra_containers(template, defaults, path):
             judge.container(container, where, pod_context)
         if executor is not None and (not executor_judged or template_context):
             executor_judged = True
@@ -137,10 +137,8 @@ def _container_names(template: dict, defaults: dict) -> dict[str, frozenset[str]
     else:
         for _, _, container in main_containers(template, ""):
             names["containers"].add(container.get("name"))
-    for key in EXTRA_CONTAINER_KEYS:
-        source = template if template.get(key) is not None else defaults
-        for _, container in maps(source.get(key)):
-            names[key if key in names else "containers"].add(container.get("name"))
+    for key, _, container in _extra_containers(template, defaults, ""):
+        names[key if key in names else "containers"].add(container.get("name"))
     return {key: frozenset(n for n in found if isinstance(n, str)) for key, found in names.items()}
 
 
@@ -151,15 +149,16 @@ def _pod_type(template: dict) -> str | None:
     return None
 
 
-def _extra_containers(template: dict, defaults: dict, path: str) -> Iterator[tuple[str, dict]]:
-    """The template's init containers and sidecars, else those of templateDefaults."""
+def _extra_containers(template: dict, defaults: dict, path: str) -> Iterator[tuple[str, str, dict]]:
+    """(list key, path, container) of the template's init containers and sidecars, else
+    those of templateDefaults."""
     for key in EXTRA_CONTAINER_KEYS:
         if template.get(key) is not None:
             for i, container in maps(template.get(key)):
-                yield f"{path}.{key}[{i}]", container
+                yield key, f"{path}.{key}[{i}]", container
         else:
             for i, container in maps(defaults.get(key)):
-                yield f"spec.templateDefaults.{key}[{i}]", container
+                yield key, f"spec.templateDefaults.{key}[{i}]", container
 
 
 class _Judge:

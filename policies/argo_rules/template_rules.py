@@ -26,7 +26,7 @@ from .template_problem import Problem, as_map, describe, join, problem, short, s
 from .template_schema import check_manifest, check_value
 from .template_semantics import semantic_problems
 from .template_variables import variable_problems
-from .template_walk import all_templates, pod_spec_patches
+from .template_walk import all_templates, artifact_gc_settings, pod_spec_patches
 
 __all__ = ["Problem", "TemplateContext", "controller_settings", "template_problems"]
 
@@ -144,8 +144,9 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
     problems += account_problems(
         spec, context.allowed_service_accounts, context.plugins_enabled, walked=walked
     )
-    problems += artifact_gc_problems(spec, context.gc_account, walked)
-    problems += pod_metadata_problems(spec, walked)
+    gc_settings = list(artifact_gc_settings(spec, walked))
+    problems += artifact_gc_problems(gc_settings, context.gc_account)
+    problems += pod_metadata_problems(spec, walked, gc_settings)
     if context.require_restricted:
         problems += pod_security_problems(
             spec,

@@ -40,6 +40,25 @@ def pod_spec_patches(
             yield f"{path}.podSpecPatch", holder["podSpecPatch"]
 
 
+def artifact_gc_settings(
+    spec: dict, walked: Iterable[tuple[str, dict]]
+) -> Iterator[tuple[str, dict]]:
+    """The workflow's `spec.artifactGC` and every output artifact's own `artifactGC` (of
+    templateDefaults and each template), with their paths (``walked``:
+    ``all_templates(spec)``)."""
+    if isinstance(spec.get("artifactGC"), dict):
+        yield "spec.artifactGC", spec["artifactGC"]
+    for path, template in (
+        ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
+        *walked,
+    ):
+        if not template.get("outputs"):
+            continue
+        for i, artifact in maps(as_map(template["outputs"]).get("artifacts")):
+            if isinstance(artifact.get("artifactGC"), dict):
+                yield f"{path}.outputs.artifacts[{i}].artifactGC", artifact["artifactGC"]
+
+
 def steps(template: dict, path: str) -> Iterator[tuple[str, int, dict]]:
     """Every step with its path and the index of its group."""
     for g, group in enumerate(as_list(template.get("steps"))):
