@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from .go_json import fold_key
 from .template_expressions import has_variable
 from .template_pod_security import literal_patch
-from .template_problem import Problem, as_map, problem
+from .template_problem import UNKNOWN_FOUND, Problem, as_map, opaque, problem
 from .template_walk import all_templates
 
 _PLUGINS_OFF = (
@@ -33,6 +33,10 @@ def patch_problems(patch_text: object, path: str, allowed: Collection[str]) -> l
     """A podSpecPatch at ``path``: literal, a mapping, and naming only an ``allowed``
     account (keys as Go binds them: the controller decodes the patch into a PodSpec,
     letter case ignored; util.ApplyPodSpecPatch)."""
+    if opaque(patch_text):
+        return [
+            problem(path, UNKNOWN_FOUND, "a literal patch", "it could change anything in the pod")
+        ]
     problems: list[Problem] = []
     allowed_text = ", ".join(allowed) or "none"
     if has_variable(patch_text):

@@ -16,7 +16,7 @@ from typing import Any
 
 from .go_json import get_ci
 from .template_accounts import patch_problems
-from .template_problem import Problem, problem
+from .template_problem import UNKNOWN_FOUND, Problem, opaque, problem
 
 _WHY = "artifact GC pods run as it, with the artifact repository's credentials mounted"
 
@@ -42,6 +42,9 @@ def artifact_gc_problems(
         else "nothing (the install runs no artifact GC account)"
     )
     for path, gc in gc_settings:
+        if opaque(gc):
+            problems.append(problem(path, UNKNOWN_FOUND, "settings known at preview", _WHY))
+            continue
         account = gc.get("serviceAccountName")
         if account is not None and account != gc_account:
             problems.append(problem(f"{path}.serviceAccountName", repr(account), expected, _WHY))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from . import template_facts as facts
-from .template_problem import Problem, as_map, join, problem
+from .template_problem import UNKNOWN_FOUND, Problem, as_map, join, opaque, problem
 
 _WHY = (
     "the controller marks its pods with labels and annotations of that prefix (workflow, "
@@ -35,19 +35,19 @@ _WHY_WORKFLOW = (
 
 def _pod_metadata(
     spec: dict, walked: Sequence[tuple[str, dict]], gc_settings: Sequence[tuple[str, dict]]
-) -> Iterator[tuple[str, dict]]:
+) -> Iterator[tuple[str, object]]:
     """Every set of labels and annotations the spec gives a pod, with its path."""
-    if spec.get("podMetadata"):
-        yield "spec.podMetadata", as_map(spec["podMetadata"])
+    if spec.get("podMetadata") is not None:
+        yield "spec.podMetadata", spec["podMetadata"]
     for path, gc in gc_settings:
-        if gc.get("podMetadata"):
-            yield f"{path}.podMetadata", as_map(gc["podMetadata"])
+        if as_map(gc).get("podMetadata") is not None:
+            yield f"{path}.podMetadata", gc["podMetadata"]
     for path, template in (
         ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
         *walked,
     ):
-        if template.get("metadata"):
-            yield f"{path}.metadata", as_map(template["metadata"])
+        if template.get("metadata") is not None:
+            yield f"{path}.metadata", template["metadata"]
 
 
 def pod_metadata_problems(
@@ -59,20 +59,30 @@ def pod_metadata_problems(
     problems: list[Problem] = []
     for path, metadata in _pod_metadata(spec, walked, gc_settings):
         problems += _keys(metadata, path, facts.TEMPLATE_POD_ANNOTATIONS, _WHY)
-    workflow = as_map(spec.get("workflowMetadata"))
-    if workflow:
-        path = "spec.workflowMetadata"
-        problems += _keys(workflow, path, facts.WORKFLOW_ANNOTATIONS, _WHY_WORKFLOW)
+    if spec.get("workflowMetadata") is not None:
+        problems += _keys(
+            spec["workflowMetadata"],
+            "spec.workflowMetadata",
+            facts.WORKFLOW_ANNOTATIONS,
+            _WHY_WORKFLOW,
+        )
     return problems
 
 
-def _keys(metadata: dict, path: str, annotations: frozenset[str], why: str) -> list[Problem]:
+def _keys(metadata: object, path: str, annotations: frozenset[str], why: str) -> list[Problem]:
     """Keys under the controller's prefix in ``metadata``'s labels (and labelsFrom), and in
-    its annotations but ``annotations``."""
+    its annotations but ``annotations``. A mapping whose keys are unknown during a preview
+    may hold any of them."""
+    expected = "labels and annotations known at preview"
+    if opaque(metadata):
+        return [problem(path, UNKNOWN_FOUND, expected, why)]
     problems: list[Problem] = []
     prefix = facts.CONTROLLER_POD_METADATA_PREFIX
     for field, allowed in (("labels", ()), ("labelsFrom", ()), ("annotations", annotations)):
-        for key in as_map(metadata.get(field)):
+        found = as_map(metadata).get(field)
+        if opaque(found):
+            problems.append(problem(f"{path}.{field}", UNKNOWN_FOUND, expected, why))
+        for key in as_map(found):
             if isinstance(key, str) and key.startswith(prefix) and key not in allowed:
                 expected = f"a key outside {prefix}" + (
                     f" (or {', '.join(sorted(allowed))})" if allowed else ""

@@ -101,6 +101,19 @@ def short(value: Any) -> str:
 # --- Reading possibly ill-typed data: every rule runs even where the schema check failed ---
 
 
+_JSON_TYPES = (str, int, float, bool, list, dict, type(None))
+
+
+def opaque(value: Any) -> bool:
+    """A value that is not JSON: in the policy pack, one unknown during a preview
+    (k8s_objects.UNKNOWN), which no rule can read."""
+    return not isinstance(value, _JSON_TYPES)
+
+
+# What a problem says it found for an opaque value.
+UNKNOWN_FOUND = "a value unknown during preview"
+
+
 def as_map(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 

@@ -15,9 +15,8 @@ import decimal
 from typing import Any
 
 from .schema import FieldType, load_schema
-from .template_problem import Problem, describe, join, problem, stated, suggest
+from .template_problem import Problem, describe, join, opaque, problem, stated, suggest
 
-_JSON = (str, int, float, bool, list, dict)
 _KIND_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -108,7 +107,7 @@ class _Walker:
 
     def value(self, value: Any, kind: FieldType) -> Any:
         k = kind.kind
-        if k == "any" or value is None or not isinstance(value, _JSON):
+        if k == "any" or value is None or opaque(value):
             return value  # not JSON (a value unknown during a preview): not judged here
         if k == "object":
             if not isinstance(value, dict):

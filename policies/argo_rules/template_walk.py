@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .template_problem import as_list, as_map, maps
+from .template_problem import as_list, as_map, maps, opaque
 
 # Template fields that hold one main container, and lists of containers added as written.
 MAIN_CONTAINER_KEYS = ("container", "script")
@@ -45,8 +45,9 @@ def artifact_gc_settings(
 ) -> Iterator[tuple[str, dict]]:
     """The workflow's `spec.artifactGC` and every output artifact's own `artifactGC` (of
     templateDefaults and each template), with their paths (``walked``:
-    ``all_templates(spec)``)."""
-    if isinstance(spec.get("artifactGC"), dict):
+    ``all_templates(spec)``): each a mapping, or an opaque value (unknown during a
+    preview), which the rules refuse."""
+    if _mapping_or_opaque(spec.get("artifactGC")):
         yield "spec.artifactGC", spec["artifactGC"]
     for path, template in (
         ("spec.templateDefaults", as_map(spec.get("templateDefaults"))),
@@ -55,8 +56,12 @@ def artifact_gc_settings(
         if not template.get("outputs"):
             continue
         for i, artifact in maps(as_map(template["outputs"]).get("artifacts")):
-            if isinstance(artifact.get("artifactGC"), dict):
+            if _mapping_or_opaque(artifact.get("artifactGC")):
                 yield f"{path}.outputs.artifacts[{i}].artifactGC", artifact["artifactGC"]
+
+
+def _mapping_or_opaque(value: object) -> bool:
+    return isinstance(value, dict) or opaque(value)
 
 
 def steps(template: dict, path: str) -> Iterator[tuple[str, int, dict]]:

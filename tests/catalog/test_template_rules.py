@@ -559,6 +559,51 @@ def test_workflow_metadata_outside_the_controller_prefix_passes():
     assert template_problems(valid, STACK) == []
 
 
+# --- Values unknown during a preview (the policy pack) -----------------------------------------
+
+
+# The rules see an unknown value as one that is not JSON (template_problem.opaque); the pack's
+# own marker reaches them through the running pack in the red-team corpus (c11-*).
+_UNKNOWN = object()
+
+
+def _unknown_at(path: str) -> dict:
+    """A valid template (the pod metadata one) with the value at ``path`` (dotted, list
+    indexes as numbers) unknown, as the pack reads a preview."""
+    manifest = _with_pod_metadata("spec.podMetadata", "labels", "app")
+    *parents, last = path.split(".")
+    holder = manifest
+    for step in parents:
+        holder = holder[int(step)] if step.isdigit() else holder.setdefault(step, {})
+    holder[last] = _UNKNOWN
+    return manifest
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        ("spec.podSpecPatch", "spec.podSpecPatch"),
+        ("spec.templates.1.podSpecPatch", f"{T1}.podSpecPatch"),
+        ("spec.artifactGC", "spec.artifactGC"),
+        (
+            "spec.templates.1.outputs.artifacts.0.artifactGC",
+            f"{T1}.outputs.artifacts[0].artifactGC",
+        ),
+        ("spec.podMetadata", "spec.podMetadata"),
+        ("spec.podMetadata.labels", "spec.podMetadata.labels"),
+        ("spec.templates.1.metadata", f"{T1}.metadata"),
+        ("spec.templates.1.metadata.annotations", f"{T1}.metadata.annotations"),
+        ("spec.workflowMetadata", "spec.workflowMetadata"),
+        ("spec.workflowMetadata.labelsFrom", "spec.workflowMetadata.labelsFrom"),
+    ],
+)
+def test_a_value_the_rules_need_unknown_during_preview_is_refused(path, where):
+    # It may hold anything at `pulumi up`: an account, HostNetwork, the controller's keys.
+    assert template_problems(_unknown_at("spec.podMetadata.labels.app"), STACK) == []
+    found = [p for p in template_problems(_unknown_at(path), STACK) if p.path == where]
+    assert [p.found for p in found] == ["a value unknown during preview"], found
+
+
 # --- Pod Security by construction ------------------------------------------------------------
 
 
