@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import upstream_facts as facts
+from argo_rules.template_pod_metadata import workflow_metadata_problems
 from canonical import canonicalize
 from k8s_objects import UNKNOWN, Unjudged, get, is_mapping
 from pack_settings import Settings
@@ -114,6 +115,9 @@ def workflow_spec_problems(
         )
     if "artifactGC" in spec:
         problems += _artifact_gc_problems(spec["artifactGC"], path)
+    # Allowed next to a reference, and written over the Workflow's own labels (its creator,
+    # completion, controller instance): held to the template rule's keys.
+    problems += [str(p) for p in workflow_metadata_problems(spec, path)]
     return problems
 
 

@@ -59,14 +59,20 @@ def pod_metadata_problems(
     problems: list[Problem] = []
     for path, metadata in _pod_metadata(spec, walked, gc_settings):
         problems += _keys(metadata, path, facts.TEMPLATE_POD_ANNOTATIONS, _WHY)
-    if spec.get("workflowMetadata") is not None:
-        problems += _keys(
-            spec["workflowMetadata"],
-            "spec.workflowMetadata",
-            facts.WORKFLOW_ANNOTATIONS,
-            _WHY_WORKFLOW,
-        )
-    return problems
+    return problems + workflow_metadata_problems(spec)
+
+
+def workflow_metadata_problems(spec: dict, path: str = "spec") -> list[Problem]:
+    """Label and annotation keys of ``spec.workflowMetadata`` under the controller's own
+    prefix (a Workflow's or a WorkflowTemplate's spec at ``path``)."""
+    if spec.get("workflowMetadata") is None:
+        return []
+    return _keys(
+        spec["workflowMetadata"],
+        f"{path}.workflowMetadata",
+        facts.WORKFLOW_ANNOTATIONS,
+        _WHY_WORKFLOW,
+    )
 
 
 def _keys(metadata: object, path: str, annotations: frozenset[str], why: str) -> list[Problem]:
