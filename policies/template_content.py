@@ -16,6 +16,7 @@ from typing import Any
 import upstream_facts as facts
 from argo_rules import template_rules as _template_rules
 from argo_rules.template_index import caller_parameters
+from argo_rules.template_problem import Unread
 from controller_config_rules import read_controller_config
 from k8s_objects import UNKNOWN, Unjudged, apply_patch, get
 from pack_settings import Settings
@@ -86,15 +87,8 @@ def _namespace_problems(
             continue
         namespace = get(found.manifest, "metadata", "namespace")
         if namespace is UNKNOWN:
-            problems.append(
-                (
-                    Unjudged(f"{found.label}: metadata.namespace is unknown during preview"),
-                    found.urn,
-                )
-            )
-        elif namespace != settings.managed_namespace and not (
-            found.kind.patch and namespace is None
-        ):
+            continue  # reported with the template's other unknown values (_unread_note)
+        if namespace != settings.managed_namespace and not (found.kind.patch and namespace is None):
             problems.append(
                 (
                     f"{found.label}: it is in namespace {namespace}, but the stack's controller "
@@ -131,12 +125,32 @@ def template_content_problems(
             base = full.get(_key(found))
             manifest = apply_patch(base.manifest if base else {}, found.manifest)
         name = get(manifest, "metadata", "name")
-        if not isinstance(name, str | None):
+        if not isinstance(name, str | None) and name is not UNKNOWN:
             problems.append((f"{found.label}: metadata.name is not a string", found.urn))
             continue
+        unread: list[str] = []
         for problem in _verdict(manifest, context, context_key, found.kind.patch):
-            problems.append((f"{found.label}: {problem}", found.urn))
+            if isinstance(problem, Unread):
+                unread.append(problem.path)
+            else:
+                problems.append((f"{found.label}: {problem}", found.urn))
+        if unread:
+            problems.append((Unjudged(f"{found.label}: {_unread_note(unread)}"), found.urn))
     return problems
+
+
+_UNREAD_SHOWN = 5
+
+
+def _unread_note(paths: list[str]) -> str:
+    """What of a template no rule could read at preview (judged at `pulumi up`)."""
+    if len(paths) == 1:
+        return f"{paths[0]} is unknown during preview"
+    shown = ", ".join(paths[:_UNREAD_SHOWN])
+    more = len(paths) - _UNREAD_SHOWN
+    return f"{len(paths)} values are unknown during preview: {shown}" + (
+        f" (and {more} more)" if more > 0 else ""
+    )
 
 
 # Verdicts of templates already judged in this process, by the manifest object (the

@@ -25,6 +25,17 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+@dataclass(frozen=True)
+class Unread(Problem):
+    """A value no rule could read: unknown during a preview (the policy pack reports it as
+    advisory, and judges it when the pack runs again at `pulumi up`). The catalog, whose
+    files hold only literal values, never meets one."""
+
+
+def unread(path: str) -> Unread:
+    return Unread(path, UNKNOWN_FOUND, "a value known at preview", "unknown during preview")
+
+
 def problem(path: str, found: str, expected: str, why: str = "") -> Problem:
     """The usual shape: ``<path>: found <found>, expected <expected>[; <why>]``."""
     message = f"found {found}, expected {expected}"

@@ -22,7 +22,18 @@ from .template_accounts import account_problems
 from .template_artifact_gc import artifact_gc_problems, install_gc_account
 from .template_pod_metadata import pod_metadata_problems
 from .template_pod_security import literal_patch, pod_security_problems
-from .template_problem import Problem, as_map, describe, join, problem, short, stated, suggest
+from .template_problem import (
+    Problem,
+    Unread,
+    as_map,
+    describe,
+    join,
+    opaque,
+    problem,
+    short,
+    stated,
+    suggest,
+)
 from .template_schema import check_manifest, check_value
 from .template_semantics import semantic_problems
 from .template_variables import variable_problems
@@ -123,7 +134,7 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
         problems.append(problem("spec", "nothing", "a WorkflowTemplate spec", "required"))
         return problems
     if not isinstance(spec, dict):
-        return problems  # the schema check names the type
+        return problems  # the schema check names the type, or that it is unknown
     if spec.get("workflowTemplateRef") is not None:
         problems.append(
             stated(
@@ -157,7 +168,17 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
             walked=walked,
             patches=patches,
         )
-    return problems
+    return _unread_once(problems)
+
+
+def _unread_once(problems: list[Problem]) -> list[Problem]:
+    """Without the unknown values a rule already refuses (at the same path): those need
+    no second word that they will be judged later."""
+    unread = [p for p in problems if isinstance(p, Unread)]
+    if not unread:
+        return problems
+    refused = {p.path for p in problems if not isinstance(p, Unread)}
+    return [p for p in problems if not isinstance(p, Unread) or p.path not in refused]
 
 
 def schema_problems(manifest: dict, version: str) -> list[Problem]:
@@ -207,6 +228,8 @@ def _envelope(manifest: dict) -> list[Problem]:
 def _metadata(raw: Any, context: TemplateContext) -> list[Problem]:
     if raw is None:
         return [problem("metadata", "nothing", "metadata with a name", "required")]
+    if opaque(raw):
+        return []  # unknown during a preview: the schema check says so
     metadata = as_map(raw)
     problems = []
     for key in facts.SERVER_SET_METADATA:

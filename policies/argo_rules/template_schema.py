@@ -15,7 +15,16 @@ import decimal
 from typing import Any
 
 from .schema import FieldType, load_schema
-from .template_problem import Problem, describe, join, opaque, problem, stated, suggest
+from .template_problem import (
+    Problem,
+    describe,
+    join,
+    opaque,
+    problem,
+    stated,
+    suggest,
+    unread,
+)
 
 _KIND_NAMES = {
     "string": "a string",
@@ -107,8 +116,14 @@ class _Walker:
 
     def value(self, value: Any, kind: FieldType) -> Any:
         k = kind.kind
-        if k == "any" or value is None or opaque(value):
-            return value  # not JSON (a value unknown during a preview): not judged here
+        if value is None:
+            return value
+        if opaque(value):  # not JSON: a value unknown during a preview, which no rule reads
+            self.problems.append(unread(self.path()))
+            return value
+        if k == "any":
+            self._unread_inside(value)
+            return value
         if k == "object":
             if not isinstance(value, dict):
                 return self._wrong(value, kind)
@@ -190,6 +205,23 @@ class _Walker:
                     stated(self.path(key), "required field missing", "nothing", f"the field {key}")
                 )
         return value if out is None else out
+
+    def _unread_inside(self, value: Any) -> None:
+        """Values unknown during a preview inside a value of any shape (``withItems``
+        items, plugin settings)."""
+        if isinstance(value, dict):
+            items: Any = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            return
+        for key, item in items:
+            self.keys.append(key)
+            if opaque(item):
+                self.problems.append(unread(self.path()))
+            else:
+                self._unread_inside(item)
+            self.keys.pop()
 
     def _wrong(self, value: Any, kind: FieldType) -> Any:
         expected = _KIND_NAMES.get(kind.kind, kind.kind)

@@ -31,6 +31,7 @@ from .template_problem import (
     listing,
     maps,
     name_of,
+    opaque,
     problem,
     short,
     stated,
@@ -46,6 +47,9 @@ class SpecFacts(NamedTuple):
     """What the checks of one template need to know about the rest of the spec."""
 
     local: Mapping[str, dict]  # template name -> template
+    # False when a template or its name is unknown during a preview: a name that is not
+    # in ``local`` may then be that template's, and is not refused.
+    names_known: bool
     catalog: Mapping[str, frozenset[str]] | None  # None: other templates unknown
     default_image: dict  # template type -> True when templateDefaults/mainContainer give one
     volumes: frozenset[str]
@@ -61,6 +65,7 @@ def semantic_problems(
     """``walked``: ``all_templates(spec)`` when the caller already has it."""
     templates = [t for _, t in maps(spec.get("templates"))]
     local = {t["name"]: t for t in templates if isinstance(t.get("name"), str)}
+    names_known = _names_known(spec.get("templates"))
     defaults = as_map(spec.get("templateDefaults"))
     main_image = bool(as_map(main_container).get("image"))
     default_image = {
@@ -73,12 +78,12 @@ def semantic_problems(
         for _, c in maps(spec.get("volumeClaimTemplates"))
     }
     volumes |= {as_str(v.get("name")) for _, v in maps(defaults.get("volumes"))}
-    info = SpecFacts(local, catalog, default_image, frozenset(volumes))
+    info = SpecFacts(local, names_known, catalog, default_image, frozenset(volumes))
 
     problems = _names(spec.get("templates"), "spec.templates", facts.FIELD_NAME, "template", False)
     for key in ("entrypoint", "onExit"):
         value = spec.get(key)
-        if isinstance(value, str) and value and not has_variable(value) and value not in local:
+        if isinstance(value, str) and value and _not_in_spec(value, info):
             problems.append(_not_local("spec." + key, value, local))
     problems += _hooks(spec.get("hooks"), "spec.hooks", info)
     if spec.get("arguments") is not None:
@@ -154,6 +159,21 @@ def _unique(items: object, path: str, what: str) -> list[Problem]:
                 )
             seen.add(name)
     return problems
+
+
+def _names_known(templates: object) -> bool:
+    """Whether every template of the spec and its name can be read (none is unknown
+    during a preview)."""
+    if opaque(templates):
+        return False
+    return not any(
+        opaque(t) or (isinstance(t, dict) and opaque(t.get("name"))) for t in as_list(templates)
+    )
+
+
+def _not_in_spec(name: str, info: SpecFacts) -> bool:
+    """``name`` (a template reference) names no template of the spec, as far as is known."""
+    return not has_variable(name) and name not in info.local and info.names_known
 
 
 def _not_local(path: str, name: str, local: Mapping[str, dict]) -> Problem:
@@ -787,7 +807,7 @@ def _call_target(holder: dict, path: str, info: SpecFacts, *, hook: bool = False
             )
         ]
     name = holder.get("template")
-    if isinstance(name, str) and not has_variable(name) and name not in info.local:
+    if isinstance(name, str) and _not_in_spec(name, info):
         return [_not_local(f"{path}.template", name, info.local)]
     if "templateRef" in chosen:
         return _template_ref(as_map(holder["templateRef"]), f"{path}.templateRef", info)
@@ -866,12 +886,7 @@ def _call(call: dict, path: str, info: SpecFacts) -> list[Problem]:
                 )
             )
     on_exit = call.get("onExit")
-    if (
-        isinstance(on_exit, str)
-        and on_exit
-        and not has_variable(on_exit)
-        and on_exit not in info.local
-    ):
+    if isinstance(on_exit, str) and on_exit and _not_in_spec(on_exit, info):
         problems.append(_not_local(f"{path}.onExit", on_exit, info.local))
     problems += _hooks(call.get("hooks"), f"{path}.hooks", info)
     return problems

@@ -18,6 +18,7 @@ import yaml
 
 from components import workflow_pod_defaults as defaults
 from components.catalog import CatalogError, load_catalog
+from policies.argo_rules.template_problem import Problem, Unread
 from policies.argo_rules.template_rules import TemplateContext, template_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -575,7 +576,7 @@ def _unknown_at(path: str) -> dict:
     holder = manifest
     for step in parents:
         holder = holder[int(step)] if step.isdigit() else holder.setdefault(step, {})
-    holder[last] = _UNKNOWN
+    holder[int(last) if last.isdigit() else last] = _UNKNOWN
     return manifest
 
 
@@ -599,9 +600,56 @@ def _unknown_at(path: str) -> dict:
 )
 def test_a_value_the_rules_need_unknown_during_preview_is_refused(path, where):
     # It may hold anything at `pulumi up`: an account, HostNetwork, the controller's keys.
-    assert template_problems(_unknown_at("spec.podMetadata.labels.app"), STACK) == []
+    # A label's value no rule needs is only noted as unread (the pack's advisory).
+    noted = template_problems(_unknown_at("spec.podMetadata.labels.app"), STACK)
+    assert [(type(p), p.path) for p in noted] == [(Unread, "spec.podMetadata.labels.app")]
     found = [p for p in template_problems(_unknown_at(path), STACK) if p.path == where]
-    assert [p.found for p in found] == ["a value unknown during preview"], found
+    # refused once: not also noted as a value judged later
+    assert [(type(p), p.found) for p in found] == [(Problem, "a value unknown during preview")]
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        # what the Pod Security judge reads, where an unknown value would read as unset
+        ("spec.templates.1.container.securityContext", f"{T1}.container.securityContext"),
+        ("spec.templates.1.container.image", f"{T1}.container.image"),
+        ("spec.templates.1.container", f"{T1}.container"),
+        ("spec.templates.1.sidecars", f"{T1}.sidecars"),
+        ("spec.hostNetwork", "spec.hostNetwork"),
+        ("spec.volumes", "spec.volumes"),
+        ("spec.securityContext", "spec.securityContext"),
+        ("spec", "spec"),
+        ("metadata", "metadata"),
+        ("metadata.name", "metadata.name"),
+        # names other templates refer to: no reference is refused while one is unknown
+        ("spec.templates", "spec.templates"),
+        ("spec.templates.1", T1),
+        ("spec.templates.1.name", f"{T1}.name"),
+        # inside a value of any shape
+        ("spec.templates.0.steps.1.0.withItems", f"{T0}.steps[1][0].withItems"),
+    ],
+)
+def test_a_value_no_rule_refuses_unknown_during_preview_is_noted_not_refused(path, where):
+    """Judged at `pulumi up`: the pack reports it as advisory (template_content). Under
+    Pod Security "baseline", which asks for no securityContext field: under "restricted"
+    an unknown securityContext is refused, since the fields it requires read as unset."""
+    found = template_problems(
+        _unknown_at(path), dataclasses.replace(STACK, pod_security="baseline")
+    )
+    assert [(type(p), p.path) for p in found] == [(Unread, where)]
+
+
+def test_unknown_values_inside_a_value_of_any_shape_are_noted():
+    manifest = _unknown_at("spec.podMetadata.labels.app")
+    step = manifest["spec"]["templates"][0]["steps"][1][0]
+    step["withItems"] = [{"size": "1Gi", "mode": _UNKNOWN}, [_UNKNOWN]]
+    found = template_problems(manifest, STACK)
+    assert {(type(p), p.path) for p in found} == {
+        (Unread, "spec.podMetadata.labels.app"),
+        (Unread, f"{T0}.steps[1][0].withItems[0].mode"),
+        (Unread, f"{T0}.steps[1][0].withItems[1][0]"),
+    }
 
 
 # --- Pod Security by construction ------------------------------------------------------------
@@ -937,8 +985,9 @@ def test_a_value_of_any_type_anywhere_is_reported_not_raised(name):
             template_problems(mutated, STACK)  # raises on a bug
 
 
-def test_values_that_are_not_json_are_not_judged():
-    """A value the pack cannot know during a preview is left alone, the rest is judged."""
+def test_values_that_are_not_json_are_noted_and_the_rest_is_judged():
+    """A value the pack cannot know during a preview is noted as unread (the pack's
+    advisory), not refused; the rest is judged."""
 
     class Unknown:
         pass
@@ -948,7 +997,9 @@ def test_values_that_are_not_json_are_not_judged():
         container = document["spec"]["templates"][0]["container"]
         container["image"] = Unknown()
         container["command"] = Unknown()
-    assert template_problems(valid, STACK) == []
-    assert [p.path for p in template_problems(invalid, STACK)] == [
-        f"{T0}.container.imagePullPolicyy"
-    ]
+    unread = {(Unread, f"{T0}.container.image"), (Unread, f"{T0}.container.command")}
+    assert {(type(p), p.path) for p in template_problems(valid, STACK)} == unread
+    assert {(type(p), p.path) for p in template_problems(invalid, STACK)} == {
+        *unread,
+        (Problem, f"{T0}.container.imagePullPolicyy"),
+    }

@@ -12,7 +12,7 @@ import pytest
 from policy_harness import BAD_FIXTURES, bad_stack, good_stack, resource, write_pack
 from pulumi.runtime.proto import analyzer_pb2
 
-from tools.policy_runner import PolicyRunner, Violation
+from tools.policy_runner import PolicyRunner, StackResource, Violation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -234,6 +234,71 @@ def test_unknown_preview_value_is_reported_as_advisory(runner: PolicyRunner) -> 
     assert violation.policy_name == "workflow-must-reference-template"
     assert violation.enforcement_level == "advisory"
     assert "can't be known during preview" in violation.message
+
+
+def _template_with(security_context: dict, name: str = "privileged") -> StackResource:
+    return resource(
+        "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate",
+        "template",
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "WorkflowTemplate",
+            "metadata": {"name": name, "namespace": "argo-events"},
+            "spec": {
+                "entrypoint": "main",
+                "templates": [
+                    {
+                        "name": "main",
+                        "container": {
+                            "image": "alpine:3.20",
+                            "command": ["id"],
+                            "securityContext": security_context,
+                        },
+                    }
+                ],
+            },
+        },
+    )
+
+
+def test_a_template_value_unknown_at_preview_is_reported_as_advisory(runner: PolicyRunner) -> None:
+    """Nothing of a template goes unmentioned at preview: what no rule could read is named,
+    at advisory level; known, the same value is refused."""
+    unknown_bool = (
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"  # pulumi_policy proxy.py UNKNOWN_BOOLEAN_VALUE
+    )
+    unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    sc = "spec.templates[0].container.securityContext"
+    [advisory] = runner.analyze(
+        [*good_stack(), _template_with({"privileged": unknown_bool}, name=unknown_string)]
+    )
+    assert advisory.policy_name == "workflowtemplates-follow-catalog-rules"
+    assert advisory.enforcement_level == "advisory"
+    assert f"2 values are unknown during preview: metadata.name, {sc}.privileged" in (
+        advisory.message
+    ), advisory.message
+    known = runner.analyze([*good_stack(), _template_with({"privileged": True})])
+    assert [(v.policy_name, v.enforcement_level) for v in known] == [
+        ("workflowtemplates-follow-catalog-rules", "mandatory")
+    ], describe(known)
+    assert f"{sc}.privileged: found true" in known[0].message, known[0].message
+
+
+def test_many_unknown_template_values_are_named_in_one_advisory(runner: PolicyRunner) -> None:
+    unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    template = _template_with({"privileged": False})
+    template.inputs["metadata"]["namespace"] = unknown_string
+    template.inputs["spec"]["templates"][0]["container"]["command"] = [unknown_string] * 6
+    found = runner.analyze([*good_stack(), template])
+    assert {v.enforcement_level for v in found} == {"advisory"}, describe(found)
+    [advisory] = [v for v in found if v.policy_name == "workflowtemplates-follow-catalog-rules"]
+    command = "spec.templates[0].container.command"
+    shown = ", ".join(f"{command}[{i}]" for i in range(4))
+    # the namespace once, with the rest (not also as a message of its own)
+    assert advisory.message.count("metadata.namespace") == 1, advisory.message
+    assert f"7 values are unknown during preview: metadata.namespace, {shown} (and 2 more)" in (
+        advisory.message
+    ), advisory.message
 
 
 def test_pack_starts_from_its_folder_and_stops_cleanly() -> None:
