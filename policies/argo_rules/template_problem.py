@@ -27,13 +27,14 @@ class Problem:
 
 @dataclass(frozen=True)
 class Unread(Problem):
-    """A value no rule could read: unknown during a preview (the policy pack reports it as
-    advisory, and judges it when the pack runs again at `pulumi up`). The catalog, whose
-    files hold only literal values, never meets one."""
+    """A value no rule could read, one that is not JSON: in the policy pack, a value
+    unknown during a preview, which the pack reports as advisory and judges when it runs
+    again at `pulumi up`; in the catalog (a Hera model gone wrong), an error."""
 
 
-def unread(path: str) -> Unread:
-    return Unread(path, UNKNOWN_FOUND, "a value known at preview", "unknown during preview")
+def unread(path: str, value: Any) -> Unread:
+    expected = "a JSON value (a string, number, boolean, null, list or mapping)"
+    return Unread(path, describe(value), expected, f"found {describe(value)}, expected {expected}")
 
 
 def problem(path: str, found: str, expected: str, why: str = "") -> Problem:

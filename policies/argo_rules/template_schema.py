@@ -119,7 +119,7 @@ class _Walker:
         if value is None:
             return value
         if opaque(value):  # not JSON: a value unknown during a preview, which no rule reads
-            self.problems.append(unread(self.path()))
+            self.problems.append(unread(self.path(), value))
             return value
         if k == "any":
             self._unread_inside(value)
@@ -218,7 +218,7 @@ class _Walker:
         for key, item in items:
             self.keys.append(key)
             if opaque(item):
-                self.problems.append(unread(self.path()))
+                self.problems.append(unread(self.path(), item))
             else:
                 self._unread_inside(item)
             self.keys.pop()
