@@ -26,7 +26,17 @@ import yaml
 from . import pod_security_levels as pss
 from .strategic_merge import merge_container, merge_struct
 from .template_expressions import has_variable
-from .template_problem import Problem, as_list, as_map, join, maps, name_of, problem, short
+from .template_problem import (
+    Problem,
+    as_list,
+    as_map,
+    join,
+    maps,
+    name_of,
+    opaque,
+    problem,
+    short,
+)
 from .template_walk import EXTRA_CONTAINER_KEYS, all_templates, main_containers, pod_spec_patches
 
 # Template types whose pod runs the executor; steps, dag and suspend run no pod, http and
@@ -241,9 +251,13 @@ class _Judge:
                 self.add(f"{path}.runAsNonRoot", "false", "true or nothing")
             if context.get("runAsUser") == 0:
                 self.add(f"{path}.runAsUser", "0 (root)", "a non-zero user id")
+        # (a value unknown during a preview is noted by the schema check, judged when known)
         seccomp = as_map(context.get("seccompProfile")).get("type")
         if seccomp == "Unconfined" or (
-            self.restricted and seccomp is not None and seccomp not in pss.RESTRICTED_SECCOMP
+            self.restricted
+            and seccomp is not None
+            and not opaque(seccomp)
+            and seccomp not in pss.RESTRICTED_SECCOMP
         ):
             self.add(
                 f"{path}.seccompProfile.type", short(seccomp), " or ".join(pss.RESTRICTED_SECCOMP)
@@ -252,7 +266,7 @@ class _Judge:
         if apparmor == "Unconfined":
             self.add(f"{path}.appArmorProfile.type", "'Unconfined'", "RuntimeDefault or Localhost")
         selinux = as_map(context.get("seLinuxOptions"))
-        if selinux.get("type") not in (None, *pss.SELINUX_TYPES):
+        if selinux.get("type") not in (None, *pss.SELINUX_TYPES) and not opaque(selinux["type"]):
             self.add(
                 f"{path}.seLinuxOptions.type",
                 short(selinux.get("type")),
@@ -265,7 +279,7 @@ class _Judge:
             self.add(f"{path}.windowsOptions.hostProcess", "true", "false or nothing")
         if not container:
             for i, sysctl in maps(context.get("sysctls")):
-                if name_of(sysctl) not in pss.SAFE_SYSCTLS:
+                if name_of(sysctl) not in pss.SAFE_SYSCTLS and not opaque(sysctl.get("name")):
                     self.add(
                         f"{path}.sysctls[{i}].name", short(sysctl.get("name")), "a safe sysctl"
                     )
@@ -274,6 +288,11 @@ class _Judge:
         self, container: dict, path: str, pod_context: dict, *, partial: bool = False
     ) -> None:
         """One container as it will run. ``partial``: a patch naming only what it changes."""
+        for i, port in maps(container.get("ports")):
+            if port.get("hostPort"):
+                self.add(f"{path}.ports[{i}].hostPort", short(port["hostPort"]), "no host port")
+        if opaque(container.get("securityContext")):
+            return  # unknown during a preview: noted by the schema check, judged when known
         context = as_map(container.get("securityContext"))
         where = f"{path}.securityContext"
         self.context(context, where, container=True)
@@ -284,9 +303,6 @@ class _Judge:
             "Default",
         ):
             self.add(f"{where}.procMount", short(context.get("procMount")), "Default")
-        for i, port in maps(container.get("ports")):
-            if port.get("hostPort"):
-                self.add(f"{path}.ports[{i}].hostPort", short(port["hostPort"]), "no host port")
         capabilities = as_map(context.get("capabilities"))
         allowed = pss.RESTRICTED_CAPABILITIES if self.restricted else pss.BASELINE_CAPABILITIES
         add = capabilities.get("add")
@@ -297,15 +313,23 @@ class _Judge:
             )
         if not self.restricted:
             return
+        # A value unknown during a preview is not required here: the schema check notes it,
+        # and the pack judges it when it is known.
         escalation = context.get("allowPrivilegeEscalation")
-        if escalation is True or (not partial and escalation is not False):
+        unset = escalation is not False and not opaque(escalation)
+        if escalation is True or (not partial and unset):
             self.add(
                 f"{where}.allowPrivilegeEscalation",
                 "true" if escalation is True else "nothing",
                 "false",
             )
-        if not partial and "ALL" not in as_list(capabilities.get("drop")):
-            drop = capabilities.get("drop")
+        drop = capabilities.get("drop")
+        if (
+            not partial
+            and not opaque(context.get("capabilities"))
+            and not opaque(drop)
+            and "ALL" not in as_list(drop)
+        ):
             self.add(
                 f"{where}.capabilities.drop",
                 "nothing" if drop is None else repr(drop),
@@ -314,12 +338,16 @@ class _Judge:
         if partial:
             return
         non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
-        if non_root is not True and context.get("runAsNonRoot") is not False:
+        if (
+            non_root is not True
+            and context.get("runAsNonRoot") is not False
+            and not opaque(non_root)
+        ):
             self.add(f"{where}.runAsNonRoot", "nothing here or in the pod securityContext", "true")
-        seccomp = as_map(context.get("seccompProfile")).get("type") or as_map(
-            pod_context.get("seccompProfile")
-        ).get("type")
-        if seccomp is None:
+        own, pod = context.get("seccompProfile"), pod_context.get("seccompProfile")
+        own_type, pod_type = as_map(own).get("type"), as_map(pod).get("type")
+        unknown = opaque(own) or (not own_type and (opaque(pod) or opaque(pod_type)))
+        if (own_type or pod_type) is None and not unknown:
             self.add(
                 f"{where}.seccompProfile.type",
                 "nothing here or in the pod securityContext",

@@ -640,6 +640,74 @@ def test_a_value_no_rule_refuses_unknown_during_preview_is_noted_not_refused(pat
     assert [(type(p), p.path) for p in found] == [(Unread, where)]
 
 
+@pytest.mark.parametrize(
+    "field",
+    [
+        "securityContext",
+        "securityContext.allowPrivilegeEscalation",
+        "securityContext.capabilities",
+        "securityContext.capabilities.drop",
+        "securityContext.runAsNonRoot",
+        "securityContext.seccompProfile",
+        "securityContext.seccompProfile.type",
+    ],
+)
+@pytest.mark.parametrize("context", ["the stack's", "no controller defaults"])
+def test_an_unknown_field_restricted_requires_is_noted_not_read_as_unset(field, context):
+    """Under "restricted" an unknown value of a field the level requires is not refused as
+    if unset ("found nothing"): it is noted, and judged when it is known."""
+    judged = STACK if context == "the stack's" else TemplateContext(catalog=None)
+    manifest = _unknown_at(f"spec.templates.1.container.{field}")
+    if context == "no controller defaults":  # everything else restricted asks for is set
+        manifest["spec"]["securityContext"] = {
+            "runAsNonRoot": True,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        }
+        for container in (
+            manifest["spec"]["templates"][0]["steps"][0][0]["inline"]["container"],
+            manifest["spec"]["templates"][1]["container"],
+        ):
+            context = container.setdefault("securityContext", {})
+            if isinstance(context, dict):
+                context.setdefault("allowPrivilegeEscalation", False)
+                context.setdefault("capabilities", {"drop": ["ALL"]})
+    found = template_problems(manifest, judged)
+    assert [(type(p), p.path) for p in found if "executor" not in p.path] == [
+        (Unread, f"{T1}.container.{field}")
+    ]
+
+
+def test_unknown_pod_security_context_values_are_noted_not_refused():
+    """Values Pod Security refuses when known to be wrong (a sysctl, an SELinux type, a
+    seccomp type) are not refused while unknown."""
+    manifest = _unknown_at("spec.podMetadata.labels.app")
+    manifest["spec"]["securityContext"] = {
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": _UNKNOWN},
+        "seLinuxOptions": {"type": _UNKNOWN},
+        "sysctls": [{"name": _UNKNOWN, "value": "1"}],
+    }
+    found = template_problems(manifest, STACK)
+    assert {(type(p), p.path) for p in found} == {
+        (Unread, "spec.podMetadata.labels.app"),
+        (Unread, "spec.securityContext.seccompProfile.type"),
+        (Unread, "spec.securityContext.seLinuxOptions.type"),
+        (Unread, "spec.securityContext.sysctls[0].name"),
+    }
+    manifest["spec"]["securityContext"] = {
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": "Unconfined"},
+        "seLinuxOptions": {"type": "spc_t"},
+        "sysctls": [{"name": "kernel.msgmax", "value": "1"}],
+    }
+    refused = {p.path for p in template_problems(manifest, STACK) if type(p) is Problem}
+    assert refused == {
+        "spec.securityContext.seccompProfile.type",
+        "spec.securityContext.seLinuxOptions.type",
+        "spec.securityContext.sysctls[0].name",
+    }
+
+
 def test_unknown_values_inside_a_value_of_any_shape_are_noted():
     manifest = _unknown_at("spec.podMetadata.labels.app")
     step = manifest["spec"]["templates"][0]["steps"][1][0]

@@ -270,13 +270,22 @@ def test_a_template_value_unknown_at_preview_is_reported_as_advisory(runner: Pol
     unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     sc = "spec.templates[0].container.securityContext"
     [advisory] = runner.analyze(
-        [*good_stack(), _template_with({"privileged": unknown_bool}, name=unknown_string)]
+        [
+            *good_stack(),
+            _template_with(
+                {"allowPrivilegeEscalation": unknown_bool, "privileged": unknown_bool},
+                name=unknown_string,
+            ),
+        ]
     )
     assert advisory.policy_name == "workflowtemplates-follow-catalog-rules"
     assert advisory.enforcement_level == "advisory"
-    assert f"2 values are unknown during preview: metadata.name, {sc}.privileged" in (
-        advisory.message
-    ), advisory.message
+    note = advisory.message.split("3 values are unknown during preview: ")[1].split(" — ")[0]
+    assert sorted(note.split(", ")) == [
+        "metadata.name",
+        f"{sc}.allowPrivilegeEscalation",
+        f"{sc}.privileged",
+    ], advisory.message
     known = runner.analyze([*good_stack(), _template_with({"privileged": True})])
     assert [(v.policy_name, v.enforcement_level) for v in known] == [
         ("workflowtemplates-follow-catalog-rules", "mandatory")
