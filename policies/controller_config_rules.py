@@ -320,7 +320,12 @@ def _matches(found: FoundObject, settings: Settings) -> bool | None:
         return False
     namespace, name = _target(found)
     if UNKNOWN in (namespace, name):
-        return None if name in (UNKNOWN, settings.config_map_name) else False
+        could_be = name in (UNKNOWN, settings.config_map_name) and namespace in (
+            UNKNOWN,
+            settings.control_namespace,
+            None,
+        )
+        return None if could_be else False
     return name == settings.config_map_name and namespace in (settings.control_namespace, None)
 
 

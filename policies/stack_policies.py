@@ -37,14 +37,20 @@ def stack_objects(args: StackValidationArgs) -> list[FoundObject]:
     return stack_view(args).objects
 
 
+def _unjudged(view: StackView) -> Problems:
+    """What no stack policy can judge at preview: the install's facts unknown, objects
+    hidden in raw manifests unknown (each policy refuses them: see reporting.py)."""
+    return [(note, None) for note in view.install.unjudged] + view.hidden
+
+
 def _validate(rule: Callable[[StackView, Settings], Problems], *, facts_first: bool = True):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         view = stack_view(args)
         settings = _settings(args.get_config())
         if facts_first:
             settings = effective_settings(settings, view.install)
-        problems = [(note, None) for note in view.install.unjudged] + rule(view, settings)
-        report(problems, report_violation)
+        problems = _unjudged(view) + rule(view, settings)
+        report(problems, report_violation, unknown_refused=True)
 
     return validate
 
@@ -72,13 +78,13 @@ def _validate_install(args: StackValidationArgs, report_violation: ReportViolati
     view = stack_view(args)
     configured = _settings(args.get_config())
     settings = effective_settings(configured, view.install)
-    problems: Problems = [(note, None) for note in view.install.unjudged]
+    problems = _unjudged(view)
     problems += [
         (message, None)
         for message in config_mismatches(configured, view.install, _CHECKED_CONFIG_KEYS)
     ]
     problems += _install(view, settings)
-    report(problems, report_violation)
+    report(problems, report_violation, unknown_refused=True)
 
 
 def _deployer_only(view: StackView, settings: Settings) -> Problems:

@@ -8,11 +8,12 @@ request computes them itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from install_facts import InstallFacts, install_facts
-from resource_objects import FoundObject, resource_objects
+from k8s_objects import Unjudged
+from resource_objects import FoundObject, resource_objects, unreadable_inline_yaml
 from shared_analysis import once_per_request
 
 
@@ -20,6 +21,9 @@ from shared_analysis import once_per_request
 class StackView:
     objects: list[FoundObject]
     install: InstallFacts
+    # Raw manifests (ConfigGroup, ConfigFile, ...) whose YAML or objects are unknown during
+    # preview: the objects in them are hidden from every stack policy.
+    hidden: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def compute_stack_view(resources: list[Any]) -> StackView:
@@ -31,7 +35,13 @@ def compute_stack_view(resources: list[Any]) -> StackView:
             resource.props, resource.resource_type, resource.name, resource.urn
         )
     ]
-    return StackView(objects, install_facts(objects))
+    hidden = [
+        (note, resource.urn)
+        for resource in resources
+        for note in unreadable_inline_yaml(resource.resource_type, resource.props, resource.name)
+        if isinstance(note, Unjudged)  # (YAML that does not parse is refused per resource)
+    ]
+    return StackView(objects, install_facts(objects), hidden)
 
 
 @once_per_request

@@ -236,78 +236,129 @@ def test_unknown_preview_value_is_reported_as_advisory(runner: PolicyRunner) -> 
     assert "can't be known during preview" in violation.message
 
 
-def _template_with(security_context: dict, name: str = "privileged") -> StackResource:
+def _object(api_version: str, kind: str, name: str, namespace: str, **fields) -> StackResource:
+    """One object of the managed or control namespace as a typed resource registers it."""
+    module = api_version if "/" in api_version else f"core/{api_version}"
     return resource(
-        "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate",
-        "template",
+        f"kubernetes:{module}:{kind}",
+        kind.lower(),
         {
-            "apiVersion": "argoproj.io/v1alpha1",
-            "kind": "WorkflowTemplate",
-            "metadata": {"name": name, "namespace": "argo-events"},
-            "spec": {
-                "entrypoint": "main",
-                "templates": [
-                    {
-                        "name": "main",
-                        "container": {
-                            "image": "alpine:3.20",
-                            "command": ["id"],
-                            "securityContext": security_context,
-                        },
-                    }
-                ],
-            },
+            "apiVersion": api_version,
+            "kind": kind,
+            "metadata": {"name": name, "namespace": namespace},
+            **fields,
         },
     )
 
 
-def test_a_template_value_unknown_at_preview_is_reported_as_advisory(runner: PolicyRunner) -> None:
-    """Nothing of a template goes unmentioned at preview: what no rule could read is named,
-    at advisory level; known, the same value is refused."""
-    unknown_bool = (
-        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"  # pulumi_policy proxy.py UNKNOWN_BOOLEAN_VALUE
-    )
-    unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+def _template_with(security_context: dict, name: str = "privileged") -> StackResource:
+    container = {"image": "alpine:3.20", "command": ["id"], "securityContext": security_context}
+    spec = {"entrypoint": "main", "templates": [{"name": "main", "container": container}]}
+    return _object("argoproj.io/v1alpha1", "WorkflowTemplate", name, "argo-events", spec=spec)
+
+
+UNKNOWN_BOOL = (
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"  # pulumi_policy proxy.py UNKNOWN_BOOLEAN_VALUE
+)
+UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # UNKNOWN_STRING_VALUE
+
+
+def test_a_template_value_unknown_at_preview_is_refused(runner: PolicyRunner) -> None:
+    """The template rules are a stack policy, which `pulumi up` runs only after it has
+    created the template: a value they cannot read at preview is refused, and named."""
     sc = "spec.templates[0].container.securityContext"
-    [advisory] = runner.analyze(
+    [refused] = runner.analyze(
         [
             *good_stack(),
             _template_with(
-                {"allowPrivilegeEscalation": unknown_bool, "privileged": unknown_bool},
-                name=unknown_string,
+                {"allowPrivilegeEscalation": UNKNOWN_BOOL, "privileged": UNKNOWN_BOOL},
+                name=UNKNOWN_STRING,
             ),
         ]
     )
-    assert advisory.policy_name == "workflowtemplates-follow-catalog-rules"
-    assert advisory.enforcement_level == "advisory"
-    note = advisory.message.split("3 values are unknown during preview: ")[1].split(" — ")[0]
+    assert refused.policy_name == "workflowtemplates-follow-catalog-rules"
+    assert refused.enforcement_level == "mandatory"
+    note = refused.message.split("3 values are unknown during preview: ")[1].split(" — ")[0]
     assert sorted(note.split(", ")) == [
         "metadata.name",
         f"{sc}.allowPrivilegeEscalation",
         f"{sc}.privileged",
-    ], advisory.message
+    ], refused.message
+    assert "only after the update has applied it" in refused.message, refused.message
+    # known, the value is judged: refused for what it is
     known = runner.analyze([*good_stack(), _template_with({"privileged": True})])
     assert [(v.policy_name, v.enforcement_level) for v in known] == [
         ("workflowtemplates-follow-catalog-rules", "mandatory")
     ], describe(known)
     assert f"{sc}.privileged: found true" in known[0].message, known[0].message
+    # and a literal template that breaks no rule passes
+    assert runner.analyze([*good_stack(), _template_with({"privileged": False})]) == []
 
 
-def test_many_unknown_template_values_are_named_in_one_advisory(runner: PolicyRunner) -> None:
-    unknown_string = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+def test_many_unknown_template_values_are_named_in_one_violation(runner: PolicyRunner) -> None:
     template = _template_with({"privileged": False})
-    template.inputs["metadata"]["namespace"] = unknown_string
-    template.inputs["spec"]["templates"][0]["container"]["command"] = [unknown_string] * 6
+    template.inputs["metadata"]["namespace"] = UNKNOWN_STRING
+    template.inputs["spec"]["templates"][0]["container"]["command"] = [UNKNOWN_STRING] * 6
     found = runner.analyze([*good_stack(), template])
-    assert {v.enforcement_level for v in found} == {"advisory"}, describe(found)
-    [advisory] = [v for v in found if v.policy_name == "workflowtemplates-follow-catalog-rules"]
+    # The resource policy judges the namespace again at `pulumi up` before the template is
+    # created: advisory. The stack policy cannot: refused.
+    assert sorted((v.policy_name, v.enforcement_level) for v in found) == [
+        ("workflowtemplate-in-managed-namespace", "advisory"),
+        ("workflowtemplates-follow-catalog-rules", "mandatory"),
+    ], describe(found)
+    [refused] = [v for v in found if v.policy_name == "workflowtemplates-follow-catalog-rules"]
     command = "spec.templates[0].container.command"
     shown = ", ".join(f"{command}[{i}]" for i in range(4))
     # the namespace once, with the rest (not also as a message of its own)
-    assert advisory.message.count("metadata.namespace") == 1, advisory.message
+    assert refused.message.count("metadata.namespace") == 1, refused.message
     assert f"7 values are unknown during preview: metadata.namespace, {shown} (and 2 more)" in (
-        advisory.message
-    ), advisory.message
+        refused.message
+    ), refused.message
+
+
+def _role_binding(role: str, namespace: str = "argo-events") -> StackResource:
+    return _object(
+        "rbac.authorization.k8s.io/v1",
+        "RoleBinding",
+        "grant",
+        namespace,
+        roleRef={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role},
+        subjects=[{"kind": "ServiceAccount", "name": "ci", "namespace": namespace}],
+    )
+
+
+def test_a_stack_policy_refuses_what_it_cannot_judge_at_preview(runner: PolicyRunner) -> None:
+    """A role unknown at preview could let anyone write templates; at `pulumi up` the stack
+    policy would see it only once the binding exists. (A resource policy reports its unknowns
+    as advisory: test_unknown_preview_value_is_reported_as_advisory.)"""
+    found = runner.analyze([*good_stack(), _role_binding(UNKNOWN_STRING)])
+    assert [(v.policy_name, v.enforcement_level) for v in found] == [
+        ("only-deployer-changes-what-runs", "mandatory")
+    ], describe(found)
+    assert "the role it grants is unknown during preview" in found[0].message
+    assert "only after the update has applied it" in found[0].message
+    # known, a role that grants nothing of Argo passes
+    assert runner.analyze([*good_stack(), _role_binding("view-pods")]) == []
+
+
+def _config_map(name: str, namespace: str) -> StackResource:
+    data = {"workflowRestrictions": "templateReferencing: ''"}
+    return _object("v1", "ConfigMap", name, namespace, data=data)
+
+
+@pytest.mark.parametrize(
+    ("namespace", "refused"),
+    [("argo", True), (UNKNOWN_STRING, True), ("team-a", False)],
+    ids=["control namespace", "namespace unknown", "another namespace"],
+)
+def test_a_configmap_of_unknown_name_is_judged_where_the_controller_reads(
+    runner: PolicyRunner, namespace: str, refused: bool
+) -> None:
+    """It may be the controller's (then it switches the restriction off) only in the
+    control namespace; elsewhere it is none of the controller's business."""
+    found = runner.analyze([*good_stack(), _config_map(UNKNOWN_STRING, namespace)])
+    expected = [("controller-template-referencing-enforced", "mandatory")] if refused else []
+    assert [(v.policy_name, v.enforcement_level) for v in found] == expected, describe(found)
 
 
 def test_pack_starts_from_its_folder_and_stops_cleanly() -> None:
