@@ -4,7 +4,8 @@ Resource properties arrive as read-only Mapping / Sequence proxies that raise wh
 unknown preview value is read. `to_plain` turns them (once) into plain dicts and lists
 in which every unknown value is the `UNKNOWN` marker, so one unknown value never stops a
 rule from reading the rest of an object; rules say what they could not judge with an
-`Unjudged` message, which the policies report as advisory.
+`Unjudged` message, which resource policies report as advisory and stack policies refuse
+(reporting.py).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from k8s_objects import (
     api_group,
     get,
     is_list,
+    is_mapping,
     kind_of_type,
     object_name,
     to_plain,
@@ -202,6 +203,69 @@ def token_problems(type_token: str, props: Any) -> list[str]:
     ]
 
 
+def _hides(manifest: Any) -> bool:
+    """An object no rule can see during a preview: the object, its apiVersion or kind, or
+    (a List) its items unknown."""
+    if manifest is UNKNOWN:
+        return True
+    if not is_mapping(manifest):
+        return False
+    kind = manifest.get("kind")
+    if manifest.get("apiVersion") is UNKNOWN or kind is UNKNOWN:
+        return True
+    return (
+        isinstance(kind, str)
+        and kind.endswith(facts.LIST_SUFFIX)
+        and (manifest.get("items") is UNKNOWN)
+    )
+
+
+def hidden_objects(type_token: str, props: Any, name: str) -> list[Unjudged]:
+    """What a resource carries that no stack policy can see during a preview: a raw
+    manifest's `yaml` or `objs` input, an object in them whose apiVersion, kind or items are
+    unknown; a List resource's items. (YAML that does not parse is refused by the resource
+    policies.)"""
+    where = _resource_label(type_token, name)
+    props = plain_props(props)
+    if is_raw_manifest_type(type_token):
+        notes: list[Unjudged] = []
+        unknown_inputs = set()
+        for found in inline_objects(props):
+            if isinstance(found, Unreadable):
+                if found.error is None:
+                    unknown_inputs.add(found.where)
+                    notes.append(_unknown_input(found.where, where))
+            elif found.where not in unknown_inputs and _hides(found.manifest):
+                notes.append(
+                    Unjudged(
+                        f"an object in {found.where} of {where} has its apiVersion, kind or "
+                        "items unknown during preview; what it creates cannot be judged until "
+                        "it is known"
+                    )
+                )
+        return notes
+    if not is_object_type(type_token) or not is_mapping(props):
+        return []
+    kind, items = props.get("kind"), props.get("items")
+    if not (isinstance(kind, str) and kind.endswith(facts.LIST_SUFFIX)):
+        return []
+    if items is UNKNOWN or (is_list(items) and any(_hides(item) for item in items)):
+        return [
+            Unjudged(
+                f"the items of {where} (or an item's apiVersion or kind) are unknown during "
+                "preview; what they create cannot be judged until they are known"
+            )
+        ]
+    return []
+
+
+def _unknown_input(input_where: str, where: str) -> Unjudged:
+    return Unjudged(
+        f"{input_where} of {where} is unknown during preview; its objects cannot be judged "
+        "until it is known"
+    )
+
+
 def unreadable_inline_yaml(type_token: str, props: Any, name: str) -> list[str]:
     """Messages for inline YAML of a raw manifest that does not parse."""
     if not is_raw_manifest_type(type_token):
@@ -209,12 +273,7 @@ def unreadable_inline_yaml(type_token: str, props: Any, name: str) -> list[str]:
     messages: list[str] = []
     for found in inline_objects(to_plain(props)):
         if isinstance(found, Unreadable) and found.error is None:
-            messages.append(
-                Unjudged(
-                    f"{found.where} of {_resource_label(type_token, name)} is unknown during "
-                    "preview; its objects cannot be judged until it is known"
-                )
-            )
+            messages.append(_unknown_input(found.where, _resource_label(type_token, name)))
         elif isinstance(found, Unreadable):
             messages.append(
                 f"{found.where} of {_resource_label(type_token, name)} is not valid YAML "

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from install_facts import InstallFacts, install_facts
-from k8s_objects import Unjudged
-from resource_objects import FoundObject, resource_objects, unreadable_inline_yaml
+from resource_objects import FoundObject, hidden_objects, resource_objects
 from shared_analysis import once_per_request
 
 
@@ -21,8 +20,8 @@ from shared_analysis import once_per_request
 class StackView:
     objects: list[FoundObject]
     install: InstallFacts
-    # Raw manifests (ConfigGroup, ConfigFile, ...) whose YAML or objects are unknown during
-    # preview: the objects in them are hidden from every stack policy.
+    # Objects hidden from every stack policy during a preview: a raw manifest's (ConfigGroup,
+    # ConfigFile, ...) unknown input, objects of unknown kind, a List's unknown items.
     hidden: list[tuple[str, str | None]] = field(default_factory=list)
 
 
@@ -38,8 +37,7 @@ def compute_stack_view(resources: list[Any]) -> StackView:
     hidden = [
         (note, resource.urn)
         for resource in resources
-        for note in unreadable_inline_yaml(resource.resource_type, resource.props, resource.name)
-        if isinstance(note, Unjudged)  # (YAML that does not parse is refused per resource)
+        for note in hidden_objects(resource.resource_type, resource.props, resource.name)
     ]
     return StackView(objects, install_facts(objects), hidden)
 

@@ -143,7 +143,7 @@ _UNREAD_SHOWN = 5
 
 
 def _unread_note(paths: list[str]) -> str:
-    """What of a template no rule could read at preview (judged at `pulumi up`)."""
+    """What of a template no rule could read at preview (refused: reporting.py)."""
     if len(paths) == 1:
         return f"{paths[0]} is unknown during preview"
     shown = ", ".join(paths[:_UNREAD_SHOWN])

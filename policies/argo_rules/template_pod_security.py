@@ -298,15 +298,16 @@ class _Judge:
         self.context(context, where, container=True)
         if context.get("privileged") is True:
             self.add(f"{where}.privileged", "true", "false or nothing")
-        if container.get("procMount") not in (None, "Default") or context.get("procMount") not in (
-            None,
-            "Default",
+        proc_mount = context.get("procMount")
+        if container.get("procMount") not in (None, "Default") or (
+            proc_mount not in (None, "Default") and not opaque(proc_mount)
         ):
-            self.add(f"{where}.procMount", short(context.get("procMount")), "Default")
+            self.add(f"{where}.procMount", short(proc_mount), "Default")
         capabilities = as_map(context.get("capabilities"))
         allowed = pss.RESTRICTED_CAPABILITIES if self.restricted else pss.BASELINE_CAPABILITIES
         add = capabilities.get("add")
-        added = sorted({str(c) for c in add} - allowed) if isinstance(add, list) else []
+        known = {str(c) for c in add if not opaque(c)} if isinstance(add, list) else set()
+        added = sorted(known - allowed)
         if added:
             self.add(
                 f"{where}.capabilities.add", ", ".join(added), "only " + ", ".join(sorted(allowed))
@@ -328,6 +329,7 @@ class _Judge:
             not partial
             and not opaque(context.get("capabilities"))
             and not opaque(drop)
+            and not any(opaque(item) for item in as_list(drop))
             and "ALL" not in as_list(drop)
         ):
             self.add(
@@ -346,7 +348,9 @@ class _Judge:
             self.add(f"{where}.runAsNonRoot", "nothing here or in the pod securityContext", "true")
         own, pod = context.get("seccompProfile"), pod_context.get("seccompProfile")
         own_type, pod_type = as_map(own).get("type"), as_map(pod).get("type")
-        unknown = opaque(own) or (not own_type and (opaque(pod) or opaque(pod_type)))
+        unknown = (
+            opaque(own) or opaque(own_type) or (not own_type and (opaque(pod) or opaque(pod_type)))
+        )
         if (own_type or pod_type) is None and not unknown:
             self.add(
                 f"{where}.seccompProfile.type",

@@ -28,8 +28,9 @@ class Problem:
 @dataclass(frozen=True)
 class Unread(Problem):
     """A value no rule could read, one that is not JSON: in the policy pack, a value
-    unknown during a preview, which the pack reports as advisory and judges when it runs
-    again at `pulumi up`; in the catalog (a Hera model gone wrong), an error."""
+    unknown during a preview, which the pack refuses (its template rules are a stack
+    policy, which `pulumi up` runs only after applying the update: reporting.py); in the
+    catalog (a Hera model gone wrong), an error."""
 
 
 def unread(path: str, value: Any) -> Unread:
@@ -98,6 +99,8 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if type(value).__repr__ is not object.__repr__:  # the pack's marker for a value unknown
+        return repr(value)  # during preview says so
     return f"a {type(value).__name__}"
 
 

@@ -631,9 +631,9 @@ def test_a_value_the_rules_need_unknown_during_preview_is_refused(path, where):
     ],
 )
 def test_a_value_no_rule_refuses_unknown_during_preview_is_noted_not_refused(path, where):
-    """Judged at `pulumi up`: the pack reports it as advisory (template_content). Under
-    Pod Security "baseline", which asks for no securityContext field: under "restricted"
-    an unknown securityContext is refused, since the fields it requires read as unset."""
+    """Noted, not refused for a reason it does not have: the pack refuses the template
+    for the unknown value itself (template_content, reporting.py). Under Pod Security
+    "baseline"; "restricted": the next tests."""
     found = template_problems(
         _unknown_at(path), dataclasses.replace(STACK, pod_security="baseline")
     )
@@ -675,6 +675,38 @@ def test_an_unknown_field_restricted_requires_is_noted_not_read_as_unset(field, 
     assert [(type(p), p.path) for p in found if "executor" not in p.path] == [
         (Unread, f"{T1}.container.{field}")
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("seccompProfile", {"type": _UNKNOWN}, "seccompProfile.type"),
+        ("capabilities", {"drop": [_UNKNOWN]}, "capabilities.drop[0]"),
+        ("capabilities", {"drop": ["ALL"], "add": [_UNKNOWN]}, "capabilities.add[0]"),
+        ("procMount", _UNKNOWN, "procMount"),
+    ],
+)
+def test_an_unknown_value_inside_a_restricted_field_is_noted_not_refused(field, value, where):
+    """Without the controller's defaults and a pod seccomp profile to fall back on, each of
+    these would read as unset or wrong if the unknown value were taken for one."""
+    manifest = _unknown_at("spec.podMetadata.labels.app")
+    manifest["spec"]["securityContext"] = {"runAsNonRoot": True}
+    restricted = {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    inline = manifest["spec"]["templates"][0]["steps"][0][0]["inline"]["container"]
+    inline["securityContext"] = dict(restricted)
+    manifest["spec"]["templates"][1]["container"]["securityContext"] = {
+        **restricted,
+        field: value,
+    }
+    found = template_problems(manifest, TemplateContext(catalog=None))
+    assert {(type(p), p.path) for p in found} == {
+        (Unread, "spec.podMetadata.labels.app"),
+        (Unread, f"{T1}.container.securityContext.{where}"),
+    }
 
 
 def test_unknown_pod_security_context_values_are_noted_not_refused():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import resource_policies as rp
+from k8s_objects import UNKNOWN, Unjudged
 from policy_harness import validate_resource
+from stack_view import compute_stack_view
 
 GROUP_V2 = "kubernetes:yaml/v2:ConfigGroup"
 GROUP_V1 = "kubernetes:yaml:ConfigGroup"
@@ -176,3 +178,53 @@ def test_raw_manifest_fails(policy, type_token: str, props: dict, expected: str)
     messages = validate_resource(policy, type_token, props, name="raw")
     assert messages
     assert all(expected in message for message in messages), messages
+
+
+# --- Objects hidden from the stack policies during a preview ------------------------------
+
+_TEMPLATE = {
+    "apiVersion": "argoproj.io/v1alpha1",
+    "kind": "WorkflowTemplate",
+    "metadata": {"name": "lib", "namespace": "argo-events"},
+}
+
+
+class _Resource:
+    def __init__(self, resource_type: str, props: dict) -> None:
+        self.resource_type, self.name, self.props, self.urn = resource_type, "r", props, "urn:r"
+
+
+@pytest.mark.parametrize(
+    ("type_token", "props", "hidden"),
+    [
+        (GROUP_V2, {"yaml": UNKNOWN}, "input yaml of"),
+        (GROUP_V2, {"objs": UNKNOWN}, "input objs of"),
+        (GROUP_V2, {"objs": [UNKNOWN]}, "input objs[0] of"),
+        (GROUP_V2, {"objs": [[UNKNOWN]]}, "an object in input objs[0] of"),
+        (GROUP_V2, {"objs": [{**_TEMPLATE, "kind": UNKNOWN}]}, "an object in input objs[0]"),
+        (FILE_V1, {"objs": [{**_TEMPLATE, "apiVersion": UNKNOWN}]}, "an object in input objs[0]"),
+        (
+            GROUP_V1,
+            {"objs": [{"apiVersion": "v1", "kind": "List", "items": UNKNOWN}]},
+            "an object in input objs[0]",
+        ),
+        (
+            "kubernetes:core/v1:List",
+            {"apiVersion": "v1", "kind": "List", "items": [{**_TEMPLATE, "kind": UNKNOWN}]},
+            "the items of kubernetes:core/v1:List",
+        ),
+        (GROUP_V2, {"objs": [_TEMPLATE], "yaml": CONFIG_MAP_DOC}, None),
+        ("kubernetes:core/v1:List", {"apiVersion": "v1", "kind": "List", "items": []}, None),
+    ],
+)
+def test_objects_hidden_during_preview_are_noted_for_the_stack_policies(
+    type_token: str, props: dict, hidden: str | None
+) -> None:
+    """What the stack policies would see only at `pulumi up`, after the update is applied."""
+    view = compute_stack_view([_Resource(type_token, props)])
+    notes = [note for note, _ in view.hidden]
+    if hidden is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and hidden in notes[0], notes
+        assert isinstance(notes[0], Unjudged)
