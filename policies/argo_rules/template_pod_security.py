@@ -251,7 +251,8 @@ class _Judge:
                 self.add(f"{path}.runAsNonRoot", "false", "true or nothing")
             if context.get("runAsUser") == 0:
                 self.add(f"{path}.runAsUser", "0 (root)", "a non-zero user id")
-        # (a value unknown during a preview is noted by the schema check, judged when known)
+        # (a value unknown during a preview is noted by the schema check, for which the pack
+        # refuses the template: not read here as a wrong value)
         seccomp = as_map(context.get("seccompProfile")).get("type")
         if seccomp == "Unconfined" or (
             self.restricted
@@ -292,7 +293,7 @@ class _Judge:
             if port.get("hostPort"):
                 self.add(f"{path}.ports[{i}].hostPort", short(port["hostPort"]), "no host port")
         if opaque(container.get("securityContext")):
-            return  # unknown during a preview: noted by the schema check, judged when known
+            return  # unknown during a preview: noted by the schema check (the pack refuses it)
         context = as_map(container.get("securityContext"))
         where = f"{path}.securityContext"
         self.context(context, where, container=True)
@@ -314,8 +315,8 @@ class _Judge:
             )
         if not self.restricted:
             return
-        # A value unknown during a preview is not required here: the schema check notes it,
-        # and the pack judges it when it is known.
+        # A value unknown during a preview is not read as unset: the schema check notes it,
+        # and the pack refuses the template for it.
         escalation = context.get("allowPrivilegeEscalation")
         unset = escalation is not False and not opaque(escalation)
         if escalation is True or (not partial and unset):

@@ -172,8 +172,8 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
 
 
 def _unread_once(problems: list[Problem]) -> list[Problem]:
-    """Without the unknown values a rule already refuses (at the same path): those need
-    no second word that they will be judged later."""
+    """Without the notes of unknown values a rule already refuses at the same path: one
+    word for each."""
     unread = [p for p in problems if isinstance(p, Unread)]
     if not unread:
         return problems
