@@ -152,6 +152,7 @@ def objects_of(type_token: str, props: Any, name: str, urn: str = "") -> Iterato
         return
     if not is_object_type(type_token):
         return
+    props = _without_provider_keys(props)
     kind = resource_kind(type_token, props)
     if kind is None:
         return
@@ -159,6 +160,18 @@ def objects_of(type_token: str, props: Any, name: str, urn: str = "") -> Iterato
     label = f'{what} (Pulumi resource "{name}")'
     yield _found(kind, props, label, urn)
     yield from _list_items(kind, props, label, urn)
+
+
+# What pulumi-kubernetes keeps beside the object in a resource's outputs, which AnalyzeStack
+# receives (pulumi-kubernetes provider/pkg/provider/provider.go, checkpointObject): not part
+# of the object in the cluster.
+_PROVIDER_KEYS = ("__inputs", "__initialApiVersion", "__fieldManager")
+
+
+def _without_provider_keys(props: Any) -> Any:
+    if not is_mapping(props) or not any(key in props for key in _PROVIDER_KEYS):
+        return props
+    return PlainDict({k: v for k, v in props.items() if k not in _PROVIDER_KEYS})
 
 
 @once_per_content

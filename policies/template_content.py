@@ -70,6 +70,10 @@ def _context(
         workflow_defaults=_mapping(config.get(facts.CONTROLLER_CONFIG_DEFAULTS_KEY)),
         catalog=None,
         caller_parameters=_caller_parameters(templates or []),
+        # AnalyzeStack sends each resource's outputs: for pulumi-kubernetes the live object,
+        # with the uid, resourceVersion, managedFields ... the API server set
+        # (pulumi/pulumi pkg/resource/deploy/step_generator.go AnalyzeResources).
+        server_set_metadata_refused=False,
     )
 
 

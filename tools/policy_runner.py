@@ -106,6 +106,10 @@ class StackResource:
     urn: str
     inputs: dict[str, Any]
     parent: str | None = None
+    # What AnalyzeStack receives: the resource's outputs (pulumi/pulumi
+    # pkg/resource/deploy/step_generator.go AnalyzeResources); None: the inputs, as the
+    # SDK's mocks return them.
+    outputs: dict[str, Any] | None = None
 
 
 def make_urn(
@@ -527,7 +531,8 @@ class PolicyRunner:
 
 def _build(resource: Resource) -> tuple[analyzer_pb2.AnalyzeRequest, analyzer_pb2.AnalyzerResource]:
     parent = getattr(resource, "parent", None) or ""
-    # The fields both messages carry; the stack's entry also names the parent.
+    # The fields both messages carry; the stack's entry also names the parent, and carries
+    # the outputs where they differ from the inputs.
     fields = {
         "type": resource.type,
         "name": resource.name,
@@ -535,9 +540,11 @@ def _build(resource: Resource) -> tuple[analyzer_pb2.AnalyzeRequest, analyzer_pb
         "properties": _struct(resource.inputs),
         "options": analyzer_pb2.AnalyzerResourceOptions(parent=parent),
     }
+    outputs = getattr(resource, "outputs", None)
+    stack_fields = fields if outputs is None else {**fields, "properties": _struct(outputs)}
     return (
         analyzer_pb2.AnalyzeRequest(**fields),
-        analyzer_pb2.AnalyzerResource(**fields, parent=parent),
+        analyzer_pb2.AnalyzerResource(**stack_fields, parent=parent),
     )
 
 

@@ -83,6 +83,9 @@ class TemplateContext:
     catalog: Mapping[str, frozenset[str]] | None = None
     caller_parameters: Mapping[str, frozenset[str]] | None = None
     require_description: bool = False
+    # Refuse metadata the API server sets (uid, resourceVersion, ...): a catalog file should
+    # not carry it; the policy pack judges live objects, which do.
+    server_set_metadata_refused: bool = True
     argo_version: str = "v4.1.2"
     # The account artifact GC pods run as; None: the one `workflow_defaults` sets, if any.
     artifact_gc_account: str | None = None
@@ -232,7 +235,7 @@ def _metadata(raw: Any, context: TemplateContext) -> list[Problem]:
         return []  # unknown during a preview: the schema check says so
     metadata = as_map(raw)
     problems = []
-    for key in facts.SERVER_SET_METADATA:
+    for key in facts.SERVER_SET_METADATA if context.server_set_metadata_refused else ():
         if key in metadata:
             problems.append(
                 problem(

@@ -3,6 +3,7 @@ request of every test here is sent to the pack (no answer is reused)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 from policy_harness import BAD_FIXTURES, bad_stack, good_stack, resource, write_pack
 from pulumi.runtime.proto import analyzer_pb2
 
-from tools.policy_runner import PolicyRunner, StackResource, Violation
+from tools.policy_runner import PolicyRunner, PreparedResource, StackResource, Violation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -359,6 +360,92 @@ def test_a_configmap_of_unknown_name_is_judged_where_the_controller_reads(
     found = runner.analyze([*good_stack(), _config_map(UNKNOWN_STRING, namespace)])
     expected = [("controller-template-referencing-enforced", "mandatory")] if refused else []
     assert [(v.policy_name, v.enforcement_level) for v in found] == expected, describe(found)
+
+
+def _live(inputs: dict, number: int) -> dict:
+    """An object as pulumi-kubernetes reports it in a resource's outputs after a (dry-run)
+    apply: the metadata the API server sets, and the provider's own keys beside the object
+    (provider/pkg/provider/provider.go, checkpointObject)."""
+    live = copy.deepcopy(inputs)
+    stamp = "2026-11-28T12:00:00Z"
+    live.setdefault("metadata", {}).update(
+        uid=f"6f1c3a52-0c1e-4b7a-9d1e-{number:012d}",
+        resourceVersion=str(41000 + number),
+        generation=1,
+        creationTimestamp=stamp,
+        managedFields=[
+            {
+                "apiVersion": inputs.get("apiVersion"),
+                "fieldsType": "FieldsV1",
+                "fieldsV1": {"f:metadata": {"f:labels": {}}},
+                "manager": "pulumi-kubernetes-3f9a2c1d",
+                "operation": "Apply",
+                "time": stamp,
+            }
+        ],
+    )
+    _server_defaults(live)
+    live["__inputs"] = copy.deepcopy(inputs)
+    live["__initialApiVersion"] = inputs.get("apiVersion")
+    live["__fieldManager"] = "pulumi-kubernetes-3f9a2c1d"
+    return live
+
+
+def _server_defaults(live: dict) -> None:
+    """Some of what the API server fills in (k8s.io/kubernetes pkg/apis/*/v1 defaults.go)
+    and the status it reports, for the kinds of the install."""
+    kind = live.get("kind")
+    if kind == "Namespace":
+        live.setdefault("spec", {})["finalizers"] = ["kubernetes"]
+        live["status"] = {"phase": "Active"}
+    if kind == "Deployment":
+        spec = live["spec"]
+        spec.setdefault("revisionHistoryLimit", 10)
+        spec.setdefault("progressDeadlineSeconds", 600)
+        pod = spec["template"]["spec"]
+        pod.setdefault("restartPolicy", "Always")
+        pod.setdefault("dnsPolicy", "ClusterFirst")
+        pod.setdefault("schedulerName", "default-scheduler")
+        pod.setdefault("terminationGracePeriodSeconds", 30)
+        if "serviceAccountName" in pod:
+            pod["serviceAccount"] = pod["serviceAccountName"]  # the deprecated twin
+        for container in pod.get("containers", []):
+            container.setdefault("terminationMessagePath", "/dev/termination-log")
+            container.setdefault("terminationMessagePolicy", "File")
+            container.setdefault("imagePullPolicy", "IfNotPresent")
+        live["status"] = {"observedGeneration": 1, "replicas": spec.get("replicas", 1)}
+    if kind == "Service":
+        live["spec"].setdefault("sessionAffinity", "None")
+        live["spec"].setdefault("clusterIP", "10.96.12.34")
+        live["status"] = {"loadBalancer": {}}
+
+
+def test_the_dev_stack_passes_as_the_engine_reports_its_outputs(
+    runner: PolicyRunner, dev_program: list[PreparedResource]
+) -> None:
+    """AnalyzeStack receives each resource's outputs (pulumi/pulumi
+    pkg/resource/deploy/step_generator.go AnalyzeResources), for pulumi-kubernetes the live
+    object: its server-set metadata and the provider's keys are no violation."""
+    live = [
+        StackResource(
+            r.type,
+            r.name,
+            r.urn,
+            r.inputs,
+            r.parent,
+            outputs=_live(r.inputs, n) if "apiVersion" in r.inputs else None,
+        )
+        for n, r in enumerate(dev_program)
+    ]
+    assert sum(r.outputs is not None for r in live) > 30
+    assert runner.analyze(live) == []
+    # and a live template is still judged: privileged there is refused
+    template = _template_with({"privileged": True})
+    template.outputs = _live(template.inputs, 999)
+    found = runner.analyze([*live, template])
+    assert [(v.policy_name, v.enforcement_level) for v in found] == [
+        ("workflowtemplates-follow-catalog-rules", "mandatory")
+    ], describe(found)
 
 
 def test_pack_starts_from_its_folder_and_stops_cleanly() -> None:
