@@ -414,6 +414,14 @@ def _server_defaults(live: dict) -> None:
             container.setdefault("terminationMessagePolicy", "File")
             container.setdefault("imagePullPolicy", "IfNotPresent")
         live["status"] = {"observedGeneration": 1, "replicas": spec.get("replicas", 1)}
+    if kind == "CustomResourceDefinition":
+        live["spec"].setdefault("conversion", {"strategy": "None"})
+        names = live["spec"]["names"]
+        live["status"] = {
+            "acceptedNames": names,
+            "storedVersions": [v["name"] for v in live["spec"]["versions"] if v.get("storage")],
+            "conditions": [{"type": "Established", "status": "True"}],
+        }
     if kind == "Service":
         live["spec"].setdefault("sessionAffinity", "None")
         live["spec"].setdefault("clusterIP", "10.96.12.34")
