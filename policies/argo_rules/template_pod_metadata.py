@@ -79,19 +79,19 @@ def _keys(metadata: object, path: str, annotations: frozenset[str], why: str) ->
     """Keys under the controller's prefix in ``metadata``'s labels (and labelsFrom), and in
     its annotations but ``annotations``. A mapping whose keys are unknown during a preview
     may hold any of them."""
-    expected = "labels and annotations known at preview"
+    known = "labels and annotations known at preview"
     if opaque(metadata):
-        return [problem(path, UNKNOWN_FOUND, expected, why)]
+        return [problem(path, UNKNOWN_FOUND, known, why)]
     problems: list[Problem] = []
     prefix = facts.CONTROLLER_POD_METADATA_PREFIX
     for field, allowed in (("labels", ()), ("labelsFrom", ()), ("annotations", annotations)):
         found = as_map(metadata).get(field)
         if opaque(found):
-            problems.append(problem(f"{path}.{field}", UNKNOWN_FOUND, expected, why))
+            problems.append(problem(f"{path}.{field}", UNKNOWN_FOUND, known, why))
+        outside = f"a key outside {prefix}" + (
+            f" (or {', '.join(sorted(allowed))})" if allowed else ""
+        )
         for key in as_map(found):
             if isinstance(key, str) and key.startswith(prefix) and key not in allowed:
-                expected = f"a key outside {prefix}" + (
-                    f" (or {', '.join(sorted(allowed))})" if allowed else ""
-                )
-                problems.append(problem(join(f"{path}.{field}", key), repr(key), expected, why))
+                problems.append(problem(join(f"{path}.{field}", key), repr(key), outside, why))
     return problems

@@ -177,8 +177,7 @@ def template_problems(manifest: Any, context: TemplateContext) -> list[Problem]:
 def _unread_once(problems: list[Problem]) -> list[Problem]:
     """Without the notes of unknown values a rule already refuses at the same path: one
     word for each."""
-    unread = [p for p in problems if isinstance(p, Unread)]
-    if not unread:
+    if not any(isinstance(p, Unread) for p in problems):
         return problems
     refused = {p.path for p in problems if not isinstance(p, Unread)}
     return [p for p in problems if not isinstance(p, Unread) or p.path not in refused]

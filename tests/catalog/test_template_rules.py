@@ -546,6 +546,23 @@ def test_workflow_metadata_under_the_controller_prefix_is_refused(field, key, va
     assert [p.path for p in problems] == [expected], [str(p) for p in problems]
 
 
+def test_each_metadata_problem_states_its_own_expectation():
+    """A refused key and an unknown field in one workflowMetadata: each problem says what
+    it expects, not what the one before it did."""
+    valid, _ = _twins("ps-host-ipc")
+    valid["spec"]["workflowMetadata"] = {
+        "labels": {"workflows.argoproj.io/creator": "someone-else"},
+        "annotations": _UNKNOWN,
+    }
+    found = {p.path: p.expected for p in template_problems(valid, STACK)}
+    assert found == {
+        "spec.workflowMetadata.labels['workflows.argoproj.io/creator']": (
+            "a key outside workflows.argoproj.io/"
+        ),
+        "spec.workflowMetadata.annotations": "labels and annotations known at preview",
+    }
+
+
 def test_workflow_metadata_outside_the_controller_prefix_passes():
     valid, _ = _twins("ps-host-ipc")
     valid["spec"]["workflowMetadata"] = {
