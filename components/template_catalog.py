@@ -60,12 +60,21 @@ class TemplateCatalog(pulumi.ComponentResource):
             raise ValueError(f"catalog templates share a name: {', '.join(duplicates)}")
         # Every template needs the WorkflowTemplate CRD and the managed namespace first.
         child_opts = pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
-        # A plain loop, not a comprehension: the SDK records the caller's stack with each
-        # resource, and a comprehension is one more frame per template to record.
+        # A plain loop, not a comprehension, and the custom resource made here rather than
+        # through objects.create (a WorkflowTemplate is no typed kind: it registers as a
+        # CustomResource either way): the SDK records the caller's whole stack with each
+        # resource (pulumi runtime/resource.py `_get_stack_trace`), so each frame between
+        # here and the SDK is one more to record per template.
         self.templates = {}
         for t in templates:
-            self.templates[t.name] = objects.create(
-                build_template_manifest(t), child_opts, resource_name(t)
+            manifest = build_template_manifest(t)
+            self.templates[t.name] = k8s.apiextensions.CustomResource(
+                resource_name(t),
+                api_version=manifest["apiVersion"],
+                kind=manifest["kind"],
+                metadata=manifest["metadata"],
+                spec=manifest.get("spec"),
+                opts=child_opts,
             )
         self.template_names = sorted(self.templates)
         self.register_outputs({"templateNames": self.template_names})

@@ -540,39 +540,35 @@ _RUNTIME_ENV = (
 class _RuntimeSettings:
     """Runs the SDK's runtime set-up when the environment differs from the one it last ran
     with, or when what a policy reads through the runtime (project, stack, organization,
-    dry run, each config value the environment sets) differs from what it left: each
-    request is served in a fresh context (grpc `_RPCState.context`), so whether the
-    settings made in an earlier one still show is checked, not assumed. Bags the SDK
-    would make anew (its RPC manager, outputs, lock) stay those of the last set-up; a
-    policy that only checks resources does not use them."""
+    dry run, the config) differs from what it left: each request is served in a fresh
+    context (grpc `_RPCState.context`), so whether the settings made in an earlier one
+    still show is checked, not assumed. The config is compared whole, in one dict
+    comparison: a value set since that the environment does not hold also sets it up
+    again. Bags the SDK would make anew (its RPC manager, outputs, lock) stay those of the
+    last set-up; a policy that only checks resources does not use them."""
 
     def __init__(self) -> None:
         self._environment: tuple[str | None, ...] | None = None
-        self._config_keys: tuple[str, ...] = ()
-        self._left: tuple[Any, ...] | None = None
+        self._settings: tuple[Any, ...] | None = None
+        self._config: dict[str, Any] | None = None
 
-    def _observed(self) -> tuple[Any, ...]:
+    @staticmethod
+    def _observed_settings() -> tuple[Any, ...]:
         current = _settings.SETTINGS
-        config = _config.CONFIG.get()
-        return (
-            current.project,
-            current.stack,
-            current.organization,
-            current.dry_run,
-            *(config.get(key, _ABSENT) for key in self._config_keys),
-        )
+        return (current.project, current.stack, current.organization, current.dry_run)
 
     def apply(self, set_up: Callable[[], None]) -> None:
         environment = tuple(map(os.environ.get, _RUNTIME_ENV))
-        if environment == self._environment and self._observed() == self._left:
+        if (
+            environment == self._environment
+            and _config.CONFIG.get() == self._config
+            and self._observed_settings() == self._settings
+        ):
             return
         set_up()
         self._environment = environment
-        self._config_keys = tuple(_config.get_config_env())
-        self._left = self._observed()
-
-
-_ABSENT = object()
+        self._config = dict(_config.CONFIG.get())
+        self._settings = self._observed_settings()
 
 
 class SharedAnalyzerServicer(_SDK_SERVICER):

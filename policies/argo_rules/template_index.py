@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .template_facts import KIND
+from .template_problem import as_map
 from .template_variables import declared_parameters
+from .template_walk import all_templates, calls
 
 
 def catalog_index(manifests: Iterable[Any]) -> dict[str, frozenset[str]]:
@@ -60,17 +62,20 @@ def caller_parameters(manifests: Iterable[Any]) -> dict[str, frozenset[str]]:
     return {name: frozenset(params) for name, params in result.items()}
 
 
-def _template_refs(value: Any) -> list[str]:
-    """Names of the WorkflowTemplates a spec references with templateRef, anywhere."""
+def _template_refs(spec: dict) -> list[str]:
+    """Names of the WorkflowTemplates a spec calls with templateRef: from its steps and DAG
+    tasks (inline templates' included) and the lifecycle hooks of the spec and of each
+    step and task, the only types with a templateRef field (WorkflowStep, DAGTask,
+    LifecycleHook; pkg/apis/workflow/v1alpha1/workflow_types.go). A templateRef anywhere
+    else is an unknown field, which the schema check refuses."""
+    holders = [*as_map(spec.get("hooks")).values()]
+    for path, template in all_templates(spec):
+        for _, call in calls(template, path):
+            holders.append(call)
+            holders += as_map(call.get("hooks")).values()
     refs: list[str] = []
-    todo = [value]  # one loop over every dict and list inside, without recursion
-    while todo:
-        current = todo.pop()
-        if isinstance(current, dict):
-            ref = current.get("templateRef")
-            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-                refs.append(ref["name"])
-            todo.extend(current.values())
-        elif isinstance(current, list):
-            todo.extend(current)
+    for holder in holders:
+        ref = holder.get("templateRef") if isinstance(holder, dict) else None
+        if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+            refs.append(ref["name"])
     return refs

@@ -992,6 +992,98 @@ def test_library_templates_may_use_the_workflow_parameters_of_their_callers(tmp_
     assert "spec.templates[0].container.command[1]: found {{workflow.parameters.region}}" in problem
 
 
+_CALLER_HEAD = _CALLER.split("  templates:")[0]
+_REF = "{name: library, template: deploy}"
+# Where the controller reads a templateRef: WorkflowStep, DAGTask and LifecycleHook are the
+# types with the field (pkg/apis/workflow/v1alpha1/workflow_types.go).
+_CALLS = {
+    "step": f"""\
+  templates:
+  - name: main
+    steps:
+    - - name: deploy
+        templateRef: {_REF}
+""",
+    "task": f"""\
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - name: deploy
+        templateRef: {_REF}
+""",
+    "inline-step": f"""\
+  templates:
+  - name: main
+    steps:
+    - - name: outer
+        inline:
+          steps:
+          - - name: deploy
+              templateRef: {_REF}
+""",
+    "spec-hook": f"""\
+  hooks:
+    exit:
+      templateRef: {_REF}
+  templates:
+  - name: main
+    suspend: {{duration: "1"}}
+""",
+    "step-hook": f"""\
+  templates:
+  - name: main
+    steps:
+    - - name: wait
+        template: pause
+        hooks:
+          exit:
+            templateRef: {_REF}
+  - name: pause
+    suspend: {{duration: "1"}}
+""",
+    "task-hook": f"""\
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - name: wait
+        template: pause
+        hooks:
+          exit:
+            templateRef: {_REF}
+  - name: pause
+    suspend: {{duration: "1"}}
+""",
+}
+
+
+@pytest.mark.parametrize("where", sorted(_CALLS))
+def test_a_library_template_is_called_from_steps_tasks_and_hooks(tmp_path, where):
+    (tmp_path / "library.yaml").write_text(_LIBRARY)
+    (tmp_path / "caller.yaml").write_text(_CALLER_HEAD + _CALLS[where])
+    assert {t.name for t in load_catalog(tmp_path, managed_namespace=NS)} == {"library", "caller"}
+
+
+def test_a_template_ref_where_the_controller_reads_none_calls_nothing(tmp_path):
+    """A withItems entry shaped like a templateRef is data: it calls no template, so the
+    library's workflow parameter stays undeclared."""
+    (tmp_path / "library.yaml").write_text(_LIBRARY)
+    caller = _CALLS["step"].replace(f"templateRef: {_REF}", "template: pause") + (
+        f"""\
+        withItems: [{{templateRef: {_REF}}}]
+  - name: pause
+    suspend: {{duration: "1"}}
+"""
+    )
+    (tmp_path / "caller.yaml").write_text(_CALLER_HEAD + caller)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path, managed_namespace=NS)
+    (problem,) = caught.value.problems
+    assert "library.yaml[0]: spec.templates[0].container.command[1]" in problem
+    assert "{{workflow.parameters.region}}" in problem
+
+
 def test_controller_settings_come_from_the_rendered_config_map(tmp_path):
     from components.controller import build_controller_config
     from components.program import install_args

@@ -586,3 +586,23 @@ def test_the_runtime_is_set_up_again_only_when_it_would_change(engine_env) -> No
     contextvars.Context().run(pulumi.runtime.set_config, "other:key", "2")
     assert "other 1" in _answers(shared)[0]
     assert len(calls) == 3
+    # a value the environment does not hold, set since
+    contextvars.Context().run(pulumi.runtime.set_config, "third:key", "3")
+    _answers(shared)
+    assert len(calls) == 4
+
+
+def _reads_third(args, report_violation) -> None:
+    report_violation(f"third {pulumi.Config('third').get('key')}")
+
+
+def test_a_config_value_the_environment_does_not_hold_reads_as_under_the_sdk(
+    engine_env,
+) -> None:
+    policies = [_resource("third", _reads_third), _stack("stack-third", _reads_third)]
+    sdk, shared = _servicers(policies)
+    assert _answers(shared) == _answers(sdk)
+    contextvars.Context().run(pulumi.runtime.set_config, "third:key", "3")
+    expected = _answers(sdk)
+    assert len(expected) == 3
+    assert _answers(shared) == expected
