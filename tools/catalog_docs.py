@@ -100,8 +100,9 @@ RULES = (
         "`{{workflow.parameters.p}}` a parameter of `spec.arguments`, an input of one of its "
         "templates (a submitted workflow may choose the entrypoint, whose inputs its "
         "arguments fill), or a parameter of a "
-        "catalog template that calls this one through `templateRef`; `{{workflow.x}}` a variable "
-        "Argo provides. Expressions (`{{=...}}`) are left to run time.",
+        "catalog template that calls this one through `templateRef` from a step, a DAG task or "
+        "a lifecycle hook; `{{workflow.x}}` a variable Argo provides. Expressions (`{{=...}}`) "
+        "are left to run time.",
     ),
     (
         "Outputs and metrics",
