@@ -1,7 +1,10 @@
 """Turn plain Kubernetes manifests into Pulumi resources.
 
 Every component builds its objects as plain dictionaries (easy to read and test) and
-hands them to :func:`create`, the one place that knows how each kind is registered.
+hands them to :func:`create`, the one place that knows how each kind is registered. The
+one exception is the catalog's WorkflowTemplates: TemplateCatalog makes their custom
+resources itself, as `create` would, to keep a frame off the stack the SDK records with
+each of them (components/template_catalog.py).
 """
 
 from __future__ import annotations
