@@ -994,6 +994,16 @@ def test_library_templates_may_use_the_workflow_parameters_of_their_callers(tmp_
 
 _CALLER_HEAD = _CALLER.split("  templates:")[0]
 _REF = "{name: library, template: deploy}"
+# the rest of a step or task named `wait` (indented for either) that runs `pause` and
+# calls the library from its exit hook, then the `pause` template
+_WAIT_WITH_EXIT_HOOK = f"""\
+        template: pause
+        hooks:
+          exit:
+            templateRef: {_REF}
+  - name: pause
+    suspend: {{duration: "1"}}
+"""
 # Where the controller reads a templateRef: WorkflowStep, DAGTask and LifecycleHook are the
 # types with the field (pkg/apis/workflow/v1alpha1/workflow_types.go).
 _CALLS = {
@@ -1035,26 +1045,14 @@ _CALLS = {
   - name: main
     steps:
     - - name: wait
-        template: pause
-        hooks:
-          exit:
-            templateRef: {_REF}
-  - name: pause
-    suspend: {{duration: "1"}}
-""",
+{_WAIT_WITH_EXIT_HOOK}""",
     "task-hook": f"""\
   templates:
   - name: main
     dag:
       tasks:
       - name: wait
-        template: pause
-        hooks:
-          exit:
-            templateRef: {_REF}
-  - name: pause
-    suspend: {{duration: "1"}}
-""",
+{_WAIT_WITH_EXIT_HOOK}""",
 }
 
 
