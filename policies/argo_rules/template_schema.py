@@ -175,19 +175,12 @@ class _Walker:
     def object(self, value: dict, type_name: str) -> dict:
         info = self.schema.type(type_name)
         fields = info.fields
-        keys = self.keys
         out = None  # a copy, made at the first change
         for key, item in value.items():
             field_type = fields.get(key)
             if field_type is not None:
                 if type(item) not in field_type.unchanged:
-                    # self.child(key, item, field_type), inlined: the walk's hottest call
-                    keys.append(key)
-                    if field_type.kind == "object" and type(item) is dict:
-                        walked = self.object(item, field_type.ref or "")
-                    else:
-                        walked = self.value(item, field_type)
-                    keys.pop()
+                    walked = self.child(key, item, field_type)
                     if walked is not item:
                         out = _with(out, value, key, walked)
             elif not isinstance(key, str):
