@@ -1082,6 +1082,20 @@ def test_a_template_ref_where_the_controller_reads_none_calls_nothing(tmp_path):
     assert "{{workflow.parameters.region}}" in problem
 
 
+def test_a_template_ref_in_other_letter_case_calls_nothing(tmp_path):
+    """The API server's schema prunes `TemplateRef` (the schema check refuses it, naming the
+    spelling): it calls no template, so the library's workflow parameter stays undeclared."""
+    (tmp_path / "library.yaml").write_text(_LIBRARY)
+    caller = _CALLS["step"].replace("templateRef:", "TemplateRef:")
+    (tmp_path / "caller.yaml").write_text(_CALLER_HEAD + caller)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path, managed_namespace=NS)
+    text = "\n".join(caught.value.problems)
+    assert "caller.yaml[0]: spec.templates[0].steps[0][0].TemplateRef" in text
+    assert "library.yaml[0]: spec.templates[0].container.command[1]" in text
+    assert "{{workflow.parameters.region}}" in text
+
+
 def test_controller_settings_come_from_the_rendered_config_map(tmp_path):
     from components.controller import build_controller_config
     from components.program import install_args
