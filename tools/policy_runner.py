@@ -295,8 +295,10 @@ class PolicyRunner:
         stack_config: Mapping[str, str] | None = None,
         start_timeout: float = 60.0,
         reuse_answers: bool = False,
+        stop_signal: signal.Signals = signal.SIGINT,
     ) -> None:
         self._config = config
+        self._stop_signal = stop_signal
         self.reuse_answers = reuse_answers
         # (ConfigureAnalyzerRequest bytes, AnalyzeRequest bytes) -> the pack's answer
         self._answers: dict[tuple[bytes, bytes], list[Violation]] = {}
@@ -435,7 +437,7 @@ class PolicyRunner:
         process = self._process
         if process is not None and process.poll() is None:
             # The pack serves until interrupted, then stops its server and exits 0.
-            process.send_signal(signal.SIGINT)
+            process.send_signal(self._stop_signal)
             try:
                 process.wait(timeout=_STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
