@@ -45,14 +45,14 @@ def test_a_process_beside_the_run_is_other_work_until_waited_for() -> None:
     """A real CPU-bound process that exits but is not waited for: the machine's counters
     hold its CPU and this process's do not, so it is other work, whatever else the machine
     does meanwhile. Waited for, it is this process's child: its CPU leaves other work."""
-    burn = "import time\nwhile time.process_time() < 0.4:\n    sum(range(1000))\n"
+    burn = "import time\nwhile time.process_time() < 0.2:\n    sum(range(1000))\n"
     watch = other_work.Watch.start()
     process = subprocess.Popen([sys.executable, "-c", burn])
     os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped
     fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
     child_cpu = (int(fields[11]) + int(fields[12])) / TICKS
     rounding = 0.05  # clock ticks of the machine's counters and of the processes'
-    assert child_cpu >= 0.4 - rounding
+    assert child_cpu >= 0.2 - rounding
     before, at = watch.other_seconds(), time.perf_counter()
     assert before >= child_cpu - rounding
     assert watch.other_seconds(running_cpu=child_cpu) == pytest.approx(
@@ -105,11 +105,6 @@ def test_the_process_measure_keeps_a_quiet_run(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(bench_process, "run_process", lambda command: next(runs))
     first, second = bench_process._best(2, ["a"], ["b"])
     assert (first["cpu"], second["cpu"]) == (4.0, 2.0)
-
-
-def test_the_process_run_reports_the_other_work_beside_it() -> None:
-    found = bench_process.run_process(["-m", "bench.startup", "floor"])
-    assert found["cpu"] > 0 and found["other_cores"] >= 0.0
 
 
 def _program_row(templates: int, program_other: float, floor_other: float) -> dict:
