@@ -103,7 +103,8 @@ def measure(resources: list, runs: int = 3, stack_config: dict[str, str] | None 
     """Seconds (wall, best of ``runs``) to Analyze every resource and AnalyzeStack once,
     for each pack, the pack process's CPU seconds in its best run, and the cores other
     work kept busy beside that run (a pack keeps its best run of those beside which the
-    machine was otherwise quiet, where it has any: bench.other_work).
+    machine was otherwise quiet, where it has any: bench.other_work), and every run in
+    ``rounds``, a dict of packs a round.
 
     Every run starts each pack afresh, as `pulumi preview` does, so nothing the pack kept
     from an earlier run is counted; starting is not measured. The packs take turns, so
@@ -112,6 +113,7 @@ def measure(resources: list, runs: int = 3, stack_config: dict[str, str] | None 
     resource_names, stack_names = our_policy_names()
     requests, stack_request = build_requests(resources)
     best: dict[str, dict[str, float]] = {}
+    rounds: list[dict[str, dict[str, float]]] = []
     violations = 0
     with tempfile.TemporaryDirectory() as tmp:
         folders = {
@@ -123,6 +125,7 @@ def measure(resources: list, runs: int = 3, stack_config: dict[str, str] | None 
         }
         configs = {"rest": {TEMPLATE_CONTENT: "disabled"}}
         for _ in range(runs):
+            rounds.append({})
             for key, folder in folders.items():
                 stack = None if key == "bare" else "dev"
                 with PolicyRunner(
@@ -134,6 +137,7 @@ def measure(resources: list, runs: int = 3, stack_config: dict[str, str] | None 
                     run = {"wall": time.perf_counter() - watch.started}
                     run["cpu"] = _cpu_seconds(runner.pid) - cpu
                     run["other_cores"] = watch.other_cores(running_cpu=run["cpu"])
+                    rounds[-1][key] = run
                     if keeps(run, best.get(key), by="wall"):
                         best[key] = run
                 if key == "pack":
@@ -144,6 +148,7 @@ def measure(resources: list, runs: int = 3, stack_config: dict[str, str] | None 
         "wall": {key: value["wall"] for key, value in best.items()},
         "cpu": {key: value["cpu"] for key, value in best.items()},
         "other_cores": {key: value["other_cores"] for key, value in best.items()},
+        "rounds": rounds,
         "violations": violations,
     }
 

@@ -49,16 +49,19 @@ def run_process(args: list[str]) -> dict:
         }
 
 
-def _best(runs: int, *commands: list[str]) -> list[dict]:
+def _best(runs: int, *commands: list[str]) -> tuple[list[dict], list[dict[str, dict]]]:
     """Each command's run with the least CPU time, running them in turn, of those beside
-    which the machine was otherwise quiet where it has any (bench.other_work)."""
+    which the machine was otherwise quiet where it has any (bench.other_work); and every
+    run, a dict a round with the command's index (as a string) as key."""
     best: list[dict | None] = [None] * len(commands)
+    rounds: list[dict[str, dict]] = []
     for _ in range(runs):
+        rounds.append({})
         for i, command in enumerate(commands):
-            result = run_process(command)
+            result = rounds[-1][str(i)] = run_process(command)
             if keeps(result, best[i]):
                 best[i] = result
-    return best  # type: ignore[return-value]
+    return best, rounds  # type: ignore[return-value]
 
 
 def measure_render(size: int, runs: int = 3) -> dict:
@@ -67,12 +70,19 @@ def measure_render(size: int, runs: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         catalog = write_catalog(Path(tmp) / "catalog", size)
         out = Path(tmp) / "out"
-        render, floor = _best(
+        (render, floor), rounds = _best(
             runs,
             ["-m", "bench.startup", "render", "dev", str(out), f"templatesDir={catalog}"],
             ["-m", "bench.floor_process", str(catalog)],
         )
-    return {"templates": size, "render": render, "floor": floor, **_startup(render)}
+    rounds = [{"render": r["0"], "floor": r["1"]} for r in rounds]
+    return {
+        "templates": size,
+        "render": render,
+        "floor": floor,
+        "rounds": rounds,
+        **_startup(render),
+    }
 
 
 def _startup(result: dict) -> dict:
@@ -83,7 +93,7 @@ def _startup(result: dict) -> dict:
 def measure_startup(runs: int = 3) -> dict:
     """The default (dev) stack's render process against importing the SDKs alone."""
     with tempfile.TemporaryDirectory() as tmp:
-        render, floor = _best(
+        (render, floor), _ = _best(
             runs,
             ["-m", "bench.startup", "render", "dev", str(Path(tmp) / "out")],
             ["-m", "bench.startup", "floor"],

@@ -113,7 +113,8 @@ def measure(
     each one's peak memory; at ``structured_at`` templates also the structured floor. The
     kinds take turns, so drift in the machine's speed hits all alike. A kind keeps its best
     run beside which the machine was otherwise quiet (bench.other_work); ``other_cores``
-    holds, for each kind, the cores other work kept busy beside the run it kept."""
+    holds, for each kind, the cores other work kept busy beside the run it kept, and
+    ``rounds`` every run, a dict of kinds a round."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -125,9 +126,11 @@ def measure(
             if size == structured_at:
                 kinds += ["structured", f"program{DEFAULT_GC}", f"floor{DEFAULT_GC}"]
             best: dict[str, dict[str, float]] = {}
+            rounds: list[dict[str, dict[str, float]]] = []
             for _ in range(runs):
+                rounds.append({})
                 for kind in kinds:
-                    found = _fresh(kind, catalog)
+                    found = rounds[-1][kind] = _fresh(kind, catalog)
                     if keeps(found, best.get(kind)):
                         best[kind] = found
             rows.append(
@@ -144,6 +147,7 @@ def measure(
                     "program_mb": best["program"]["peak_mb"],
                     "floor_mb": best["floor"]["peak_mb"],
                     "other_cores": {kind: best[kind]["other_cores"] for kind in kinds},
+                    "rounds": rounds,
                 }
             )
     return rows

@@ -12,6 +12,7 @@ otherwise quiet; a kind with no such run is not judged.
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,10 +69,7 @@ def keeps(found: dict, kept: dict | None, by: str = "cpu") -> bool:
     lesser ``by``."""
     if kept is None:
         return True
-    return (found["other_cores"] > QUIET_CORES, found[by]) < (
-        kept["other_cores"] > QUIET_CORES,
-        kept[by],
-    )
+    return (not quiet(found), found[by]) < (not quiet(kept), kept[by])
 
 
 def busy_kinds(other_cores: dict[str, float]) -> str:
@@ -80,3 +78,21 @@ def busy_kinds(other_cores: dict[str, float]) -> str:
     return ", ".join(
         f"{kind} ({cores:.2f} cores)" for kind, cores in other_cores.items() if cores > QUIET_CORES
     )
+
+
+def quiet(run: dict) -> bool:
+    """Whether other work kept at most QUIET_CORES busy beside ``run``."""
+    return run["other_cores"] <= QUIET_CORES
+
+
+def paired_ratio(rounds: list[dict[str, dict]], a: str, b: str) -> tuple[float, int] | None:
+    """The median, over the rounds in which both ran beside a quiet machine, of kind
+    ``a``'s CPU time over kind ``b``'s in the same round, and how many rounds those were;
+    None if there were none. The kinds of a round run back to back, so a slow spell of the
+    machine that no figure of a run shows (the host's other machines sharing its caches)
+    hits both sides of a pair, and the median sets aside a pair that one spell split: the
+    best run of each kind alone can come from different spells."""
+    ratios = [r[a]["cpu"] / r[b]["cpu"] for r in rounds if quiet(r[a]) and quiet(r[b])]
+    if not ratios:
+        return None
+    return statistics.median(ratios), len(ratios)

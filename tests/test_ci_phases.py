@@ -208,7 +208,9 @@ def test_a_program_below_its_parts_is_noise_and_no_negative_rest_is_printed(
 
     row = {"templates": 1000, "program": 3.58, "floor": 2.50, "catalog": 0.35,
            "structured": 3.34, "program_mb": 151.0, "floor_mb": 141.0,
-           "other_cores": {"program": 0.03, "floor": 0.04}}  # fmt: skip
+           "other_cores": {"program": 0.03, "floor": 0.04},
+           "rounds": [{"program": {"cpu": 3.58, "other_cores": 0.03},
+                       "floor": {"cpu": 2.50, "other_cores": 0.04}}]}  # fmt: skip
     monkeypatch.setattr(bench.bench_program, "measure", lambda *a, **k: [row])
     monkeypatch.setattr(bench.bench_program, "instruction_counts", lambda sizes: None)
     lines = bench._program_lines([1000], 5)
