@@ -85,14 +85,23 @@ def quiet(run: dict) -> bool:
     return run["other_cores"] <= QUIET_CORES
 
 
-def paired_ratio(rounds: list[dict[str, dict]], a: str, b: str) -> tuple[float, int] | None:
+def paired_ratio(
+    rounds: list[dict[str, dict]], a: str | tuple[str, ...], b: str | tuple[str, ...]
+) -> tuple[float, int] | None:
     """The median, over the rounds in which both ran beside a quiet machine, of kind
-    ``a``'s CPU time over kind ``b``'s in the same round, and how many rounds those were;
-    None if there were none. The kinds of a round run back to back, so a slow spell of the
-    machine that no figure of a run shows (the host's other machines sharing its caches)
-    hits both sides of a pair, and the median sets aside a pair that one spell split: the
-    best run of each kind alone can come from different spells."""
-    ratios = [r[a]["cpu"] / r[b]["cpu"] for r in rounds if quiet(r[a]) and quiet(r[b])]
+    ``a``'s CPU time over kind ``b``'s in the same round (a tuple of kinds: their sum), and
+    how many rounds those were; None if there were none. The kinds of a round run back to
+    back, so a slow spell of the machine that no figure of a run shows (the host's other
+    machines sharing its caches) hits both sides of a pair, and the median sets aside a
+    pair that one spell split: the best run of each kind alone can come from different
+    spells."""
+    first = (a,) if isinstance(a, str) else a
+    second = (b,) if isinstance(b, str) else b
+    ratios = [
+        sum(r[k]["cpu"] for k in first) / sum(r[k]["cpu"] for k in second)
+        for r in rounds
+        if all(quiet(r[k]) for k in (*first, *second))
+    ]
     if not ratios:
         return None
     return statistics.median(ratios), len(ratios)

@@ -107,11 +107,23 @@ def test_a_measurement_below_its_floor_is_noise_that_decides_only_near_the_goal(
     from bench.__main__ import _noise_note, _verdict, less_than_its_floor
 
     # The structured floor does everything the floor does and more: below it is noise, at
-    # least 3.34 / 2.88 - 1 = 16.0% of it in that run.
-    noise = less_than_its_floor("the structured floor", 2.88, "the floor", 3.34)
-    assert noise is not None and "2.88 s" in noise.seen and "3.34 s" in noise.seen
+    # least 3.34 / 2.88 - 1 = 16.0% of it in that run (the median of the rounds' ratios:
+    # 2.88 / 3.34 between 2.7 / 3.34 and 3.9 / 3.34).
+    rounds = [
+        {
+            "structured": {"cpu": cpu, "other_cores": 0.03},
+            "floor": {"cpu": 3.34, "other_cores": 0.03},
+        }
+        for cpu in (2.7, 2.88, 3.9)
+    ]
+    noise = less_than_its_floor(rounds, "the structured floor", "structured", "the floor", "floor")
+    assert noise is not None and "16.0% below it" in noise.seen and "0.862x" in noise.seen
     assert noise.fraction == pytest.approx(0.1597, abs=1e-4)
-    assert less_than_its_floor("the structured floor", 3.9, "the floor", 3.34) is None
+    rounds[1]["structured"]["cpu"] = 3.5
+    assert (
+        less_than_its_floor(rounds, "the structured floor", "structured", "the floor", "floor")
+        is None
+    )
     not_judged = "<= 1.4x: not judged, the run was noisier than the margin"
     # 1.25 x 1.16 = 1.45 and 1.5 / 1.16 = 1.29: the noise could carry either across 1.4x
     assert _verdict(1.25, 1.4, noise) == not_judged
@@ -210,16 +222,18 @@ def test_a_program_below_its_parts_is_noise_and_no_negative_rest_is_printed(
            "structured": 3.34, "program_mb": 151.0, "floor_mb": 141.0,
            "other_cores": {"program": 0.03, "floor": 0.04},
            "rounds": [{"program": {"cpu": 3.58, "other_cores": 0.03},
-                       "floor": {"cpu": 2.50, "other_cores": 0.04}}]}  # fmt: skip
+                       "floor": {"cpu": 2.50, "other_cores": 0.04},
+                       "structured": {"cpu": 3.34, "other_cores": 0.03},
+                       "catalog": {"cpu": 0.35, "other_cores": 0.03}}]}  # fmt: skip
     monkeypatch.setattr(bench.bench_program, "measure", lambda *a, **k: [row])
     monkeypatch.setattr(bench.bench_program, "instruction_counts", lambda sizes: None)
     lines = bench._program_lines([1000], 5)
     assert lines[0].startswith("### 2a. Program: <= 1.4x: not judged")
     text = "\n".join(lines)
-    assert "3.1% below it (3.69 s)" in text
+    assert "3.1% below it (the median of the rounds' ratios of the two, 0.970x)" in text
     assert "came out above the whole program" in text and " -0." not in text
     # The same run without that overlap: the verdict stands.
-    row["structured"] = 3.0
+    row["structured"] = row["rounds"][0]["structured"]["cpu"] = 3.0
     lines = bench._program_lines([1000], 5)
     assert lines[0].startswith("### 2a. Program: <= 1.4x: MISSED")
     assert "the rest of the install and the program's own work 0.23 s." in "\n".join(lines)
