@@ -139,8 +139,18 @@ def test_a_ratio_with_a_busy_run_is_not_judged(monkeypatch: pytest.MonkeyPatch) 
     rows[0]["other_cores"]["program"] = rows[0]["rounds"][0]["program"]["other_cores"] = 0.03
     text = "\n".join(bench._program_lines([100, 1000], 5))
     assert "other work kept at most 0.04 cores busy" in text
-    assert "program 8.0x, floor 16.0x (goal: no worse than the floor's: met)" in text
+    assert (
+        "best runs: program 8.0x, floor 16.0x (goal: no worse than the floor's, judged on the "
+        "program's ratio to the floor, the median of the rounds' pairs: 1.25x at 1000 "
+        "templates against 2.50x at 100: met)"
+    ) in text
     assert "not judged" not in text
+    # The growth is judged on the rounds, not on the best runs: 4.0 / 1.0 = 4.0x at 1000
+    # templates against 2.5x at 100 is worse than the floor's, whatever the best runs say.
+    rows[1]["rounds"][0]["floor"]["cpu"] = 1.0
+    text = "\n".join(bench._program_lines([100, 1000], 5))
+    assert "program 8.0x, floor 16.0x" in text and "4.00x at 1000 templates" in text
+    assert "against 2.50x at 100: MISSED)" in text
 
 
 def test_the_pack_ratio_with_a_busy_run_is_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
