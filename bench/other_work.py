@@ -6,7 +6,8 @@ bus, and on a virtual machine the host may run other machines on ours (steal). T
 machine's busy time (/proc/stat, steal included) less the CPU of the run and of the
 benchmark itself is what other work took meanwhile; over the run's wall time, the cores
 it kept busy. Each kind keeps its best run among those beside which the machine was
-otherwise quiet; a kind with no such run is not judged.
+otherwise quiet, and a goal is judged on the median of the rounds' ratios, of the rounds
+quiet on both sides (paired_ratio); a ratio with no such round is not judged.
 """
 
 from __future__ import annotations

@@ -298,6 +298,8 @@ class PolicyRunner:
         stop_signal: signal.Signals = signal.SIGINT,
     ) -> None:
         self._config = config
+        # SIGINT, on which a pack stops its server and exits 0; the benchmark's instruction
+        # counts stop packs with SIGTERM instead (bench/bench_policy.py).
         self._stop_signal = stop_signal
         self.reuse_answers = reuse_answers
         # (ConfigureAnalyzerRequest bytes, AnalyzeRequest bytes) -> the pack's answer
