@@ -1,10 +1,11 @@
 """Benchmark: python -m bench [--sizes 100,1000,3000] [--runs 5] [--out bench/RESULTS.md]
 
 Measures each target of the project as a ratio against its floor, in one run, and prints
-whether it is met, with the machine's load before and after. Beside each timed run it
-measures the CPU other work used (bench/other_work.py): each kind keeps its best run of
-those beside which the machine was otherwise quiet, and a ratio with a kind that had no
-such run is not judged.
+whether it is met, with the machine's load before and after. Each kind runs once a round,
+beside its floor; beside each run the benchmark measures the CPU other work used
+(bench/other_work.py). A goal is judged on the median of the rounds' ratios, of the rounds
+in which the machine was otherwise quiet beside both runs, and is not judged without one;
+the tables show each kind's best run of those beside a quiet machine.
 
 1. the policy pack against an empty one-policy pack (Analyze of every resource of the
    1000-template stack, then AnalyzeStack, over the real protocol);

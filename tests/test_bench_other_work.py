@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bench_process, bench_program, other_work
+from bench import bench_policy, bench_process, bench_program, other_work
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -49,8 +49,7 @@ def test_a_process_beside_the_run_is_other_work_until_waited_for() -> None:
     watch = other_work.Watch.start()
     process = subprocess.Popen([sys.executable, "-c", burn])
     os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped
-    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    child_cpu = (int(fields[11]) + int(fields[12])) / TICKS
+    child_cpu = bench_policy._cpu_seconds(process.pid)  # a zombie's /proc entry stays
     rounding = 0.05  # clock ticks of the machine's counters and of the processes'
     assert child_cpu >= 0.2 - rounding
     before, at = watch.other_seconds(), time.perf_counter()
@@ -216,7 +215,6 @@ def test_the_render_process_ratio_with_a_busy_run_is_not_judged(
 def test_pack_instruction_counts_are_each_pack_served_less_the_same_pack_idle(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bench import bench_policy
 
     counted: list[tuple[str, bool]] = []
     outs: set[Path] = set()
@@ -243,7 +241,6 @@ def test_the_runner_stops_a_pack_with_the_signal_it_is_given(tmp_path: Path) -> 
     """Counting stops each pack with SIGTERM, on which cachegrind writes its count."""
     import signal
 
-    from bench import bench_policy
     from tools.policy_runner import PolicyRunner
 
     folder = bench_policy._noop_pack(tmp_path / "empty", ["nothing"], [])
