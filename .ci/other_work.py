@@ -1,9 +1,12 @@
-"""The CPU a phase of .ci/run used, and how much other processes used meanwhile, in cores.
+"""A phase of .ci/run: its wall time, the machine's load, the CPU the phase used and how much
+other processes used meanwhile, in cores.
 
-Arguments: the phase's wall seconds, then its start and end marks as `.ci/run` writes them:
-the machine's busy CPU ticks and this shell's children's user and system time as `times`
-prints it ("1m2.345s 0m0.678s"). The machine's busy time minus the phase's own is what the
-rest of the machine did; divided by the wall time it is the cores they kept busy.
+Arguments: the phase's start and end (seconds since the epoch, as bash's $EPOCHREALTIME),
+then its start and end marks as `.ci/run` writes them: the machine's busy CPU ticks and
+this shell's children's user and system time as `times` prints it ("1m2.345s 0m0.678s").
+The machine's busy time minus the phase's own is what the rest of the machine did;
+divided by the wall time it is the cores they kept busy. Prints the three figures
+separated by tabs.
 """
 
 from __future__ import annotations
@@ -36,7 +39,17 @@ def phase_usage(wall: float, start: str, end: str) -> tuple[float, float]:
     return own, other / wall if wall > 0 else 0.0
 
 
+def phase_figures(start: str, end: str, start_mark: str, end_mark: str) -> tuple[str, ...]:
+    """The wall seconds, the load and the CPU usage of a phase, as .ci/run prints them."""
+    wall = float(end) - float(start)
+    own, other = phase_usage(wall, start_mark, end_mark)
+    a = os.getloadavg()
+    return (
+        f"{wall:.1f}",
+        f"load {a[0]:.2f} / {a[1]:.2f} / {a[2]:.2f} on {os.cpu_count()} CPUs",
+        f"phase CPU {own:.1f} s; other work {other:.2f} cores",
+    )
+
+
 if __name__ == "__main__":
-    wall, start, end = sys.argv[1:4]
-    own, other = phase_usage(float(wall), start, end)
-    print(f"phase CPU {own:.1f} s; other work {other:.2f} cores")
+    print("\t".join(phase_figures(*sys.argv[1:5])))

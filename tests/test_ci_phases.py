@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -46,6 +47,19 @@ def test_other_work_is_never_negative() -> None:
 def test_a_times_value_of_another_shape_is_refused() -> None:
     with pytest.raises(ValueError, match=r"expected a `times` value like 1m2.345s, found '1.5'"):
         _other_work().phase_usage(1.0, "0 1.5 0m0s", "0 0m0s 0m0s")
+
+
+def test_a_phase_s_figures_come_from_one_call() -> None:
+    # bash's $EPOCHREALTIME at the phase's start and end; the marks as in the test above.
+    seconds, load, usage = _other_work().phase_figures(
+        "100.250000",
+        "102.750000",
+        f"{10 * TICKS} 1m0.000s 0m0.500s",
+        f"{16 * TICKS} 1m0.500s 0m1.500s",
+    )
+    assert seconds == "2.5"
+    assert re.fullmatch(r"load \d+\.\d\d / \d+\.\d\d / \d+\.\d\d on \d+ CPUs", load), load
+    assert usage == "phase CPU 1.5 s; other work 1.80 cores"  # 4.5 s of others over 2.5 s
 
 
 def test_ci_run_counts_the_cpu_its_phase_used(tmp_path: Path) -> None:
