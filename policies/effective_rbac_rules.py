@@ -169,7 +169,7 @@ def _target(resource: str, namespace: str | None, name: str | None = None) -> st
 
 
 def _direct_findings(
-    rbac: EffectiveRbac, identity: Identity, install: InstallNames, *, exempt: bool
+    rbac: EffectiveRbac, identity: Identity, install: InstallNames
 ) -> list[Finding]:
     grants = rbac.grants_of(identity)
     if not grants:
@@ -184,17 +184,10 @@ def _direct_findings(
             candidates = with_verb[verb] = [
                 g for g in grants if facts.WILDCARD in g.rule.verbs or verb in g.rule.verbs
             ]
-        grant = next(
-            (
-                g
-                for g in candidates
-                if g.covers(namespace) and g.rule.allows(group, resource, verb, name)
-            ),
-            None,
-        )
-        if grant is not None:
-            target = _target(resource, namespace, label)
-            return Finding(verb, target, (group, resource, verb), namespace, grant)
+        for grant in candidates:
+            if grant.covers(namespace) and grant.rule.allows(group, resource, verb, name):
+                target = _target(resource, namespace, label)
+                return Finding(verb, target, (group, resource, verb), namespace, grant)
         return None
 
     candidates = []
@@ -215,18 +208,23 @@ def _direct_findings(
     for (group, resource), (namespace, name) in named:
         for verb in facts.NAMED_OBJECT_WRITE_VERBS:
             candidates.append(check(namespace, group, resource, verb, name, name))
-    found = [c for c in candidates if c is not None]
-    if exempt:
-        found = [
-            f
-            for f in found
-            if not (
-                f.capability in facts.CONTROLLER_REQUIRED_WRITES
-                and f.namespace in install.managed_namespaces
-                and f.grant.holder == identity
-            )
-        ]
-    return found
+    return [c for c in candidates if c is not None]
+
+
+def _without_required_writes(
+    found: list[Finding], identity: Identity, install: InstallNames
+) -> list[Finding]:
+    """The findings less the writes upstream's controller needs in a managed namespace,
+    where the identity holds them itself."""
+    return [
+        f
+        for f in found
+        if not (
+            f.capability in facts.CONTROLLER_REQUIRED_WRITES
+            and f.namespace in install.managed_namespaces
+            and f.grant.holder == identity
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -244,8 +242,9 @@ def reach(
     """Direct findings, plus those of every account the identity can act as. The
     controller's own account keeps its required writes (exempt); whoever acts as it, or a
     workload other than the controller running as it, does not."""
-    own_exemption = exempt and identity in install.controller_accounts
-    direct = _direct_findings(rbac, identity, install, exempt=own_exemption)
+    direct = _cached_findings(rbac, identity, install)
+    if exempt and identity in install.controller_accounts:
+        direct = _without_required_writes(direct, identity, install)
     findings = [(f, "", f.grant.urn) for f in direct]
     for account, (step_from, grant) in rbac.acts_as(identity).items():
         found = _cached_findings(rbac, account, install)
@@ -260,10 +259,11 @@ def reach(
 
 
 def _cached_findings(rbac: EffectiveRbac, account: Identity, install: InstallNames) -> list:
-    """Direct findings of an account someone else acts as (no exemption), once per run."""
+    """Direct findings of an identity (no exemption), once per run: an identity is judged
+    itself and again for each who can act as it."""
     cache = install.findings_cache
     if account not in cache:
-        cache[account] = _direct_findings(rbac, account, install, exempt=False)
+        cache[account] = _direct_findings(rbac, account, install)
     return cache[account]
 
 

@@ -152,56 +152,46 @@ def _grants_executor(role: Any) -> bool:
 
 
 def _executor_accounts_by_namespace(objects: list[FoundObject]) -> dict[str, set[str]]:
-    namespaces = {
-        scalar(get(found.manifest, "metadata", "namespace"))
-        for found in objects
-        if (found.kind.group, found.kind.kind) == (facts.RBAC_GROUP, facts.ROLE_BINDING)
-    }
-    return {
-        namespace: accounts
-        for namespace in namespaces
-        if isinstance(namespace, str)
-        for accounts in [_workflow_accounts(objects, namespace)]
-        if accounts
-    }
-
-
-def _workflow_accounts(objects: list[FoundObject], managed: str) -> set[str]:
-    executor_roles = {
-        (found.kind.kind, scalar(get(found.manifest, "metadata", "name")))
-        for found in objects
-        if found.kind.group == facts.RBAC_GROUP
-        and (
-            found.kind.kind == facts.CLUSTER_ROLE
-            or (
-                found.kind.kind == "Role"
-                and get(found.manifest, "metadata", "namespace") == managed
-            )
-        )
-        and _grants_executor(found.manifest)
-    }
-    accounts: set[str] = set()
+    """Per namespace, the service accounts of that namespace (a subject's own namespace,
+    or none) that a RoleBinding there gives a role granting the executor's writes: a
+    ClusterRole, or a Role of the same namespace. One pass over the stack's objects."""
+    cluster_roles: set[Any] = set()
+    roles: set[tuple[Any, Any]] = set()  # (namespace, name)
+    bindings: list[FoundObject] = []
     for found in objects:
-        if (found.kind.group, found.kind.kind) != (facts.RBAC_GROUP, facts.ROLE_BINDING):
+        if found.kind.group != facts.RBAC_GROUP:
             continue
-        if get(found.manifest, "metadata", "namespace") != managed:
+        kind = found.kind.kind
+        if kind == facts.ROLE_BINDING:
+            bindings.append(found)
+        elif kind in (facts.CLUSTER_ROLE, "Role") and _grants_executor(found.manifest):
+            name = scalar(get(found.manifest, "metadata", "name"))
+            if kind == facts.CLUSTER_ROLE:
+                cluster_roles.add(name)
+            else:
+                roles.add((get(found.manifest, "metadata", "namespace"), name))
+    found_accounts: dict[str, set[str]] = {}
+    for binding in bindings:
+        namespace = get(binding.manifest, "metadata", "namespace")
+        if not isinstance(namespace, str):
             continue
-        ref = (
-            scalar(get(found.manifest, "roleRef", "kind")),
-            scalar(get(found.manifest, "roleRef", "name")),
-        )
-        if ref not in executor_roles:
+        kind = scalar(get(binding.manifest, "roleRef", "kind"))
+        name = scalar(get(binding.manifest, "roleRef", "name"))
+        if not (
+            (kind == facts.CLUSTER_ROLE and name in cluster_roles)
+            or (kind == "Role" and (namespace, name) in roles)
+        ):
             continue
-        subjects = get(found.manifest, "subjects")
+        subjects = get(binding.manifest, "subjects")
         for subject in subjects if is_list(subjects) else []:
             if get(subject, "kind") == "ServiceAccount" and scalar(get(subject, "namespace")) in (
-                managed,
+                namespace,
                 None,
             ):
-                name = get(subject, "name")
-                if isinstance(name, str):
-                    accounts.add(name)
-    return accounts
+                account = get(subject, "name")
+                if isinstance(account, str):
+                    found_accounts.setdefault(namespace, set()).add(account)
+    return found_accounts
 
 
 def _pod_security(objects: list[FoundObject], managed: str) -> Any:
@@ -248,6 +238,7 @@ def install_facts(objects: Iterable[FoundObject]) -> InstallFacts:
         account = _service_account(workload.found)
         if isinstance(namespace, str) and isinstance(account, str):
             result.service_accounts.add((namespace, account))
+    result.executor_accounts_by_namespace = _executor_accounts_by_namespace(objects)
     if isinstance(result.managed_namespace, str):
         account = _workflow_service_account(
             objects, result.control_namespace, result.config_map_name
@@ -256,10 +247,11 @@ def install_facts(objects: Iterable[FoundObject]) -> InstallFacts:
             result.service_accounts.add((result.managed_namespace, account))
             result.workflow_accounts.add(account)
             result.workflow_service_account = account
-        result.executor_accounts = _workflow_accounts(objects, result.managed_namespace)
+        result.executor_accounts = set(
+            result.executor_accounts_by_namespace.get(result.managed_namespace, ())
+        )
         result.workflow_accounts |= result.executor_accounts
         result.pod_security = _pod_security(objects, result.managed_namespace)
-    result.executor_accounts_by_namespace = _executor_accounts_by_namespace(objects)
     for found in objects:
         if found.kind.group != facts.RBAC_GROUP:
             continue
