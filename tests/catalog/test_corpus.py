@@ -21,6 +21,7 @@ Expected outcomes come from the upstream sources the headers cite, never from th
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import re
@@ -80,8 +81,10 @@ def _catalog_keywords() -> dict[str, Any]:
     return keywords
 
 
-def _documents(path: Path) -> list[dict[str, Any]]:
-    return [doc for doc in yaml.load_all(path.read_text(), Loader=_LOADER) if doc is not None]
+@functools.cache
+def _documents(path: Path) -> tuple[dict[str, Any], ...]:
+    """The file's documents, parsed once per process: read them, never change them."""
+    return tuple(doc for doc in yaml.load_all(path.read_text(), Loader=_LOADER) if doc is not None)
 
 
 def _template_refs(value: Any) -> Iterator[str]:
@@ -107,7 +110,7 @@ def _with_references(path: Path) -> list[Path]:
     """The file and every corpus file it reaches through templateRef."""
     needed, queue = [path], [path]
     while queue:
-        for name in _template_refs(_documents(queue.pop())):
+        for name in _template_refs(list(_documents(queue.pop()))):
             target = DEFINED_IN.get(name)
             if target is not None and target not in needed:
                 needed.append(target)
@@ -215,7 +218,7 @@ def misspell(document: dict[str, Any]) -> tuple[str, str]:
 
 
 def _twin_text(path: Path) -> tuple[str, str, str]:
-    documents = _documents(path)
+    documents = copy.deepcopy(list(_documents(path)))
     field_path, wrong = misspell(documents[0])
     text = yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True)
     return text, field_path, wrong
