@@ -80,9 +80,7 @@ def _binding(name: str, namespace: str, role_kind: str, role: str, *subjects: An
     )
 
 
-def test_executor_accounts_are_those_a_binding_gives_the_executor_s_writes_in_its_namespace() -> (
-    None
-):
+def test_executor_accounts_are_those_bound_to_the_executor_s_writes_in_their_namespace() -> None:
     objects = [
         *_rbac("ClusterRole", "executor", rules=_EXECUTOR_RULES),
         *_rbac("ClusterRole", "reader", rules=_READ_RULES),
