@@ -22,6 +22,7 @@ from effective_rbac import (
     service_account,
 )
 from effective_rbac_rules import deployer_only_problems, install_names
+from install_facts import install_facts
 from k8s_objects import kind_of_manifest, to_plain
 from pack_settings import Settings
 from policy_harness import load_yaml_all
@@ -543,3 +544,36 @@ def test_rbac_objects_of_odd_shapes_are_judged_without_raising(odd: Any) -> None
         },
     ]
     assert isinstance(deployer_only_problems(_with(*shapes), Settings()), list)
+
+
+# --- the accounts workflow pods run as (install_facts) ------------------------------------
+
+# What the executor of a workflow pod writes in its namespace: workflowtaskresults,
+# created (and patched) in the argoproj.io group; missing, pods fail since Argo 3.6
+# ("workflowtaskresults ... forbidden").
+EXECUTOR_RULE = rule(["argoproj.io"], ["workflowtaskresults"], ["create"])
+
+
+def test_executor_accounts_are_those_bound_to_the_executor_s_writes_in_their_namespace() -> None:
+    reader = rule(["argoproj.io"], ["workflowtaskresults"], ["get"])
+    no_namespace = {"kind": "ServiceAccount", "name": "runner"}
+    manifests = [
+        role("executor", "", [EXECUTOR_RULE], kind="ClusterRole"),
+        role("reader", "", [reader], kind="ClusterRole"),
+        role("local-executor", "team-a", [EXECUTOR_RULE]),
+        role("local-executor-b", "team-b", [EXECUTOR_RULE]),
+        # team-a: the ClusterRole, to a subject without a namespace and one of team-a
+        binding("a1", "ClusterRole", "executor", [no_namespace], "team-a"),
+        binding("a2", "Role", "local-executor", [sa("local", "team-a")], "team-a"),
+        # a subject of another namespace gets nothing in team-a's list
+        binding("a3", "ClusterRole", "executor", [sa("x", "team-b")], "team-a"),
+        # a ClusterRole without the executor's writes
+        binding("a4", "ClusterRole", "reader", [sa("reads-only", "team-a")], "team-a"),
+        # a Role of another namespace, named from team-c: no such Role there
+        binding("c1", "Role", "local-executor-b", [sa("stray", "team-c")], "team-c"),
+        binding("b1", "Role", "local-executor-b", [sa("b-runner", "team-b")], "team-b"),
+    ]
+    assert install_facts(_found(manifests)).executor_accounts_by_namespace == {
+        "team-a": {"runner", "local"},
+        "team-b": {"b-runner"},
+    }
